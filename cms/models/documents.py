@@ -1,0 +1,101 @@
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.schema_scope import UnionPageMixin
+
+
+class OfficialDocument(index.Indexed, models.Model):
+    """An entry of the documents register (văn bản)."""
+
+    class Kind(models.TextChoices):
+        DECISION = "quyet-dinh", "Quyết định"
+        PLAN = "ke-hoach", "Kế hoạch"
+        REPORT = "bao-cao", "Báo cáo"
+        NOTICE = "thong-bao", "Thông báo"
+        OFFICIAL_LETTER = "cong-van", "Công văn"
+        INVITATION = "giay-moi", "Giấy mời"
+        CHARTER = "dieu-le", "Điều lệ"
+        OTHER = "khac", "Văn bản khác"
+
+    number = models.CharField("số hiệu", max_length=100)
+    kind = models.CharField("loại văn bản", max_length=20, choices=Kind, default=Kind.OTHER)
+    issuing_body = models.CharField("cơ quan ban hành", max_length=255)
+    signatory = models.CharField("người ký", max_length=255, blank=True)
+    issued_on = models.DateField("ngày ban hành")
+    effective_on = models.DateField("ngày hiệu lực", null=True, blank=True)
+    abstract = models.TextField("trích yếu")
+    file = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name="tệp đính kèm",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("number"),
+        FieldPanel("kind"),
+        FieldPanel("issuing_body"),
+        FieldPanel("signatory"),
+        FieldPanel("issued_on"),
+        FieldPanel("effective_on"),
+        FieldPanel("abstract"),
+        FieldPanel("file"),
+    ]
+    search_fields = [
+        index.SearchField("number"),
+        index.SearchField("abstract"),
+        index.SearchField("issuing_body"),
+        index.SearchField("signatory"),
+        index.FilterField("kind"),
+        index.FilterField("issued_on"),
+    ]
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = "văn bản"
+        verbose_name_plural = "văn bản"
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.abstract[:80]}"
+
+
+class DocumentRegisterPage(UnionPageMixin, Page):
+    """The documents register, filterable by type and year, and searchable."""
+
+    intro = RichTextField("giới thiệu", blank=True)
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    api_fields = [APIField("intro")]
+
+    class Meta:
+        verbose_name = "danh mục văn bản"
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        from cms.selectors import document_years, documents_filtered
+
+        context = super().get_context(request, *args, **kwargs)
+        kind = request.GET.get("loai", "")
+        year = request.GET.get("nam", "")
+        query = request.GET.get("q", "").strip()
+        documents = documents_filtered(kind=kind, year=year, query=query)
+        context.update(
+            documents=Paginator(documents, 20).get_page(request.GET.get("trang")),
+            kinds=OfficialDocument.Kind.choices,
+            years=document_years(),
+            selected_kind=kind,
+            selected_year=year,
+            query=query,
+        )
+        return context

@@ -1,0 +1,25 @@
+"""Which schema a Wagtail page type belongs to.
+
+Wagtail keeps one registry of page types per process, but a union's page tables
+exist only in union schemas and the national ones only in public. Page types say
+where they can be created, so the admin never offers a type whose table is absent.
+"""
+
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+
+
+def in_public_schema() -> bool:
+    return connection.schema_name == get_public_schema_name()
+
+
+class UnionPageMixin:
+    @classmethod
+    def can_create_at(cls, parent) -> bool:
+        return not in_public_schema() and super().can_create_at(parent)
+
+
+class NationalPageMixin:
+    @classmethod
+    def can_create_at(cls, parent) -> bool:
+        return in_public_schema() and super().can_create_at(parent)

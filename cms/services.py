@@ -1,0 +1,71 @@
+"""Writes to a union's site, in the current union's schema."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from cms.models import HomePage, NewsArticlePage, ReaderComment
+
+
+@transaction.atomic
+def site_setup(*, hostname: str, site_name: str) -> Site:
+    """Make the current schema's Wagtail site answer to `hostname` as `site_name`.
+
+    A fresh schema holds Wagtail's stock "Welcome" page; a clone holds the
+    template's home page and site. Either way this leaves one HomePage and one
+    default Site pointing at the union's own host and title.
+    """
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        home = root.add_child(instance=HomePage(title=site_name, slug="trang-chu"))
+    else:
+        home.title = site_name
+        home.draft_title = site_name
+        home.save(update_fields=["title", "draft_title"])
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    site.hostname = hostname
+    site.port = settings.SITE_PORT
+    site.site_name = site_name
+    site.root_page = home
+    site.save()
+    Site.objects.exclude(pk=site.pk).delete()
+    stock_welcome_page_remove()
+    root.title = site_name
+    root.draft_title = site_name
+    root.save(update_fields=["title", "draft_title"])
+    return site
+
+
+def stock_welcome_page_remove() -> None:
+    """Remove the "Welcome" page Wagtail's initial migration puts in every schema.
+
+    A queryset delete would ask every page subclass's table for dependants, and
+    national and union page tables never coexist in one schema; the stock page
+    has no revisions or children, so a direct delete is complete.
+    """
+    stock = Page.objects.filter(
+        depth=2, content_type__app_label="wagtailcore", content_type__model="page"
+    )
+    ids = list(stock.values_list("pk", flat=True))
+    if not ids:
+        return
+    stock._raw_delete(stock.db)
+    root = Page.get_first_root_node()
+    root.numchild = Page.objects.filter(depth=2).count()
+    root.save(update_fields=["numchild"])
+
+
+def comment_submit(
+    *, article: NewsArticlePage, name: str, email: str, body: str
+) -> ReaderComment:
+    """Store a reader's comment for moderation; nothing is published before approval."""
+    return ReaderComment.objects.create(article=article, name=name, email=email, body=body)
+
+
+def comment_moderate(*, comment: ReaderComment, approve: bool) -> ReaderComment:
+    comment.status = ReaderComment.Status.APPROVED if approve else ReaderComment.Status.REJECTED
+    comment.moderated_at = timezone.now()
+    comment.save(update_fields=["status", "moderated_at"])
+    return comment

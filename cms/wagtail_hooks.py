@@ -1,0 +1,103 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.widgets import ListingButton
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cms.models import OfficialDocument, ReaderComment
+from cms.schema_scope import in_public_schema
+from cms.services import comment_moderate
+
+
+class OfficialDocumentViewSet(SnippetViewSet):
+    model = OfficialDocument
+    icon = "doc-full"
+    menu_label = "Văn bản"
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["number", "kind", "issued_on", "issuing_body"]
+    list_filter = ["kind"]
+    search_fields = ["number", "abstract"]
+
+
+class ReaderCommentViewSet(SnippetViewSet):
+    """The moderation queue: newest first, pending ones filtered by default in the menu link."""
+
+    model = ReaderComment
+    icon = "comment"
+    menu_label = "Ý kiến bạn đọc"
+    menu_order = 220
+    add_to_admin_menu = True
+    list_display = ["name", "body", "article", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "body"]
+    inspect_view_enabled = True
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("moderate/<int:pk>/<str:decision>/", self.moderate, name="moderate"),
+        ]
+
+    def moderate(self, request, pk: int, decision: str):
+        if decision not in {"approve", "reject"}:
+            raise Http404
+        if not request.user.has_perm("cms.change_readercomment"):
+            raise PermissionDenied
+        comment = get_object_or_404(ReaderComment, pk=pk)
+        if request.method == "POST":
+            comment_moderate(comment=comment, approve=decision == "approve")
+            messages.success(request, f"Đã cập nhật ý kiến của {comment.name}.")
+            return redirect(self.get_url_name("list"))
+        return TemplateResponse(
+            request,
+            "cms/admin/comment_moderate.html",
+            {"comment": comment, "approve": decision == "approve", "header_icon": "comment"},
+        )
+
+
+register_snippet(OfficialDocumentViewSet)
+comment_viewset = ReaderCommentViewSet()
+register_snippet(comment_viewset)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def comment_moderation_buttons(snippet, user, next_url=None):
+    if not isinstance(snippet, ReaderComment) or snippet.status != ReaderComment.Status.PENDING:
+        return []
+    url_name = comment_viewset.get_url_name("moderate")
+    return [
+        ListingButton(
+            "Duyệt",
+            reverse(url_name, args=[snippet.pk, "approve"]),
+            attrs={"data-moderate": "approve"},
+            priority=5,
+        ),
+        ListingButton(
+            "Từ chối",
+            reverse(url_name, args=[snippet.pk, "reject"]),
+            attrs={"data-moderate": "reject"},
+            priority=6,
+        ),
+    ]
+
+
+# The national admin runs in public, where a union's tables do not exist.
+_UNION_MENU_NAMES = {"văn-bản", "ý-kiến-bạn-đọc", "cài-đặt-trang"}
+
+
+@hooks.register("construct_main_menu")
+def hide_union_menus_on_national_host(request, menu_items):
+    if in_public_schema():
+        menu_items[:] = [item for item in menu_items if item.name not in _UNION_MENU_NAMES]
+
+
+@hooks.register("construct_settings_menu")
+def hide_union_settings_on_national_host(request, menu_items):
+    if in_public_schema():
+        menu_items[:] = [item for item in menu_items if item.name not in _UNION_MENU_NAMES]

@@ -1,0 +1,37 @@
+"""The Celery app. Tasks run in the schema they were queued from (tenant-schemas-celery).
+
+A task that works on a union's data subclasses `UnionTask`, which refuses to run
+in the public schema: tenant-schemas-celery falls back to public when a message
+carries no schema, and that silent fallback must never touch national data.
+"""
+
+import os
+
+from django.db import connection
+from tenant_schemas_celery.app import CeleryApp
+from tenant_schemas_celery.task import TenantTask
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lhh.settings.dev")
+
+
+class UnionTask(TenantTask):
+    abstract = True
+
+    def before_start(self, task_id, args, kwargs) -> None:
+        from django_tenants.utils import get_public_schema_name
+
+        if connection.schema_name == get_public_schema_name():
+            raise RuntimeError(
+                f"{self.name} needs a union's schema and was queued without one; refusing to run"
+            )
+
+
+class NationalTask(TenantTask):
+    """A task of the national layer or of the tenant registry: it runs in public."""
+
+    abstract = True
+
+
+app = CeleryApp("lhh", task_cls=UnionTask)
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["tenants", "cms", "lhh.national"])

@@ -1,0 +1,235 @@
+"""Settings shared by every environment. Values come from the environment through
+`lhh.settings.env`, which fails loudly on a bad value."""
+
+from django.utils.translation import gettext_lazy as _
+
+from lhh.settings.env import (
+    LOCAL_STATE,
+    PROJECT_ROOT,
+    cache_from_url,
+    celery_broker,
+    envbool,
+    envint,
+    envlist,
+    envstr,
+)
+
+DEBUG = envbool("DEBUG", False)
+
+# The national host; union `<slug>` is served at `<slug>.<PLATFORM_DOMAIN>`.
+PLATFORM_DOMAIN = envstr("PLATFORM_DOMAIN", "localhost")
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"])
+# The port Wagtail puts in full URLs (sitemaps, previews); 8000 for a local run.
+SITE_PORT = envint("SITE_PORT", 80)
+
+# ---------------------------------------------------------------------------
+# Multi-tenancy: everything django-tenants needs, in one block.
+# The public schema holds the national layer and the tenant registry; each union
+# gets a schema cloned from the template schema.
+# ---------------------------------------------------------------------------
+TENANT_MODEL = "tenants.Union"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+TEMPLATE_SCHEMA_NAME = "template"
+TENANT_BASE_SCHEMA = TEMPLATE_SCHEMA_NAME
+TENANT_CREATION_FAKES_MIGRATIONS = True
+# django-tenants re-issues `SET search_path` on every cursor unless told otherwise.
+TENANT_LIMIT_SET_CALLS = True
+PUBLIC_SCHEMA_URLCONF = "lhh.urls_national"
+ROOT_URLCONF = "lhh.urls_union"
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# How many pre-cloned spare schemas the warm pool keeps ready.
+WARM_POOL_SIZE = envint("WARM_POOL_SIZE", 2)
+
+_WAGTAIL_APPS = [
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+]
+# Both the national site and every union run Wagtail, and each keeps its own users,
+# so a login can never cross from one schema into another.
+_IN_EVERY_SCHEMA = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    *_WAGTAIL_APPS,
+]
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    *_IN_EVERY_SCHEMA,
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "rest_framework",
+    "django_filters",
+    "lhh.national",
+]
+TENANT_APPS = [
+    *_IN_EVERY_SCHEMA,
+    "cms",
+]
+INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
+
+MIDDLEWARE = [
+    "tenants.middleware.UnionMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PROJECT_ROOT / "platform" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "lhh.wsgi.application"
+
+# ---------------------------------------------------------------------------
+# Data stores
+# ---------------------------------------------------------------------------
+# DATABASES is set by each environment: dev and test fall back to an embedded
+# PostgreSQL when DATABASE_URL is unset; production requires it.
+DATABASE_URL = envstr("DATABASE_URL")
+CONN_MAX_AGE = envint("CONN_MAX_AGE", 60)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+_LOCAL_CACHE = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": str(LOCAL_STATE / "cache"),
+}
+CACHE_URL = envstr("CACHE_URL")
+CACHES = {
+    "default": cache_from_url(CACHE_URL, fallback=_LOCAL_CACHE),
+    # Wagtail's image renditions have an alias of their own; it is tenant-keyed too.
+    "renditions": cache_from_url(CACHE_URL, fallback=_LOCAL_CACHE),
+}
+
+# Each union's files live under media/<schema>/ and are served only on its own host.
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MEDIA_ROOT = envstr("MEDIA_ROOT", str(LOCAL_STATE / "media"))
+MEDIA_URL = "/media/"
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+STATIC_ROOT = envstr("STATIC_ROOT", str(LOCAL_STATE / "static"))
+STATIC_URL = "/static/"
+MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+# SVG can carry script; raster formats only.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+
+# ---------------------------------------------------------------------------
+# Celery: tasks carry the schema they were queued from (tenant-schemas-celery).
+# ---------------------------------------------------------------------------
+CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = celery_broker(
+    envstr("CELERY_BROKER_URL"), folder=LOCAL_STATE / "broker"
+)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_TENANT_CACHE_SECONDS = 30
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_STATE / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "refill-warm-pool": {"task": "tenants.tasks.warm_pool_refill", "schedule": 300.0},
+}
+
+# ---------------------------------------------------------------------------
+# Language and time
+# ---------------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+LOCALE_PATHS = [PROJECT_ROOT / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+# ---------------------------------------------------------------------------
+# Security: cookies are host-only (no SESSION_COOKIE_DOMAIN), so a union's session
+# cookie is never sent to another union's host.
+# ---------------------------------------------------------------------------
+SECRET_KEY = envstr("SECRET_KEY", "dev-only-insecure-key-never-used-in-production")
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = str(LOCAL_STATE / "mail")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", f"no-reply@{PLATFORM_DOMAIN}")
+
+# ---------------------------------------------------------------------------
+# Wagtail
+# ---------------------------------------------------------------------------
+WAGTAIL_SITE_NAME = "Liên hiệp Hội Cloud"
+WAGTAILADMIN_BASE_URL = envstr("WAGTAILADMIN_BASE_URL", f"http://{PLATFORM_DOMAIN}:8000")
+# "simple" keeps Vietnamese words intact; the English stemmer would mangle them.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
+}
+# Wagtail 8 runs search indexing and reference updates as django-tasks. A worker
+# backend would lose the union's schema, so they run in the request, in its schema.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+WAGTAIL_I18N_ENABLED = False
+# Vietnamese titles become ASCII slugs: "Giới thiệu" → gioi-thieu.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+
+REST_FRAMEWORK = {
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # One line per Wagtail background task and per pgserver handle is noise.
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+    },
+}

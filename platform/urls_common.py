@@ -1,0 +1,12 @@
+"""Routes every host has: Wagtail's admin, documents and pages (pages last)."""
+
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+admin_and_pages = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+pages = [path("", include(wagtail_urls))]

@@ -1,0 +1,46 @@
+"""The one rule for a union's schema name (which is also its subdomain).
+
+django-tenants itself checks almost nothing, so every entry point (command,
+seed, sign-up, API) validates through `validate_schema_name`.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+SCHEMA_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]{1,30}$")
+
+RESERVED_SCHEMA_NAMES = frozenset(
+    {
+        "public",
+        "template",
+        "information_schema",
+        "www",
+        "admin",
+        "api",
+        "static",
+        "media",
+        "mail",
+        "vusta",
+        "national",
+        "localhost",
+    }
+)
+
+
+def validate_schema_name(name: str) -> None:
+    if not SCHEMA_NAME_PATTERN.fullmatch(name or ""):
+        raise ValidationError(
+            "Tên miền con chỉ gồm chữ thường không dấu và chữ số, bắt đầu bằng chữ, "
+            "dài từ 2 đến 31 ký tự.",
+            code="invalid_schema_name",
+        )
+    # The pattern already rules out PostgreSQL's own `pg_*` names and the warm
+    # pool's `spare_*` schemas: neither can contain an underscore here.
+    if name in RESERVED_SCHEMA_NAMES or name == settings.TEMPLATE_SCHEMA_NAME:
+        raise ValidationError(
+            "Tên miền con “%(name)s” đã được hệ thống dành riêng, vui lòng chọn tên khác.",
+            code="reserved_schema_name",
+            params={"name": name},
+        )

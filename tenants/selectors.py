@@ -1,0 +1,31 @@
+"""Reads of the tenant registry."""
+
+from django.conf import settings
+from django.db.models.expressions import RawSQL
+
+from tenants.models import Union
+
+# PostgreSQL silently skips a missing schema in search_path and would answer from
+# public, so the host lookup also asks, in the same query, whether the schema exists.
+_SCHEMA_READY = RawSQL(
+    "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = tenants_union.schema_name)", ()
+)
+
+
+def union_for_host(hostname: str) -> Union | None:
+    """The union a host serves, annotated with `schema_ready`; one query."""
+    return (
+        Union.objects.filter(domains__domain=hostname.lower())
+        .annotate(schema_ready=_SCHEMA_READY)
+        .first()
+    )
+
+
+def union_host(schema_name: str) -> str:
+    return f"{schema_name}.{settings.PLATFORM_DOMAIN}"
+
+
+def union_list(*, kind: str = Union.Kind.PROVINCIAL) -> list[Union]:
+    return list(
+        Union.objects.filter(kind=kind).select_related("province", "former_province")
+    )

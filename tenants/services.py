@@ -1,0 +1,200 @@
+"""Writes to the tenant registry: the one way a union is created, and its lifecycle.
+
+Creating a union is a single transaction: the Union and Domain rows, the schema
+(a renamed warm-pool spare, or else a fresh clone of the template) and the
+Wagtail fix-up inside the new schema commit together or not at all. PostgreSQL
+DDL is transactional, so a failure leaves no half-made union behind.
+"""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import schema_context, schema_exists
+
+from cms.services import site_setup
+from tenants.migration_state import code_fingerprint, template_is_current
+from tenants.models import Domain, Province, SpareSchema, Union
+from tenants.schema_names import validate_schema_name
+from tenants.selectors import union_host
+
+logger = logging.getLogger(__name__)
+
+NATIONAL_NAME = "Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam"
+
+
+class TemplateStaleError(RuntimeError):
+    """The template schema lacks migrations the code ships; cloning it would break unions."""
+
+
+def _quote(schema_name: str) -> str:
+    return connection.ops.quote_name(schema_name)
+
+
+def national_union_ensure() -> Union:
+    """The public schema's own row, serving the national host. Idempotent."""
+    union, _ = Union.objects.get_or_create(
+        schema_name=settings.PUBLIC_SCHEMA_NAME,
+        defaults={
+            "name": NATIONAL_NAME,
+            "short_name": "VUSTA",
+            "kind": Union.Kind.NATIONAL,
+            "status": Union.Status.ACTIVE,
+        },
+    )
+    Domain.objects.get_or_create(
+        domain=settings.PLATFORM_DOMAIN, defaults={"tenant": union, "is_primary": True}
+    )
+    return union
+
+
+def template_ensure() -> Union:
+    """The template row and schema. As a row, every `migrate_schemas` run migrates it."""
+    template, _ = Union.objects.get_or_create(
+        schema_name=settings.TEMPLATE_SCHEMA_NAME,
+        defaults={
+            "name": "Mẫu Liên hiệp Hội",
+            "kind": Union.Kind.TEMPLATE,
+            "status": Union.Status.ACTIVE,
+        },
+    )
+    if not schema_exists(template.schema_name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SCHEMA {_quote(template.schema_name)}")
+        call_command(
+            "migrate_schemas",
+            tenant=True,
+            schema_name=template.schema_name,
+            interactive=False,
+            verbosity=0,
+        )
+        with schema_context(template.schema_name):
+            site_setup(hostname=union_host(template.schema_name), site_name=template.name)
+    return template
+
+
+def _spare_take(schema_name: str) -> bool:
+    """Rename a current spare to `schema_name`, inside the caller's transaction."""
+    spare = (
+        SpareSchema.objects.select_for_update(skip_locked=True)
+        .filter(fingerprint=code_fingerprint())
+        .first()
+    )
+    if spare is None:
+        return False
+    spare.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"ALTER SCHEMA {_quote(spare.schema_name)} RENAME TO {_quote(schema_name)}"
+        )
+    return True
+
+
+def _template_clone(schema_name: str) -> None:
+    if not template_is_current():
+        raise TemplateStaleError(
+            "Lược đồ mẫu chưa được cập nhật migration; hãy chạy `manage.py migrate_platform`."
+        )
+    CloneSchema().clone_schema(settings.TEMPLATE_SCHEMA_NAME, schema_name)
+
+
+def union_create(
+    *,
+    schema_name: str,
+    name: str,
+    short_name: str = "",
+    province: Province | None = None,
+    former_province: Province | None = None,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    use_warm_pool: bool = True,
+) -> Union:
+    """Create a live union at `<schema_name>.<PLATFORM_DOMAIN>`."""
+    validate_schema_name(schema_name)
+    host = union_host(schema_name)
+    if (
+        Union.objects.filter(schema_name=schema_name).exists()
+        or Domain.objects.filter(domain=host).exists()
+        or schema_exists(schema_name, case_sensitive=False)
+    ):
+        raise ValidationError(
+            "Tên miền con “%(name)s” đã có Liên hiệp Hội khác sử dụng.",
+            code="schema_name_taken",
+            params={"name": schema_name},
+        )
+    try:
+        with transaction.atomic():
+            union = Union.objects.create(
+                schema_name=schema_name,
+                name=name,
+                short_name=short_name,
+                province=province,
+                former_province=former_province,
+                contact_name=contact_name,
+                contact_email=contact_email,
+                contact_phone=contact_phone,
+                kind=Union.Kind.PROVINCIAL,
+                status=Union.Status.PROVISIONING,
+            )
+            Domain.objects.create(domain=host, tenant=union, is_primary=True)
+            if not (use_warm_pool and _spare_take(schema_name)):
+                _template_clone(schema_name)
+            with schema_context(schema_name):
+                site_setup(hostname=host, site_name=name)
+            union.status = Union.Status.ACTIVE
+            union.save(update_fields=["status", "updated_at"])
+    except IntegrityError as exc:
+        # A concurrent creation took the same name between the check and the insert.
+        raise ValidationError(
+            "Tên miền con “%(name)s” đã có Liên hiệp Hội khác sử dụng.",
+            code="schema_name_taken",
+            params={"name": schema_name},
+        ) from exc
+    if use_warm_pool:
+        from tenants.tasks import warm_pool_refill
+
+        transaction.on_commit(warm_pool_refill.delay)
+    logger.info("union created", extra={"schema": schema_name})
+    return union
+
+
+def union_set_status(*, union: Union, status: Union.Status) -> Union:
+    if union.kind != Union.Kind.PROVINCIAL:
+        raise ValidationError("Chỉ thay đổi trạng thái được cho Liên hiệp Hội địa phương.")
+    union.status = status
+    union.save(update_fields=["status", "updated_at"])
+    return union
+
+
+def warm_pool_prune() -> int:
+    """Drop spares cloned from an older set of migrations. Returns how many."""
+    dropped = 0
+    for spare in SpareSchema.objects.exclude(fingerprint=code_fingerprint()):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {_quote(spare.schema_name)} CASCADE")
+            spare.delete()
+        dropped += 1
+    return dropped
+
+
+def warm_pool_refill(*, size: int | None = None) -> int:
+    """Clone spares from the template until the pool holds `size`. Returns how many."""
+    size = settings.WARM_POOL_SIZE if size is None else size
+    warm_pool_prune()
+    if not template_is_current():
+        logger.warning("warm pool not refilled: the template schema is not migrated")
+        return 0
+    created = 0
+    while SpareSchema.objects.filter(fingerprint=code_fingerprint()).count() < size:
+        spare_name = f"spare_{uuid.uuid4().hex[:16]}"
+        with transaction.atomic():
+            CloneSchema().clone_schema(settings.TEMPLATE_SCHEMA_NAME, spare_name)
+            SpareSchema.objects.create(schema_name=spare_name, fingerprint=code_fingerprint())
+        created += 1
+    return created
