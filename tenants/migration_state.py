@@ -7,6 +7,7 @@ a stale template or spare from ever becoming a union.
 import hashlib
 from functools import cache
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
@@ -15,7 +16,9 @@ from django.db.migrations.loader import MigrationLoader
 @cache
 def code_migrations() -> frozenset[tuple[str, str]]:
     """The migrations on disk for the apps that live in a union's schema."""
-    labels = {app.rsplit(".", 1)[-1] for app in settings.TENANT_APPS}
+    labels = {
+        config.label for config in apps.get_app_configs() if config.name in settings.TENANT_APPS
+    }
     loader = MigrationLoader(None, ignore_no_migrations=True)
     return frozenset(key for key in loader.disk_migrations if key[0] in labels)
 

@@ -24,6 +24,7 @@ from tenants.selectors import union_host
 
 logger = logging.getLogger(__name__)
 
+_WARM_POOL_LOCK = 7_310_001  # pg advisory lock key: one warm-pool refill at a time
 NATIONAL_NAME = "Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam"
 
 
@@ -186,15 +187,24 @@ def warm_pool_prune() -> int:
 def warm_pool_refill(*, size: int | None = None) -> int:
     """Clone spares from the template until the pool holds `size`. Returns how many."""
     size = settings.WARM_POOL_SIZE if size is None else size
-    warm_pool_prune()
-    if not template_is_current():
-        logger.warning("warm pool not refilled: the template schema is not migrated")
-        return 0
-    created = 0
-    while SpareSchema.objects.filter(fingerprint=code_fingerprint()).count() < size:
-        spare_name = f"spare_{uuid.uuid4().hex[:16]}"
-        with transaction.atomic():
-            CloneSchema().clone_schema(settings.TEMPLATE_SCHEMA_NAME, spare_name)
-            SpareSchema.objects.create(schema_name=spare_name, fingerprint=code_fingerprint())
-        created += 1
-    return created
+    with connection.cursor() as cursor:
+        # Refills queued by several creations at once would each fill the pool.
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_WARM_POOL_LOCK])
+        if not cursor.fetchone()[0]:
+            return 0
+    try:
+        warm_pool_prune()
+        if not template_is_current():
+            logger.warning("warm pool not refilled: the template schema is not migrated")
+            return 0
+        created = 0
+        while SpareSchema.objects.filter(fingerprint=code_fingerprint()).count() < size:
+            spare_name = f"spare_{uuid.uuid4().hex[:16]}"
+            with transaction.atomic():
+                CloneSchema().clone_schema(settings.TEMPLATE_SCHEMA_NAME, spare_name)
+                SpareSchema.objects.create(schema_name=spare_name, fingerprint=code_fingerprint())
+            created += 1
+        return created
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_WARM_POOL_LOCK])

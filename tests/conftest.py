@@ -1,0 +1,103 @@
+"""Shared fixtures: one migrated template and two test unions, A and B, made once.
+
+With --reuse-db the unions survive between runs, so a warm run creates nothing.
+Each union holds a sentinel article; isolation tests ask whether A's sentinel
+can be seen from B.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from cms.models import NewsArticlePage, NewsIndexPage
+from tenants.models import Union
+from tenants.selectors import union_host
+from tenants.services import union_create
+
+
+@dataclass(frozen=True)
+class TestUnion:
+    union: Union
+    sentinel_title: str
+    editor_password: str = "bien-tap-vien-2025"
+
+    @property
+    def schema_name(self) -> str:
+        return self.union.schema_name
+
+    @property
+    def host(self) -> str:
+        return union_host(self.union.schema_name)
+
+    def client(self) -> Client:
+        return Client(HTTP_HOST=self.host)
+
+    def sentinel(self) -> NewsArticlePage:
+        return NewsArticlePage.objects.get(title=self.sentinel_title)
+
+
+def _test_union_ensure(schema_name: str, name: str, sentinel_title: str) -> TestUnion:
+    union = Union.objects.filter(schema_name=schema_name).first()
+    if union is None:
+        union = union_create(schema_name=schema_name, name=name, use_warm_pool=False)
+        with schema_context(schema_name):
+            from django.contrib.auth import get_user_model
+
+            from cms.models import HomePage
+
+            home = HomePage.objects.get()
+            news = home.add_child(instance=NewsIndexPage(title="Tin tức", slug="tin-tuc"))
+            news.add_child(
+                instance=NewsArticlePage(
+                    title=sentinel_title, slug="tin-canh-gioi", summary=f"{name} sentinel"
+                )
+            )
+            get_user_model().objects.create_superuser(
+                "admin", f"admin@{schema_name}.example.vn", TestUnion.editor_password
+            )
+    return TestUnion(union=union, sentinel_title=sentinel_title)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> None:
+    with django_db_blocker.unblock():
+        call_command("migrate_platform", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def union_pair(django_db_setup, django_db_blocker) -> tuple[TestUnion, TestUnion]:
+    with django_db_blocker.unblock():
+        return (
+            _test_union_ensure("uniona", "Liên hiệp Hội Thử nghiệm A", "Tin canh giới của A"),
+            _test_union_ensure("unionb", "Liên hiệp Hội Thử nghiệm B", "Tin canh giới của B"),
+        )
+
+
+@pytest.fixture
+def union_a(union_pair, db) -> TestUnion:
+    return union_pair[0]
+
+
+@pytest.fixture
+def union_b(union_pair, db) -> TestUnion:
+    return union_pair[1]
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public() -> Iterator[None]:
+    """A test that switched schema must not leak that schema into the next test."""
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def committed(django_db_blocker) -> Iterator[None]:
+    """Autocommit access, for work a separate thread (Celery worker, live server) must see."""
+    with django_db_blocker.unblock():
+        yield
+        connection.set_schema_to_public()
