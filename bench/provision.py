@@ -10,9 +10,10 @@
    `union_create` is timed.
 
 Each way runs N times (median reported) and the ratios migrations/fast and
-clone/fast are printed. Everything the script creates (schemas, Union and Domain
-rows) is removed at the end, also after a failure or Ctrl-C, and the warm pool is
-left holding as many spares as it had before.
+clone/fast are printed. Each union is dropped (schema, Union and Domain rows)
+right after its run, untimed, so every run sees the same database; whatever is
+left after a failure or Ctrl-C is dropped at the end. The warm pool is left with
+as many spares as it had (`warm_pool_refill` also prunes stale spares, as always).
 
 Run from the project root, on a migrated database (`manage.py migrate_platform`):
 
@@ -27,6 +28,7 @@ import argparse
 import logging
 import os
 import secrets
+import signal
 import statistics
 import sys
 import time
@@ -110,13 +112,23 @@ def create_by_migrations(schema_name: str) -> None:
 
 
 def create_by_clone(schema_name: str) -> None:
-    services.union_create(
-        schema_name=schema_name, name=f"Bench {schema_name}", use_warm_pool=False
-    )
+    services.union_create(schema_name=schema_name, name=f"Bench {schema_name}", use_warm_pool=False)
 
 
 def create_fast(schema_name: str) -> None:
     services.union_create(schema_name=schema_name, name=f"Bench {schema_name}")
+
+
+def drop_union(name: str) -> None:
+    """Remove a bench union: its schema, its Domain and Union rows."""
+    connection.set_schema_to_public()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {quote(name)} CASCADE")
+        # The Domain rows go with their Union (on_delete=CASCADE); deleted
+        # explicitly too, in case a failure left a Domain without its Union.
+        Domain.objects.filter(domain=union_host(name)).delete()
+        Union.objects.filter(schema_name=name).delete()
 
 
 def time_one(method: Method, created: list[str]) -> float:
@@ -127,21 +139,17 @@ def time_one(method: Method, created: list[str]) -> float:
     start = time.perf_counter()
     method.create(name)
     elapsed = time.perf_counter() - start
-    connection.set_schema_to_public()
+    # Dropped at once, untimed: cloning reads information_schema across the whole
+    # database, so every schema left behind would slow the next clone (~25 ms each
+    # here) and the methods would not be measured on the same database.
+    drop_union(name)
     return elapsed
 
 
 def cleanup(created: list[str], spares_before: set[str], pool_target: int) -> None:
     """Drop every schema and row this run made, and trim the spares it added."""
-    connection.set_schema_to_public()
     for name in created:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP SCHEMA IF EXISTS {quote(name)} CASCADE")
-            # The Domain rows go with their Union (on_delete=CASCADE); deleted
-            # explicitly too, in case a failure left a Domain without its Union.
-            Domain.objects.filter(domain=union_host(name)).delete()
-            Union.objects.filter(schema_name=name).delete()
+        drop_union(name)
     # The pool was topped up to `before + runs`; whatever this run added beyond the
     # count it started with goes (newest first), so the pool is as big as before.
     surplus = SpareSchema.objects.exclude(schema_name__in=spares_before).order_by("-created_at")
@@ -159,8 +167,10 @@ def cleanup(created: list[str], spares_before: set[str], pool_target: int) -> No
 def report(methods: dict[str, Method], runs: int) -> None:
     db = connection.settings_dict
     where = "DATABASE_URL" if settings.DATABASE_URL else "embedded pgserver"
-    print(f"\nUnion creation, {runs} runs each ({where}, database {db['NAME']!r}, "
-          f"{os.cpu_count()} CPUs)")
+    print(
+        f"\nUnion creation, {runs} runs each ({where}, database {db['NAME']!r}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the end)"
+    )
     print(f"{'method':<12}{'median s':>10}{'min s':>10}{'max s':>10}")
     for key in ("migrations", "clone", "fast"):
         m = methods[key]
@@ -184,10 +194,15 @@ def main() -> int:
         parser.error("--runs must be at least 1")
 
     if not template_is_current():
-        print("The template schema is not migrated; run `manage.py migrate_platform`.",
-              file=sys.stderr)
+        print(
+            "The template schema is not migrated; run `manage.py migrate_platform`.",
+            file=sys.stderr,
+        )
         return 2
 
+    # A plain `kill` should clean up like Ctrl-C does: turn SIGTERM into SystemExit so
+    # the `finally` below runs.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     methods = {
         "migrations": Method("migrations", create_by_migrations),
         "clone": Method("clone", create_by_clone),
@@ -198,7 +213,7 @@ def main() -> int:
     pool_target = len(spares_before)
     # union_create queues a pool refill on commit. Stubbed here: the script fills the
     # pool itself, and a worker cloning spares during the timed runs would compete for
-    # the 2 CPUs (and leave queued messages behind). Queueing costs well under 1 ms.
+    # the 2 CPUs (and leave queued messages behind). Queueing cost 0.4 ms (filesystem broker).
     refill_stub = mock.patch("tenants.tasks.warm_pool_refill")
     try:
         with refill_stub as stub:
@@ -216,8 +231,11 @@ def main() -> int:
             start = time.perf_counter()
             needed = current_spares() + args.runs
             added = services.warm_pool_refill(size=needed)
-            print(f"warm pool: cloned {added} spares in {time.perf_counter() - start:.2f} s "
-                  "(untimed)", flush=True)
+            print(
+                f"warm pool: cloned {added} spares in {time.perf_counter() - start:.2f} s "
+                "(untimed)",
+                flush=True,
+            )
             if current_spares() < needed:
                 # warm_pool_refill backs off while another process holds its lock.
                 raise RuntimeError(
@@ -235,8 +253,11 @@ def main() -> int:
             print(f"(refill tasks queued by union_create and stubbed: {stub.delay.call_count})")
     finally:
         cleanup(created, spares_before, pool_target)
-        print(f"cleaned up {len(created)} bench unions; warm pool back to "
-              f"{SpareSchema.objects.count()} spares", flush=True)
+        print(
+            f"removed all {len(created)} bench unions; warm pool back to "
+            f"{SpareSchema.objects.count()} spares",
+            flush=True,
+        )
 
     report(methods, args.runs)
     return 0

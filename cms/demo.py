@@ -7,8 +7,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from anyascii import anyascii
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.text import slugify
 from django_tenants.utils import schema_context
 
 from cms.models import (
@@ -148,7 +150,8 @@ DEMO_UNIONS = [
              "abstract": "Giấy phép thiết lập trang thông tin điện tử tổng hợp",
              "issuing_body": "Sở Thông tin và Truyền thông", "signatory": "Giám đốc Sở"},
             {"number": "75/KH-LHH", "kind": "ke-hoach", "issued_on": dt.date(2021, 3, 15),
-             "abstract": "Kế hoạch thực hiện nhiệm vụ tư vấn, phản biện và giám định xã hội năm 2021",
+             "abstract": "Kế hoạch thực hiện nhiệm vụ tư vấn, phản biện và giám định xã hội "
+             "năm 2021",
              "signatory": "Phó Chủ tịch Liên hiệp Hội"},
         ],
         event={"title": "Hội nghị tập huấn công tác tư vấn, phản biện năm 2026",
@@ -209,7 +212,8 @@ DEMO_UNIONS = [
         ],
         event={"title": "Lễ bế mạc Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng lần thứ 13",
                "kind": "le", "in_days": 15, "place": "Nhà Văn hóa Thanh niên"},
-        contest={"title": "Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng", "edition": "Lần thứ 12 (2023)",
+        contest={"title": "Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng",
+                 "edition": "Lần thứ 12 (2023)",
                  "fields": "Khoa học kỹ thuật; Phần mềm tin học; Mô hình sáng tạo",
                  "entries": 57,
                  "prizes": [("Giải Nhất", 1), ("Giải Nhì", 3), ("Giải Ba", 5),
@@ -242,10 +246,11 @@ def demo_content_create(demo: DemoUnion) -> None:
     news_index = home.add_child(
         instance=NewsIndexPage(title="Tin tức", slug="tin-tuc", show_in_menus=True)
     )
-    today = dt.date.today()
+    today = dt.datetime.now(tz=VN).date()
     for item in demo.news:
         news_index.add_child(instance=NewsArticlePage(
-            title=item["title"], published_on=today - dt.timedelta(days=item["days_ago"]),
+            title=item["title"], slug=slugify(anyascii(item["title"])),
+            published_on=today - dt.timedelta(days=item["days_ago"]),
             summary=item["summary"], author="Ban Biên tập",
             body=_paragraphs(item["body"]),
         ))
@@ -267,7 +272,8 @@ def demo_content_create(demo: DemoUnion) -> None:
         today + dt.timedelta(days=demo.event["in_days"]), dt.time(8, 0), tzinfo=VN
     )
     events.add_child(instance=EventPage(
-        title=demo.event["title"], kind=demo.event["kind"], starts_at=starts,
+        title=demo.event["title"], slug=slugify(anyascii(demo.event["title"])),
+        kind=demo.event["kind"], starts_at=starts,
         ends_at=starts + dt.timedelta(hours=4), place=demo.event["place"],
         summary="Kính mời các hội thành viên và đại biểu tới dự.",
     ))

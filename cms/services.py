@@ -61,7 +61,11 @@ def comment_submit(
     *, article: NewsArticlePage, name: str, email: str, body: str
 ) -> ReaderComment:
     """Store a reader's comment for moderation; nothing is published before approval."""
-    return ReaderComment.objects.create(article=article, name=name, email=email, body=body)
+    from cms.tasks import comment_notify_moderators
+
+    comment = ReaderComment.objects.create(article=article, name=name, email=email, body=body)
+    transaction.on_commit(lambda: comment_notify_moderators.delay(comment.pk))
+    return comment
 
 
 def comment_moderate(*, comment: ReaderComment, approve: bool) -> ReaderComment:

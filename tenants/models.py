@@ -147,3 +147,6 @@ class SpareSchema(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.schema_name

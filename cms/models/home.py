@@ -32,7 +32,7 @@ class HomePage(UnionPageMixin, Page):
         verbose_name = "trang chủ"
 
     def get_context(self, request, *args, **kwargs):
-        from cms.selectors import news_latest, events_upcoming
+        from cms.selectors import events_upcoming, news_latest
 
         context = super().get_context(request, *args, **kwargs)
         context["latest_news"] = news_latest(limit=6)

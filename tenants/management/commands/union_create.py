@@ -6,7 +6,10 @@ from tenants.services import union_create
 
 
 class Command(BaseCommand):
-    help = "Create a union: `union_create haiduong 'Liên hiệp Hội tỉnh Hải Dương' --province 'Hải Phòng'`"
+    help = (
+        "Create a union: union_create haiduong 'Liên hiệp Hội tỉnh Hải Dương' "
+        "--province 'Hải Phòng' --former-province 'Hải Dương'"
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("schema_name")

@@ -1,0 +1,34 @@
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import connection
+
+from cms.models import ReaderComment
+from lhh.celery import app
+
+
+@app.task
+def comment_notify_moderators(comment_id: int) -> int:
+    """E-mail the union's own moderators that a reader comment awaits approval.
+
+    Runs in the schema it was queued from (a UnionTask refuses public), so the
+    comment and the moderators are always this union's.
+    """
+    comment = ReaderComment.objects.select_related("article").filter(pk=comment_id).first()
+    if comment is None or comment.status != ReaderComment.Status.PENDING:
+        return 0
+    moderators = [
+        user.email
+        for user in get_user_model().objects.filter(is_active=True, email__gt="")
+        if user.has_perm("cms.change_readercomment")
+    ]
+    if not moderators:
+        return 0
+    return send_mail(
+        subject=f"[{connection.schema_name}] Ý kiến bạn đọc mới chờ duyệt",
+        message=(
+            f"Bài: {comment.article.title}\n"
+            f"Người gửi: {comment.name} <{comment.email}>\n\n{comment.body}"
+        ),
+        from_email=None,
+        recipient_list=moderators,
+    )

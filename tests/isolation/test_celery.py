@@ -1,0 +1,65 @@
+"""Tasks run in the schema they were queued from, on a real worker and broker."""
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from cms.models import ReaderComment
+from cms.services import comment_submit
+from cms.tasks import comment_notify_moderators
+from lhh.celery import app
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, django_db_blocker) -> Iterator[None]:
+    with django_db_blocker.unblock(), start_worker(
+        app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+    ):
+        yield
+
+
+def _wait_for(predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "the worker did not finish in time"
+        time.sleep(0.1)
+
+
+def _submit_in(union, body: str) -> ReaderComment:
+    with schema_context(union.schema_name):
+        comment = comment_submit(
+            article=union.sentinel(), name="Bạn đọc", email="bandoc@example.vn", body=body
+        )
+    return comment
+
+
+def test_a_task_runs_in_the_union_it_was_queued_from(union_pair, committed, celery_worker):
+    union_a, union_b = union_pair
+    mail.outbox.clear()
+    comment_a = _submit_in(union_a, "Ý kiến gửi tới A")
+    comment_b = _submit_in(union_b, "Ý kiến gửi tới B")
+    try:
+        # comment_submit queued one notification per union, after commit, via the broker.
+        _wait_for(lambda: len(mail.outbox) >= 2)
+        by_union = {m.subject.split("]")[0].lstrip("["): m for m in mail.outbox}
+        assert "Ý kiến gửi tới A" in by_union["uniona"].body
+        assert "Ý kiến gửi tới B" not in by_union["uniona"].body
+        assert by_union["uniona"].to == ["admin@uniona.example.vn"]
+        assert "Ý kiến gửi tới B" in by_union["unionb"].body
+        assert by_union["unionb"].to == ["admin@unionb.example.vn"]
+    finally:
+        for union, comment in ((union_a, comment_a), (union_b, comment_b)):
+            with schema_context(union.schema_name):
+                ReaderComment.objects.filter(pk=comment.pk).delete()
+
+
+def test_a_union_task_queued_without_a_schema_refuses_to_run(db):
+    assert connection.schema_name == "public"
+    result = comment_notify_moderators.apply(args=[1])
+    assert result.failed()
+    assert "queued without one" in str(result.result)

@@ -1,0 +1,110 @@
+"""Each test tries to reach union A's data from union B's host, and must fail."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django_tenants.utils import schema_context
+
+SENTINEL_PATH = "/tin-tuc/tin-canh-gioi/"
+
+
+def test_a_page_is_served_only_by_its_own_union(union_a, union_b):
+    body_on_b = union_b.client().get(SENTINEL_PATH).content.decode()
+    assert union_b.sentinel_title in body_on_b
+    assert union_a.sentinel_title not in body_on_b
+
+
+def test_search_finds_only_the_current_unions_pages(union_a, union_b):
+    from wagtail.models import Page
+
+    with schema_context(union_b.schema_name):
+        titles = [page.title for page in Page.objects.live().search("canh giới")]
+    assert union_b.sentinel_title in titles
+    assert union_a.sentinel_title not in titles
+
+
+def test_cache_entries_are_keyed_by_union(union_a, union_b):
+    with schema_context(union_a.schema_name):
+        cache.set("wagtail_site_root_paths", "A's root paths")
+    with schema_context(union_b.schema_name):
+        assert cache.get("wagtail_site_root_paths") is None
+    with schema_context(union_a.schema_name):
+        assert cache.get("wagtail_site_root_paths") == "A's root paths"
+        cache.delete("wagtail_site_root_paths")
+
+
+def test_page_links_never_carry_another_unions_host(union_a, union_b):
+    union_a.client().get("/")  # fills A's Wagtail URL caches first
+    body_on_b = union_b.client().get("/tin-tuc/").content.decode()
+    assert union_a.host not in body_on_b
+    assert SENTINEL_PATH in body_on_b
+
+
+def test_media_is_stored_per_union_and_served_only_on_its_own_host(union_a, union_b):
+    with schema_context(union_a.schema_name):
+        name = default_storage.save("kiem-thu/bien-ban.txt", ContentFile(b"chi cua A"))
+        url = default_storage.url(name)
+    try:
+        assert url.startswith(f"/media/{union_a.schema_name}/")
+        assert (Path(settings.MEDIA_ROOT) / union_a.schema_name / name).is_file()
+        on_a = union_a.client().get(url)
+        assert on_a.status_code == 200 and b"".join(on_a.streaming_content) == b"chi cua A"
+        assert on_a["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert union_b.client().get(url).status_code == 404
+        traversal = url.replace(
+            f"/media/{union_a.schema_name}/",
+            f"/media/{union_b.schema_name}/../{union_a.schema_name}/",
+        )
+        assert union_b.client().get(traversal).status_code == 404
+    finally:
+        with schema_context(union_a.schema_name):
+            default_storage.delete(name)
+
+
+def test_uploaded_svg_and_html_are_downloads_never_documents(union_a):
+    with schema_context(union_a.schema_name):
+        svg = default_storage.save("kiem-thu/anh.svg", ContentFile(b"<svg onload='alert(1)'/>"))
+        url = default_storage.url(svg)
+    try:
+        response = union_a.client().get(url)
+        assert response["Content-Disposition"].startswith("attachment")
+        assert response["X-Content-Type-Options"] == "nosniff"
+    finally:
+        with schema_context(union_a.schema_name):
+            default_storage.delete(svg)
+
+
+def test_a_login_on_one_union_is_worthless_on_another(union_a, union_b):
+    # Both unions have a user "admin" with the same password and likely the same id.
+    client = union_a.client()
+    login = client.post(
+        "/admin/login/", {"username": "admin", "password": union_a.editor_password}
+    )
+    assert login.status_code == 302
+    assert client.get("/admin/").status_code == 200
+    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    assert session_cookie["domain"] == ""  # host-only
+
+    on_b = union_b.client()
+    on_b.cookies[settings.SESSION_COOKIE_NAME] = session_cookie.value
+    response = on_b.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    national = union_b.client()
+    national.defaults["HTTP_HOST"] = "localhost"
+    national.cookies[settings.SESSION_COOKIE_NAME] = session_cookie.value
+    assert national.get("/admin/").status_code == 302
+
+
+def test_union_staff_cannot_log_in_to_the_national_admin(union_a):
+    client = union_a.client()
+    client.defaults["HTTP_HOST"] = "localhost"
+    response = client.post(
+        "/admin/login/", {"username": "admin", "password": union_a.editor_password}
+    )
+    assert response.status_code == 200  # the form again, with an error
+    assert connection.schema_name == "public"
+    assert client.get("/admin/").status_code == 302
