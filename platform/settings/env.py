@@ -101,11 +101,13 @@ def celery_broker(url: str, *, folder: Path) -> tuple[str, dict]:
     transport under `folder`: a broker that needs no server."""
     if url:
         return url, {}
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return "filesystem://", {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
+        # kombu otherwise writes its control exchange to ./control in the working tree.
+        "control_folder": str(folder / "control"),
         "store_processed": False,
     }
