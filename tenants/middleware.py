@@ -11,6 +11,8 @@ from tenants.selectors import union_for_host
 
 
 def _page(template: str, status: int, **context: object) -> HttpResponse:
+    # Nothing of the previous request's union stays selected behind a refusal.
+    connection.set_schema_to_public()
     return HttpResponse(
         render_to_string(f"tenants/{template}", context),
         status=status,
@@ -27,7 +29,8 @@ class UnionMiddleware(TenantMainMiddleware):
     """
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
-        connection.set_schema_to_public()
+        # The registry lookup runs on whatever search_path the connection has: its
+        # table exists only in public (TenantSyncRouter), so it always resolves there.
         try:
             hostname = self.hostname_from_request(request)
         except DisallowedHost:
@@ -43,6 +46,11 @@ class UnionMiddleware(TenantMainMiddleware):
             return _page("suspended.html", 503, union=union)
         union.domain_url = hostname
         request.tenant = union
-        connection.set_tenant(union)
+        if connection.schema_name == union.schema_name:
+            # Same schema as this connection's last request: switching again would
+            # only re-issue SET search_path and empty the ContentType cache.
+            connection.tenant = union
+        else:
+            connection.set_tenant(union)
         self.setup_url_routing(request)
         return None

@@ -51,14 +51,26 @@ def test_missing_schema_answers_503_not_rows_from_public(union_a):
     assert "chưa sẵn sàng" in response.content.decode()
 
 
-def test_routing_costs_one_lookup_and_one_schema_switch(union_a):
-    client = union_a.client()
-    client.get("/")  # warm Wagtail's per-tenant caches
+def _routing_statements(client) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
     statements = [query["sql"] for query in queries.captured_queries]
     assert sum("tenants_union" in sql for sql in statements) == 1
-    assert [sql for sql in statements if sql.startswith("SET search_path")] == [
+    return [sql for sql in statements if sql.startswith("SET search_path")]
+
+
+def test_routing_costs_one_lookup_and_switches_schema_only_when_it_changes(union_a, union_b):
+    connection.set_schema_to_public()
+    assert _routing_statements(union_a.client()) == [
         'SET search_path = "public"',
         'SET search_path = "uniona","public"',
     ]
+    assert _routing_statements(union_a.client()) == []
+    assert _routing_statements(union_b.client()) == ['SET search_path = "unionb","public"']
+
+
+def test_a_refusal_leaves_no_union_selected(union_a):
+    union_a.client().get("/")
+    assert connection.schema_name == "uniona"
+    Client(HTTP_HOST="khongco.localhost").get("/")
+    assert connection.schema_name == "public"
