@@ -57,7 +57,7 @@ def site_server(demo_union) -> Iterator[str]:
         "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@{netloc}/{db['NAME']}{host}",
     }
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
         cwd=Path(__file__).resolve().parents[2],
         env=env,
     )

@@ -1,6 +1,7 @@
 """A reader and an editor of a union site, in Debian's chromium."""
 
 import re
+import uuid
 
 from tests.e2e.conftest import SCREENSHOTS
 
@@ -41,3 +42,34 @@ def test_reader_pages_render_in_vietnamese(site_server, demo_union, committed, p
     page.screenshot(path=SCREENSHOTS / "contact.png", full_page=True)
     page.click("button[type=submit]")
     assert "Cảm ơn" in page.content()
+
+
+def test_a_comment_appears_after_an_editor_approves_it(site_server, demo_union, committed, page):
+    base = _base(site_server, demo_union)
+    marker = f"Ý kiến kiểm thử {uuid.uuid4().hex[:8]}"
+    page.goto(base + "/tin-tuc/")
+    page.click("text=Ban Thường vụ sơ kết công tác 6 tháng đầu năm 2021")
+    article_url = page.url
+    page.fill("#id_name", "Lê Văn Cường")
+    page.fill("#id_email", "cuong@example.vn")
+    page.fill("#id_body", marker)
+    _solve_captcha(page)
+    page.click("text=Gửi ý kiến")
+    assert "sau khi Ban Biên tập duyệt" in page.content()
+    assert marker not in page.locator("#y-kien-ban-doc").inner_text()
+
+    # Wagtail's admin scripts must be up before typing, or they reset the form.
+    page.goto(base + "/admin/login/", wait_until="networkidle")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "lienhiephoi2025")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.goto(base + "/admin/snippets/cms/readercomment/?status=pending")
+    page.screenshot(path=SCREENSHOTS / "moderation-queue.png", full_page=True)
+    page.locator("tr", has_text=marker).locator("[data-moderate=approve]").click()
+    with page.expect_navigation():
+        page.click("text=Duyệt và đăng ý kiến")
+
+    page.goto(article_url)
+    assert marker in page.locator("#y-kien-ban-doc").inner_text()
+    page.screenshot(path=SCREENSHOTS / "comment-published.png", full_page=True)
