@@ -7,10 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from anyascii import anyascii
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils.text import slugify
 from django_tenants.utils import schema_context
 
 from cms.models import (
@@ -249,7 +247,7 @@ def demo_content_create(demo: DemoUnion) -> None:
     today = dt.datetime.now(tz=VN).date()
     for item in demo.news:
         news_index.add_child(instance=NewsArticlePage(
-            title=item["title"], slug=slugify(anyascii(item["title"])),
+            title=item["title"],
             published_on=today - dt.timedelta(days=item["days_ago"]),
             summary=item["summary"], author="Ban Biên tập",
             body=_paragraphs(item["body"]),
@@ -272,7 +270,7 @@ def demo_content_create(demo: DemoUnion) -> None:
         today + dt.timedelta(days=demo.event["in_days"]), dt.time(8, 0), tzinfo=VN
     )
     events.add_child(instance=EventPage(
-        title=demo.event["title"], slug=slugify(anyascii(demo.event["title"])),
+        title=demo.event["title"],
         kind=demo.event["kind"], starts_at=starts,
         ends_at=starts + dt.timedelta(hours=4), place=demo.event["place"],
         summary="Kính mời các hội thành viên và đại biểu tới dự.",

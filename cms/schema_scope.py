@@ -5,7 +5,9 @@ exist only in union schemas and the national ones only in public. Page types say
 where they can be created, so the admin never offers a type whose table is absent.
 """
 
+from anyascii import anyascii
 from django.db import connection
+from django.utils.text import slugify
 from django_tenants.utils import get_public_schema_name
 
 
@@ -14,6 +16,12 @@ def in_public_schema() -> bool:
 
 
 class UnionPageMixin:
+    def full_clean(self, *args, **kwargs):
+        # Wagtail's ASCII slugify drops "đ" ("Đồng Nai" → "ong-nai"); transliterate first.
+        if not self.slug and self.title:
+            self.slug = slugify(anyascii(self.title))[:255]
+        super().full_clean(*args, **kwargs)
+
     @classmethod
     def can_create_at(cls, parent) -> bool:
         return not in_public_schema() and super().can_create_at(parent)

@@ -27,14 +27,20 @@ def news_editor(union_a):
     return client, home_id
 
 
-def test_limited_editor_gets_403_on_settings_history_and_foreign_pages(news_editor):
+def test_limited_editor_is_denied_settings_history_users_and_comments(news_editor):
     client, home_id = news_editor
     assert client.get("/admin/").status_code == 200
-    assert client.get("/admin/settings/cms/unionsitesettings/").status_code in (302, 403)
-    assert client.get("/admin/users/").status_code in (302, 403)
-    assert client.get(f"/admin/pages/{home_id}/edit/").status_code in (302, 403)
-    assert client.get(f"/admin/pages/{home_id}/history/").status_code in (302, 403)
-    assert client.get("/admin/snippets/cms/readercomment/").status_code in (302, 403)
+    for url in [
+        "/admin/settings/cms/unionsitesettings/",
+        "/admin/users/",
+        f"/admin/pages/{home_id}/edit/",
+        f"/admin/pages/{home_id}/history/",
+        "/admin/snippets/cms/readercomment/",
+    ]:
+        # Wagtail answers scripts with 403 and people with a redirect to the dashboard.
+        assert client.get(url, headers={"x-requested-with": "XMLHttpRequest"}).status_code == 403
+        response = client.get(url)
+        assert (response.status_code, response["Location"]) == (302, "/admin/"), url
 
 
 def test_limited_editor_can_edit_news(news_editor, union_a):

@@ -1,0 +1,47 @@
+"""Page behaviour inside a union: slugs, preview on the union's own host."""
+
+import io
+
+from django.core.files.images import ImageFile
+from django_tenants.utils import schema_context
+from PIL import Image as PILImage
+from wagtail.images.models import Image
+from wagtail.models import Page
+
+from cms.models import NewsArticlePage
+
+
+def test_vietnamese_titles_get_readable_ascii_slugs(union_a):
+    with schema_context(union_a.schema_name):
+        index = Page.objects.get(slug="tin-tuc")
+        article = index.add_child(
+            instance=NewsArticlePage(title="Phát động Hội thi Sáng tạo Kỹ thuật Đồng Nai")
+        )
+    assert article.slug == "phat-dong-hoi-thi-sang-tao-ky-thuat-dong-nai"
+
+
+def test_preview_renders_rich_text_images_from_the_unions_own_media(union_a):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (60, 40), "#c00").save(buffer, "PNG")
+    with schema_context(union_a.schema_name):
+        image = Image.objects.create(
+            title="Ảnh hội thảo", file=ImageFile(buffer, name="hoi-thao.png")
+        )
+        article = union_a.sentinel()
+        article.body = [
+            (
+                "paragraph",
+                f'<p>Ảnh:</p><embed embedtype="image" id="{image.pk}" format="fullwidth"'
+                ' alt="Hội thảo"/>',
+            )
+        ]
+        try:
+            # The preview request is routed through the middleware by the site's host.
+            response = article.make_preview_request()
+        finally:
+            image.file.delete(save=False)
+            image.delete()
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert union_a.sentinel_title in body
+    assert f"/media/{union_a.schema_name}/images/hoi-thao" in body
