@@ -10,10 +10,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _check(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
+    # A production environment: none of the local or test-only variables.
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL"}
+        if key
+        not in {"SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update({"DJANGO_SETTINGS_MODULE": "lhh.settings.production", **env_overrides})
     return subprocess.run(

@@ -10,7 +10,6 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
 
-
 @pytest.fixture
 def admin_client(union_a):
     from django.contrib.auth import get_user_model
@@ -66,7 +65,10 @@ def test_svg_is_refused_as_an_image(admin_client, union_a):
 def test_a_document_is_stored_in_its_unions_folder(admin_client, union_a):
     response = admin_client.post(
         "/admin/documents/add/",
-        {"title": "Kế hoạch 2026", "file": SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4 ke hoach")},
+        {
+            "title": "Kế hoạch 2026",
+            "file": SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4 ke hoach"),
+        },
     )
     assert response.status_code == 302
     with schema_context(union_a.schema_name):
