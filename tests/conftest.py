@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -48,7 +49,7 @@ def _test_union_ensure(schema_name: str, name: str, sentinel_title: str) -> Test
         with schema_context(schema_name):
             from django.contrib.auth import get_user_model
 
-            from cms.models import HomePage
+            from cms.models import HomePage, UnionSiteSettings
 
             home = HomePage.objects.get()
             news = home.add_child(instance=NewsIndexPage(title="Tin tức", slug="tin-tuc"))
@@ -57,6 +58,7 @@ def _test_union_ensure(schema_name: str, name: str, sentinel_title: str) -> Test
                     title=sentinel_title, slug="tin-canh-gioi", summary=f"{name} sentinel"
                 )
             )
+            UnionSiteSettings.for_site(home.get_site())  # created on first use otherwise
             get_user_model().objects.create_superuser(
                 "admin", f"admin@{schema_name}.example.vn", TestUnion.editor_password
             )
@@ -93,6 +95,13 @@ def _back_to_public() -> Iterator[None]:
     """A test that switched schema must not leak that schema into the next test."""
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Cached pages of content a test rolled back must not reach the next test."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture

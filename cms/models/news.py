@@ -79,11 +79,3 @@ class NewsArticlePage(UnionPageMixin, Page):
         context["comment_form"] = kwargs.get("comment_form") or ReaderCommentForm()
         context["other_news"] = news_other(article=self, limit=10)
         return context
-
-    def serve(self, request, *args, **kwargs):
-        # Reader comments are posted to the article itself.
-        if request.method == "POST":
-            from cms.views import comment_post
-
-            return comment_post(request, article=self)
-        return super().serve(request, *args, **kwargs)

@@ -85,6 +85,8 @@ INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
 MIDDLEWARE = [
     "tenants.middleware.UnionMiddleware",
+    # Right after routing: a hit skips sessions, auth and Wagtail altogether.
+    "cms.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -18,9 +18,11 @@ def _captcha(html: str) -> tuple[str, str]:
 
 
 def _post(client, *, body: str, right_answer: bool = True):
-    token, answer = _captcha(client.get(ARTICLE).content.decode())
+    html = client.get(ARTICLE).content.decode()
+    token, answer = _captcha(html)
+    action = re.search(r'action="(/y-kien-ban-doc/\d+/)"', html).group(1)
     return client.post(
-        ARTICLE,
+        action,
         {
             "name": "Nguyễn Văn An",
             "email": "an@example.vn",
