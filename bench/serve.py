@@ -63,6 +63,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = "thanhhoa"
 GOAL_RATIO = 0.95
 GOAL_QUERIES = 5
+GOAL_CACHED_RATIO = 3.0
 
 
 class PinnedUnionMiddleware:
@@ -200,14 +201,24 @@ def driver_statements() -> Iterator[list[Statement]]:
         psycopg.Cursor.execute = original
 
 
+PAGE_CACHE = "cms.page_cache.PageCacheMiddleware"
+VARIANTS = ("plain", "union", "cached")
+
+
 def build_handler(variant: str) -> WSGIHandler:
-    """A WSGI handler with the variant's middleware; it is loaded at construction."""
-    if variant == "union":
+    """A WSGI handler with the variant's middleware; it is loaded at construction.
+
+    `cached` is the real stack; `union` is it without the page cache; `plain` is
+    that with the tenant middleware replaced by the pinned schema.
+    """
+    if variant == "cached":
         return WSGIHandler()
-    pinned = f"{__name__}.PinnedUnionMiddleware"
-    middleware = [
-        pinned if m == "tenants.middleware.UnionMiddleware" else m for m in settings.MIDDLEWARE
-    ]
+    middleware = [m for m in settings.MIDDLEWARE if m != PAGE_CACHE]
+    if variant == "plain":
+        pinned = f"{__name__}.PinnedUnionMiddleware"
+        middleware = [
+            pinned if m == "tenants.middleware.UnionMiddleware" else m for m in middleware
+        ]
     with override_settings(MIDDLEWARE=middleware):
         return WSGIHandler()
 
@@ -270,12 +281,12 @@ def main() -> int:
 
     path, title = article_path()
     host = union_host(SCHEMA)
-    results: dict[str, list[float]] = {"union": [], "plain": []}
+    results: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
 
     # DEBUG off for the whole run: with it on, every query is also logged in memory
     # and templates run in debug mode -- neither happens in production.
     with override_settings(DEBUG=False):
-        handlers = {variant: build_handler(variant) for variant in ("union", "plain")}
+        handlers = {variant: build_handler(variant) for variant in VARIANTS}
         # Warm-up also fills the per-process caches (templates, Wagtail's site root
         # paths, the ContentType cache of the plain side) as a running server has them.
         for _ in range(args.warmup):
@@ -297,11 +308,12 @@ def main() -> int:
         f"Method: in-process WSGIHandler, sequential, variants interleaved request by "
         f"request, {args.requests} requests x {args.rounds} rounds per variant after "
         f"{args.warmup} warm-up, DEBUG=False, "
-        f"no cache in front, {os.cpu_count()} CPUs, load average "
+        f"plain and union uncached, cached = union with its page cache, {os.cpu_count()} "
+        "CPUs, load average "
         f"{os.getloadavg()[0]:.2f} at the end"
     )
     print(f"{'variant':<8}{'req/s':>9}{'rounds':>30}{'queries':>9}{'driver stmts':>14}")
-    for variant in ("plain", "union"):
+    for variant in VARIANTS:
         rounds = " ".join(f"{v:.0f}" for v in results[variant])
         django_q, sent = queries[variant]
         print(f"{variant:<8}{rps[variant]:>9.1f}{rounds:>30}{len(django_q):>9}{len(sent):>14}")
@@ -313,13 +325,19 @@ def main() -> int:
         f"{1000 / rps['union']:.2f} ms, tenancy overhead {overhead_ms:.2f} ms"
     )
     union_q = len(queries["union"][0])
+    cached_ratio = rps["cached"] / rps["plain"]
+    print(f"ratio cached/plain: {cached_ratio:.2f}x")
     print(f"goal union/plain >= {GOAL_RATIO}: {'met' if ratio >= GOAL_RATIO else 'NOT met'}")
+    print(
+        f"goal cached/plain >= {GOAL_CACHED_RATIO}: "
+        f"{'met' if cached_ratio >= GOAL_CACHED_RATIO else 'NOT met'}"
+    )
     print(
         f"goal <= {GOAL_QUERIES} queries per page (union): "
         f"{'met' if union_q <= GOAL_QUERIES else 'NOT met'} ({union_q})"
     )
     if not args.quiet:
-        for variant in ("union", "plain"):
+        for variant in VARIANTS:
             django_q, sent = queries[variant]
             print(
                 f"\n{variant}: {len(django_q)} queries seen by Django, "
