@@ -108,3 +108,41 @@ def test_union_staff_cannot_log_in_to_the_national_admin(union_a):
     assert response.status_code == 200  # the form again, with an error
     assert connection.schema_name == "public"
     assert client.get("/admin/").status_code == 302
+
+
+def test_an_editor_of_a_sees_none_of_bs_documents_images_or_form_submissions(union_a, union_b):
+    from django.contrib.auth import get_user_model
+    from wagtail.contrib.forms.models import FormSubmission
+    from wagtail.documents.models import Document
+
+    from cms.models import ContactFormField, ContactPage, HomePage
+
+    with schema_context(union_b.schema_name):
+        Document.objects.create(title="Hồ sơ mật của B", file=ContentFile(b"B", name="b.pdf"))
+        contact = HomePage.objects.get().add_child(
+            instance=ContactPage(title="Liên hệ B", slug="lien-he")
+        )
+        ContactFormField.objects.create(page=contact, label="Nội dung", field_type="multiline")
+        FormSubmission.objects.create(page=contact, form_data={"noi_dung": "Thư riêng gửi B"})
+        b_contact_id = contact.pk
+    with schema_context(union_b.schema_name):
+        owner = union_b.client()
+        owner.force_login(get_user_model().objects.get(username="admin"))
+    with schema_context(union_a.schema_name):
+        editor = union_a.client()
+        editor.force_login(get_user_model().objects.get(username="admin"))
+    # The same requests on B's own admin do show B's records.
+    assert "Hồ sơ mật của B" in owner.get("/admin/documents/?q=mật").content.decode()
+    assert "Liên hệ B" in owner.get("/admin/forms/").content.decode()
+    on_b = owner.get(f"/admin/forms/submissions/{b_contact_id}/").content.decode()
+    assert "Thư riêng gửi B" in on_b
+    documents = editor.get("/admin/documents/?q=mật").content.decode()
+    assert "Hồ sơ mật của B" not in documents
+    assert editor.get("/admin/forms/").status_code == 200
+    assert "Liên hệ B" not in editor.get("/admin/forms/").content.decode()
+    # B's page id means nothing in A's admin: it is not there, or it is one of A's own pages.
+    submissions = editor.get(f"/admin/forms/submissions/{b_contact_id}/")
+    assert "Thư riêng gửi B" not in submissions.content.decode()
+    with schema_context(union_b.schema_name):
+        for document in Document.objects.filter(title="Hồ sơ mật của B"):
+            document.file.delete(save=False)
