@@ -20,10 +20,14 @@ from cms.models import (
     EventPage,
     HomePage,
     NewsArticlePage,
+    NewsCategory,
     NewsIndexPage,
     OfficialDocument,
+    OrganisationPage,
     StandardPage,
     UnionSiteSettings,
+    VisitDay,
+    WebsiteLink,
 )
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -45,6 +49,22 @@ class DemoUnion:
     event: dict
     contest: dict
     footer: dict = field(default_factory=dict)
+    key_figures: list[tuple[str, str]] = field(default_factory=list)
+    # (today, last 7 days, total) as the union's old site showed them
+    visits: tuple[int, int, int] = (0, 0, 0)
+    organisation: dict = field(default_factory=dict)
+
+
+CATEGORIES = [
+    ("Hoạt động Liên hiệp Hội", "hoat-dong"),
+    ("Tư vấn, phản biện", "tu-van-phan-bien"),
+    ("Sáng tạo kỹ thuật", "sang-tao-ky-thuat"),
+]
+WEBSITE_LINKS = [
+    ("Liên hiệp các Hội KH&KT Việt Nam", "https://vusta.vn/", "footer"),
+    ("Bộ Khoa học và Công nghệ", "https://most.gov.vn/", "footer"),
+    ("Giải thưởng VIFOTEC", "https://vifotec.vn/", "quick"),
+]
 
 
 FUNCTIONS = [
@@ -108,6 +128,31 @@ DEMO_UNIONS = [
                  "prizes": [("Giải A", 3), ("Giải B", 6), ("Giải C", 9)]},
         footer={"responsible_person": "Chủ tịch Liên hiệp Hội",
                 "address": "Thành phố Hải Dương", "phone": "0220 3 800 000"},
+        key_figures=[("24", "hội thành viên"), ("15", "hội viên tập thể"),
+                     ("48.047", "hội viên"), ("47", "ủy viên Ban Chấp hành")],
+        organisation={
+            "term": "VI (2022–2027)",
+            "committees": [
+                ("thuong-truc", 5, [
+                    {"name": "Chủ tịch Liên hiệp Hội", "position": "Chủ tịch", "title": ""},
+                    {"name": "Phó Chủ tịch thứ nhất", "position": "Phó Chủ tịch", "title": ""},
+                    {"name": "Phó Chủ tịch thứ hai", "position": "Phó Chủ tịch", "title": ""},
+                    {"name": "Phó Chủ tịch thứ ba", "position": "Phó Chủ tịch (kiêm nhiệm)",
+                     "title": ""},
+                    {"name": "Tổng Thư ký", "position": "Tổng Thư ký", "title": ""},
+                ]),
+                ("ban-thuong-vu", 11, []),
+                ("ban-chap-hanh", 47, []),
+                ("uy-ban-kiem-tra", 5, []),
+            ],
+            "organisations": [
+                ("Hội Y học tỉnh", "hoi-thanh-vien", "Y dược", 3200),
+                ("Hội Làm vườn tỉnh", "hoi-thanh-vien", "Nông nghiệp", 12500),
+                ("Hội Kỹ sư xây dựng tỉnh", "hoi-thanh-vien", "Kỹ thuật", 850),
+                ("Trung tâm Tư vấn và Chuyển giao công nghệ", "truc-thuoc",
+                 "Chuyển giao công nghệ", None),
+            ],
+        },
     ),
     DemoUnion(
         schema_name="thanhhoa",
@@ -167,6 +212,9 @@ DEMO_UNIONS = [
                 "address": "Thành phố Thanh Hóa, tỉnh Thanh Hóa",
                 "phone": "0237 3 852 000 – 0237 3 751 000",
                 "email": "lienhiephoi@thanhhoa.example.vn"},
+        key_figures=[("32", "hội thành viên"), ("6", "trung tâm trực thuộc"),
+                     ("23.628", "hội viên"), ("10", "nhiệm vụ tư vấn, phản biện năm 2021")],
+        visits=(138, 978, 148_217),
     ),
     DemoUnion(
         schema_name="soctrang",
@@ -218,8 +266,17 @@ DEMO_UNIONS = [
                             ("Giải Khuyến khích", 10)]},
         footer={"responsible_person": "Chủ tịch Liên hiệp Hội",
                 "address": "Phường 6, thành phố Sóc Trăng"},
+        key_figures=[("17", "hội thành viên"), ("2007", "năm thành lập"),
+                     ("3", "kỳ đại hội")],
+        visits=(21, 118, 9_482),
     ),
 ]
+
+
+def _spread(total: int, days: int) -> list[int]:
+    """`total` page views spread evenly over `days` days."""
+    share, extra = divmod(total, days)
+    return [share + (1 if day < extra else 0) for day in range(days)]
 
 
 def _paragraphs(text: str) -> list[tuple[str, str]]:
@@ -231,27 +288,51 @@ def demo_content_create(demo: DemoUnion) -> None:
     """Fill the current union schema with the demo's pages, documents and admin."""
     home = HomePage.objects.get()
     home.intro = demo.intro
+    home.key_figures = [
+        ("figure", {"value": value, "label": label}) for value, label in demo.key_figures
+    ]
     home.save_revision().publish()
 
     about_body = []
     for heading, text in demo.about:
         about_body += [("heading", heading), *_paragraphs(text)]
-    home.add_child(instance=StandardPage(
+    about = home.add_child(instance=StandardPage(
         title="Giới thiệu", slug="gioi-thieu", show_in_menus=True,
         summary=f"Chức năng, nhiệm vụ và tổ chức của {demo.short_name}.", body=about_body,
     ))
+    if demo.organisation:
+        organisation = demo.organisation
+        about.add_child(instance=OrganisationPage(
+            title="Tổ chức bộ máy", slug="to-chuc", term=organisation["term"],
+            committees=[
+                ("committee", {"name": name, "size": size, "members": members})
+                for name, size, members in organisation["committees"]
+            ],
+            organisations=[
+                ("organisation", {"name": name, "kind": kind, "field": field_, "members": count})
+                for name, kind, field_, count in organisation["organisations"]
+            ],
+        ))
 
     news_index = home.add_child(
         instance=NewsIndexPage(title="Tin tức", slug="tin-tuc", show_in_menus=True)
     )
+    categories = [
+        NewsCategory.objects.create(name=name, slug=slug, sort_order=order)
+        for order, (name, slug) in enumerate(CATEGORIES)
+    ]
     today = dt.datetime.now(tz=VN).date()
-    for item in demo.news:
-        news_index.add_child(instance=NewsArticlePage(
+    for position, item in enumerate(demo.news):
+        article = news_index.add_child(instance=NewsArticlePage(
             title=item["title"],
             published_on=today - dt.timedelta(days=item["days_ago"]),
             summary=item["summary"], author="Ban Biên tập",
             body=_paragraphs(item["body"]),
+            category=categories[position % len(categories)],
+            is_featured=position == 0,
         ))
+        article.tags.add(*item.get("tags", ["khoa học công nghệ"]))
+        article.save()
 
     home.add_child(instance=DocumentRegisterPage(
         title="Văn bản", slug="van-ban", show_in_menus=True,
@@ -305,9 +386,18 @@ def demo_content_create(demo: DemoUnion) -> None:
             required=required,
         )
 
+    for title, url, placement in WEBSITE_LINKS:
+        WebsiteLink.objects.create(title=title, url=url, placement=placement)
+
+    visits_today, visits_week, visits_total = demo.visits
+    VisitDay.objects.create(day=today, views=visits_today)
+    for offset, views in enumerate(_spread(visits_week - visits_today, 6), start=1):
+        VisitDay.objects.create(day=today - dt.timedelta(days=offset), views=views)
+
     site_settings = UnionSiteSettings.for_site(home.get_site())
     for key, value in demo.footer.items():
         setattr(site_settings, key, value)
+    site_settings.visits_before_platform = max(visits_total - visits_week, 0)
     site_settings.save()
 
     get_user_model().objects.create_superuser(

@@ -53,7 +53,11 @@ def _eligible(request: HttpRequest) -> bool:
 def _key(request: HttpRequest, generation: int) -> str:
     # Pages vary by language (LocaleMiddleware answers Vary: Accept-Language).
     language = translation.get_language_from_request(request)
-    return f"page-cache:{generation}:{language}:{request.get_host()}:{request.get_full_path()}"
+    # RELEASE (set per deploy) keeps pages rendered by older templates out of sight.
+    return (
+        f"page-cache:{settings.RELEASE}:{generation}:{language}:"
+        f"{request.get_host()}:{request.get_full_path()}"
+    )
 
 
 class PageCacheMiddleware:

@@ -1,14 +1,17 @@
 """Reads of a union's site content, in the current union's schema."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 
 from cms.models import (
+    Banner,
     EventPage,
     NewsArticlePage,
+    NewsCategory,
     OfficialDocument,
     ReaderComment,
+    WebsiteLink,
 )
 
 
@@ -21,14 +24,86 @@ def news_latest(*, limit: int) -> QuerySet[NewsArticlePage]:
     )
 
 
-def news_in_index(index_page) -> QuerySet[NewsArticlePage]:
-    return (
+def news_in_index(index_page, *, category: str = "", tag: str = "") -> QuerySet[NewsArticlePage]:
+    articles = (
         NewsArticlePage.objects.live()
         .public()
         .child_of(index_page)
-        .select_related("lead_image")
+        .select_related("lead_image", "category")
         .order_by("-published_on", "-id")
     )
+    if category:
+        articles = articles.filter(category__slug=category)
+    if tag:
+        articles = articles.filter(tags__slug=tag)
+    return articles
+
+
+def news_featured(*, limit: int) -> QuerySet[NewsArticlePage]:
+    return (
+        NewsArticlePage.objects.live()
+        .public()
+        .filter(is_featured=True)
+        .select_related("lead_image")
+        .order_by("-published_on", "-id")[:limit]
+    )
+
+
+def news_by_category(*, per_category: int) -> list[tuple[NewsCategory, list[NewsArticlePage]]]:
+    """The newest articles of each category, in two queries whatever the number of categories."""
+    categories = list(NewsCategory.objects.all())
+    articles = (
+        NewsArticlePage.objects.live()
+        .public()
+        .filter(category__in=categories)
+        .order_by("-published_on", "-id")
+        .only("title", "url_path", "published_on", "category_id", "path", "depth")
+    )
+    grouped: dict[int, list[NewsArticlePage]] = {c.pk: [] for c in categories}
+    for article in articles:
+        if len(grouped[article.category_id]) < per_category:
+            grouped[article.category_id].append(article)
+    return [(c, grouped[c.pk]) for c in categories if grouped[c.pk]]
+
+
+def news_related(*, article: NewsArticlePage, limit: int) -> QuerySet[NewsArticlePage]:
+    if article.category_id is None:
+        return NewsArticlePage.objects.none()
+    return (
+        NewsArticlePage.objects.live()
+        .public()
+        .filter(category_id=article.category_id)
+        .exclude(pk=article.pk)
+        .order_by("-published_on", "-id")[:limit]
+    )
+
+
+def news_neighbours(
+    *, article: NewsArticlePage
+) -> tuple[NewsArticlePage | None, NewsArticlePage | None]:
+    """The previous (older) and next (newer) article among the article's siblings."""
+    siblings = NewsArticlePage.objects.live().public().sibling_of(article, inclusive=False)
+    older = siblings.filter(
+        Q(published_on__lt=article.published_on)
+        | Q(published_on=article.published_on, pk__lt=article.pk)
+    ).order_by("-published_on", "-id").first()
+    newer = siblings.filter(
+        Q(published_on__gt=article.published_on)
+        | Q(published_on=article.published_on, pk__gt=article.pk)
+    ).order_by("published_on", "id").first()
+    return older, newer
+
+
+def banners_active() -> QuerySet[Banner]:
+    return Banner.objects.filter(is_active=True).select_related("image")
+
+
+def links_quick() -> QuerySet[WebsiteLink]:
+    return WebsiteLink.objects.filter(placement=WebsiteLink.Placement.QUICK)
+
+
+def links_footer() -> QuerySet[WebsiteLink]:
+    return WebsiteLink.objects.filter(placement=WebsiteLink.Placement.FOOTER)
 
 
 def news_other(*, article: NewsArticlePage, limit: int) -> QuerySet[NewsArticlePage]:
@@ -73,3 +148,10 @@ def document_years() -> list[int]:
     return sorted(
         {d.year for d in OfficialDocument.objects.dates("issued_on", "year")}, reverse=True
     )
+
+
+def site_search_results(query: str):
+    """Live public pages of the current union matching `query` (Wagtail's database backend)."""
+    from wagtail.models import Page
+
+    return Page.objects.live().public().specific().search(query)

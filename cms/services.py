@@ -1,11 +1,12 @@
 """Writes to a union's site, in the current union's schema."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from cms.models import HomePage, NewsArticlePage, ReaderComment
+from cms.models import EventPage, EventRegistration, HomePage, NewsArticlePage, ReaderComment
 
 
 @transaction.atomic
@@ -66,6 +67,21 @@ def comment_submit(
     comment = ReaderComment.objects.create(article=article, name=name, email=email, body=body)
     transaction.on_commit(lambda: comment_notify_moderators.delay(comment.pk))
     return comment
+
+
+def event_register(
+    *, event: EventPage, name: str, organisation: str, email: str, phone: str
+) -> EventRegistration:
+    """Register someone for an event; one registration per e-mail address."""
+    if not event.registration_open:
+        raise ValidationError("Sự kiện này không nhận đăng ký.", code="registration_closed")
+    if EventRegistration.objects.filter(event=event, email__iexact=email).exists():
+        raise ValidationError(
+            "Địa chỉ thư điện tử này đã đăng ký tham dự sự kiện.", code="already_registered"
+        )
+    return EventRegistration.objects.create(
+        event=event, name=name, organisation=organisation, email=email, phone=phone
+    )
 
 
 def comment_moderate(*, comment: ReaderComment, approve: bool) -> ReaderComment:

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import connection
 
+from cms import visit_counter
 from cms.models import ReaderComment
 from lhh.celery import app
 
@@ -32,3 +33,9 @@ def comment_notify_moderators(comment_id: int) -> int:
         from_email=None,
         recipient_list=moderators,
     )
+
+
+@app.task
+def visits_flush() -> int:
+    """Move this union's cached page views into the database."""
+    return visit_counter.visits_flush()

@@ -1,21 +1,25 @@
-"""Thin views of a union's site: reader comments and the union's own media."""
+"""Thin views of a union's site: reader forms, search, robots.txt and the union's media."""
 
 import mimetypes
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from wagtail.models import Page
 
-from cms.forms import ReaderCommentForm
-from cms.models import NewsArticlePage
+from cms.forms import EventRegistrationForm, ReaderCommentForm
+from cms.models import EventPage, NewsArticlePage
 from cms.ratelimit import rate_limited
-from cms.services import comment_submit
+from cms.selectors import site_search_results
+from cms.services import comment_submit, event_register
 
 # Media types a browser would run as a document; served only as downloads.
 _ACTIVE_CONTENT = {".svg", ".svgz", ".html", ".htm", ".xhtml", ".xml", ".js", ".mjs"}
@@ -46,6 +50,49 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
     )
     messages.success(request, "Cảm ơn bạn! Ý kiến sẽ được hiển thị sau khi Ban Biên tập duyệt.")
     return redirect(article.url + "#y-kien-ban-doc")
+
+
+@csrf_exempt
+@require_POST
+def event_register_post(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Register for an event; anonymous like a comment, so exempt from CSRF for the same reason."""
+    event = get_object_or_404(EventPage.objects.live().public(), pk=event_id)
+    if rate_limited(request, scope="event-registration", limit=5):
+        return TemplateResponse(request, "cms/rate_limited.html", status=429)
+    form = EventRegistrationForm(request.POST)
+    if form.is_valid():
+        try:
+            event_register(event=event, **{k: form.cleaned_data[k] for k in _REGISTRATION_FIELDS})
+        except ValidationError as error:
+            form.add_error(None, error)
+    if not form.is_valid():
+        context = event.get_context(request, registration_form=form)
+        return TemplateResponse(request, event.get_template(request), context, status=400)
+    messages.success(request, "Đăng ký thành công. Ban Tổ chức sẽ liên hệ với bạn qua thư điện tử.")
+    return redirect(event.url + "#dang-ky")
+
+
+_REGISTRATION_FIELDS = ("name", "organisation", "email", "phone")
+
+
+def site_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    results = site_search_results(query) if query else Page.objects.none()
+    page_obj = Paginator(results, 10).get_page(request.GET.get("trang"))
+    return TemplateResponse(
+        request, "cms/search.html", {"query": query, "results": page_obj, "page": None}
+    )
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /y-kien-ban-doc/",
+        "Disallow: /dang-ky-su-kien/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def union_media(request: HttpRequest, schema_name: str, path: str) -> HttpResponse:

@@ -7,9 +7,16 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cms.models import OfficialDocument, ReaderComment
+from cms.models import (
+    Banner,
+    EventRegistration,
+    NewsCategory,
+    OfficialDocument,
+    ReaderComment,
+    WebsiteLink,
+)
 from cms.schema_scope import in_public_schema
 from cms.services import comment_moderate
 
@@ -61,7 +68,52 @@ class ReaderCommentViewSet(SnippetViewSet):
         )
 
 
+class NewsCategoryViewSet(SnippetViewSet):
+    model = NewsCategory
+    icon = "folder-open-inverse"
+    menu_label = "Chuyên mục tin"
+
+
+class BannerViewSet(SnippetViewSet):
+    model = Banner
+    icon = "image"
+    menu_label = "Băng rôn"
+    list_display = ["title", "is_active", "sort_order"]
+
+
+class WebsiteLinkViewSet(SnippetViewSet):
+    model = WebsiteLink
+    icon = "link"
+    menu_label = "Liên kết website"
+    list_display = ["title", "url", "placement"]
+
+
+class EventRegistrationViewSet(SnippetViewSet):
+    """Who registered for which event; registrations arrive from the site only."""
+
+    model = EventRegistration
+    icon = "group"
+    menu_label = "Đăng ký sự kiện"
+    menu_order = 230
+    add_to_admin_menu = True
+    list_display = ["name", "organisation", "email", "phone", "event", "created_at"]
+    list_filter = ["event"]
+    search_fields = ["name", "email", "organisation"]
+    list_export = ["name", "organisation", "email", "phone", "event", "created_at"]
+    export_filename = "dang-ky-su-kien"
+
+
+class SiteFurnitureGroup(SnippetViewSetGroup):
+    items = (NewsCategoryViewSet, BannerViewSet, WebsiteLinkViewSet)
+    menu_icon = "cogs"
+    menu_label = "Giao diện trang"
+    menu_name = "giao-dien-trang"
+    menu_order = 240
+
+
 register_snippet(OfficialDocumentViewSet)
+register_snippet(EventRegistrationViewSet)
+register_snippet(SiteFurnitureGroup)
 comment_viewset = ReaderCommentViewSet()
 register_snippet(comment_viewset)
 
@@ -88,7 +140,13 @@ def comment_moderation_buttons(snippet, user, next_url=None):
 
 
 # The national admin runs in public, where a union's tables do not exist.
-_UNION_MENU_NAMES = {"văn-bản", "ý-kiến-bạn-đọc", "cài-đặt-trang"}
+_UNION_MENU_NAMES = {
+    "văn-bản",
+    "ý-kiến-bạn-đọc",
+    "đăng-ký-sự-kiện",
+    "giao-dien-trang",
+    "cài-đặt-trang",
+}
 
 
 @hooks.register("construct_main_menu")

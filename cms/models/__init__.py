@@ -4,10 +4,21 @@ from cms.models.contests import ContestPage
 from cms.models.documents import DocumentRegisterPage, OfficialDocument
 from cms.models.events import EventIndexPage, EventPage
 from cms.models.home import HomePage, StandardPage
-from cms.models.news import NewsArticlePage, NewsIndexPage
+from cms.models.news import ArticleTag, NewsArticlePage, NewsIndexPage
+from cms.models.organisation import OrganisationPage
+from cms.models.registrations import EventRegistration
 from cms.models.site_settings import UnionSiteSettings
+from cms.models.snippets import Banner, NewsCategory, WebsiteLink
+from cms.models.visits import VisitDay
 
 __all__ = [
+    "ArticleTag",
+    "Banner",
+    "EventRegistration",
+    "NewsCategory",
+    "OrganisationPage",
+    "VisitDay",
+    "WebsiteLink",
     "ContactFormField",
     "ContactPage",
     "ContestPage",

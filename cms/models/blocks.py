@@ -10,3 +10,11 @@ class BodyBlock(blocks.StreamBlock):
 
     class Meta:
         label = "Nội dung"
+
+
+class KeyFigureBlock(blocks.StructBlock):
+    value = blocks.CharBlock(label="Số liệu", help_text="Ví dụ: 32 hoặc 23.628")
+    label = blocks.CharBlock(label="Ý nghĩa", help_text="Ví dụ: hội thành viên")
+
+    class Meta:
+        label = "Số liệu nổi bật"

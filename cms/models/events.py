@@ -48,6 +48,7 @@ class EventPage(UnionPageMixin, Page):
         related_name="+",
     )
     body = StreamField(BodyBlock(), blank=True, verbose_name="nội dung")
+    registration_open = models.BooleanField("nhận đăng ký tham dự", default=True)
 
     parent_page_types = ["cms.EventIndexPage"]
     subpage_types: list[str] = []
@@ -59,6 +60,7 @@ class EventPage(UnionPageMixin, Page):
         FieldPanel("place"),
         FieldPanel("summary"),
         FieldPanel("invitation"),
+        FieldPanel("registration_open"),
         FieldPanel("body"),
     ]
     search_fields = [
@@ -85,3 +87,10 @@ class EventPage(UnionPageMixin, Page):
                 name="event_ends_after_start",
             )
         ]
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.forms import EventRegistrationForm
+
+        context = super().get_context(request, *args, **kwargs)
+        context["registration_form"] = kwargs.get("registration_form") or EventRegistrationForm()
+        return context

@@ -5,7 +5,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.models.blocks import BodyBlock
+from cms.models.blocks import BodyBlock, KeyFigureBlock
 from cms.schema_scope import UnionPageMixin
 
 
@@ -13,10 +13,14 @@ class HomePage(UnionPageMixin, Page):
     """A union site's home: the newest news, upcoming events and key figures."""
 
     intro = RichTextField("lời giới thiệu", blank=True)
+    key_figures = StreamField(
+        [("figure", KeyFigureBlock())], blank=True, verbose_name="số liệu nổi bật"
+    )
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
         "cms.StandardPage",
+        "cms.OrganisationPage",
         "cms.NewsIndexPage",
         "cms.DocumentRegisterPage",
         "cms.EventIndexPage",
@@ -24,19 +28,32 @@ class HomePage(UnionPageMixin, Page):
         "cms.ContactPage",
     ]
     max_count = 1
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("key_figures")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
-    api_fields = [APIField("intro")]
+    api_fields = [APIField("intro"), APIField("key_figures")]
 
     class Meta:
         verbose_name = "trang chủ"
 
     def get_context(self, request, *args, **kwargs):
-        from cms.selectors import events_upcoming, news_latest
+        from cms.selectors import (
+            banners_active,
+            events_upcoming,
+            links_quick,
+            news_by_category,
+            news_featured,
+            news_latest,
+        )
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = news_latest(limit=6)
-        context["upcoming_events"] = events_upcoming(limit=3)
+        context.update(
+            featured_news=news_featured(limit=3),
+            latest_news=news_latest(limit=6),
+            news_by_category=news_by_category(per_category=4),
+            upcoming_events=events_upcoming(limit=3),
+            banners=banners_active(),
+            quick_links=links_quick(),
+        )
         return context
 
 

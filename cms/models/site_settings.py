@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -7,7 +8,35 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 class UnionSiteSettings(BaseSiteSetting):
     """What every union site shows in its header and footer."""
 
-    primary_colour = models.CharField("màu chủ đạo", max_length=7, default="#0b5394")
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="biểu trưng (logo)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="ảnh nền trang chủ",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    primary_colour = models.CharField(
+        "màu chủ đạo",
+        max_length=7,
+        default="#0b5394",
+        validators=[
+            RegexValidator(r"^#[0-9a-fA-F]{6}$", "Màu phải có dạng #RRGGBB, ví dụ #0b5394.")
+        ],
+    )
+    visits_before_platform = models.PositiveIntegerField(
+        "lượt truy cập trước khi chuyển sang hệ thống",
+        default=0,
+        help_text="Cộng vào tổng lượt truy cập, để bộ đếm tiếp nối trang cũ.",
+    )
     licence = models.CharField("giấy phép hoạt động", max_length=255, blank=True)
     responsible_person = models.CharField("người chịu trách nhiệm", max_length=255, blank=True)
     address = models.CharField("địa chỉ", max_length=255, blank=True)
@@ -15,7 +44,10 @@ class UnionSiteSettings(BaseSiteSetting):
     email = models.EmailField("thư điện tử", blank=True)
 
     panels = [
-        FieldPanel("primary_colour"),
+        MultiFieldPanel(
+            [FieldPanel("logo"), FieldPanel("hero_image"), FieldPanel("primary_colour")],
+            "Giao diện",
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("licence"),
@@ -26,6 +58,7 @@ class UnionSiteSettings(BaseSiteSetting):
             ],
             "Chân trang",
         ),
+        FieldPanel("visits_before_platform"),
     ]
 
     class Meta:

@@ -15,6 +15,8 @@ from lhh.settings.env import (
 )
 
 DEBUG = envbool("DEBUG", False)
+# Names the deployed code; cached pages of another release are never served.
+RELEASE = envstr("RELEASE", "dev")
 
 # The national host; union `<slug>` is served at `<slug>.<PLATFORM_DOMAIN>`.
 PLATFORM_DOMAIN = envstr("PLATFORM_DOMAIN", "localhost")
@@ -46,6 +48,7 @@ _WAGTAIL_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -85,6 +88,8 @@ INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
 MIDDLEWARE = [
     "tenants.middleware.UnionMiddleware",
+    # Counts every page view, cached ones too, in the cache only.
+    "cms.visit_counter.VisitCounterMiddleware",
     # Right after routing: a hit skips sessions, auth and Wagtail altogether.
     "cms.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -171,6 +176,11 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_STATE / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "refill-warm-pool": {"task": "tenants.tasks.warm_pool_refill", "schedule": 300.0},
+    "flush-visit-counters": {
+        "task": "tenants.tasks.union_fan_out",
+        "args": ["cms.tasks.visits_flush"],
+        "schedule": 60.0,
+    },
 }
 
 # ---------------------------------------------------------------------------
@@ -180,6 +190,7 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [PROJECT_ROOT / "locale"]
+FORMAT_MODULE_PATH = ["lhh.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -17,8 +17,9 @@ from lhh.celery import app
 
 @pytest.fixture(scope="module")
 def celery_worker(django_db_setup, django_db_blocker) -> Iterator[None]:
-    with django_db_blocker.unblock(), start_worker(
-        app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+    with (
+        django_db_blocker.unblock(),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
     ):
         yield
 
@@ -63,3 +64,31 @@ def test_a_union_task_queued_without_a_schema_refuses_to_run(db):
     result = comment_notify_moderators.apply(args=[1])
     assert result.failed()
     assert "queued without one" in str(result.result)
+
+
+def test_the_beat_fan_out_flushes_each_unions_counter_in_its_own_schema(
+    union_pair, committed, celery_worker
+):
+    from django.utils import timezone
+
+    from cms.models import VisitDay
+    from tenants.tasks import union_fan_out
+
+    union_a, union_b = union_pair
+    for _ in range(2):
+        union_a.client().get("/")
+    with schema_context(union_b.schema_name):
+        b_rows_before = list(VisitDay.objects.values_list("day", "views"))
+    try:
+        union_fan_out.delay("cms.tasks.visits_flush")
+
+        def flushed() -> bool:
+            with schema_context(union_a.schema_name):
+                return VisitDay.objects.filter(day=timezone.localdate(), views__gte=2).exists()
+
+        _wait_for(flushed)
+        with schema_context(union_b.schema_name):
+            assert list(VisitDay.objects.values_list("day", "views")) == b_rows_before
+    finally:
+        with schema_context(union_a.schema_name):
+            VisitDay.objects.all().delete()

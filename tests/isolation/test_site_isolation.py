@@ -81,9 +81,7 @@ def test_uploaded_svg_and_html_are_downloads_never_documents(union_a):
 def test_a_login_on_one_union_is_worthless_on_another(union_a, union_b):
     # Both unions have a user "admin" with the same password and likely the same id.
     client = union_a.client()
-    login = client.post(
-        "/admin/login/", {"username": "admin", "password": union_a.editor_password}
-    )
+    login = client.post("/admin/login/", {"username": "admin", "password": union_a.editor_password})
     assert login.status_code == 302
     assert client.get("/admin/").status_code == 200
     session_cookie = client.cookies[settings.SESSION_COOKIE_NAME]

@@ -14,8 +14,19 @@ def test_safe_slugs_are_accepted(name):
 
 @pytest.mark.parametrize(
     "name",
-    ["", "a", "Haiduong", "hai-duong", "hai_duong", "1abc", "pg_catalog", "spare_abc",
-     "x" * 32, "hải", "drop;table"],
+    [
+        "",
+        "a",
+        "Haiduong",
+        "hai-duong",
+        "hai_duong",
+        "1abc",
+        "pg_catalog",
+        "spare_abc",
+        "x" * 32,
+        "hải",
+        "drop;table",
+    ],
 )
 def test_unsafe_slugs_are_refused_in_vietnamese(name):
     with pytest.raises(ValidationError) as exc:

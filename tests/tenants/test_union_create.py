@@ -26,7 +26,9 @@ def test_warm_pool_creation_renames_a_spare_and_serves_the_new_union(db):
     former = Province.objects.get(name="Hải Dương", is_current=False)
 
     union = union_create(
-        schema_name="moiwarm", name="Liên hiệp Hội Mới", province=province,
+        schema_name="moiwarm",
+        name="Liên hiệp Hội Mới",
+        province=province,
         former_province=former,
     )
 
@@ -62,9 +64,7 @@ def _make_template_stale() -> None:
     """As if the code shipped a migration the template has not applied yet."""
     with connection.cursor() as cursor:
         cursor.execute('DROP TABLE "template"."django_session"')
-        cursor.execute(
-            "DELETE FROM \"template\".django_migrations WHERE app = 'sessions'"
-        )
+        cursor.execute("DELETE FROM \"template\".django_migrations WHERE app = 'sessions'")
 
 
 def test_a_stale_template_is_refused_and_leaves_no_half_made_union(db):
