@@ -10,6 +10,7 @@ from django import forms
 from django.core import signing
 
 _SALT = "cms.captcha"
+CAPTCHA_FIELDS = ("captcha_token", "captcha_answer")
 _MAX_AGE_SECONDS = 2 * 60 * 60
 
 
@@ -55,3 +56,5 @@ class CaptchaFormMixin(forms.Form):
             self._new_challenge()
             self.data[self.add_prefix("captcha_token")] = self.fields["captcha_token"].initial
             self.data[self.add_prefix("captcha_answer")] = ""
+            # Bound fields made before this point still carry the old question.
+            self._bound_fields_cache.clear()

@@ -4,6 +4,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.fields import RichTextField
 
+from cms.captcha import CAPTCHA_FIELDS, CaptchaFormMixin
 from cms.schema_scope import UnionPageMixin
 
 
@@ -38,10 +39,15 @@ class ContactPage(UnionPageMixin, AbstractEmailForm):
         verbose_name = "trang liên hệ"
 
     def get_form_class(self):
-        from cms.captcha import CaptchaFormMixin
-
         base = super().get_form_class()
         return type("ContactForm", (CaptchaFormMixin, base), {})
+
+    def process_form_submission(self, form):
+        # The captcha guarded the post; it is not part of the message to store or e-mail.
+        for name in CAPTCHA_FIELDS:
+            form.cleaned_data.pop(name, None)
+            form.fields.pop(name, None)
+        return super().process_form_submission(form)
 
     def serve(self, request, *args, **kwargs):
         from cms.ratelimit import rate_limited

@@ -126,3 +126,43 @@ def test_organisation_totals_are_derived_from_the_list(union_a):
         assert page.member_totals() == {"members": 15700, "hoi-thanh-vien": 2, "truc-thuoc": 1}
     body = union_a.client().get("/to-chuc/").content.decode()
     assert "15.700" in body and "Trung tâm, viện trực thuộc" in body
+
+
+def test_a_contact_message_is_stored_and_emailed(union_a, mailoutbox):
+    from wagtail.contrib.forms.models import FormSubmission
+
+    from cms.models import ContactFormField, ContactPage
+
+    with schema_context(union_a.schema_name):
+        page = HomePage.objects.get().add_child(
+            instance=ContactPage(
+                title="Liên hệ",
+                slug="lien-he",
+                to_address="vanphong@uniona.example.vn",
+                from_address="no-reply@uniona.example.vn",
+                subject="Liên hệ từ trang",
+            )
+        )
+        ContactFormField.objects.create(page=page, label="Nội dung", field_type="multiline")
+    client = union_a.client()
+    token, answer = _captcha(client.get("/lien-he/").content.decode())
+    wrong = client.post(
+        "/lien-he/", {"noi_dung": "Xin chào", "captcha_token": token, "captcha_answer": "0"}
+    )
+    assert "Mã bảo mật không đúng" in wrong.content.decode()
+    token, answer = _captcha(wrong.content.decode())
+    response = client.post(
+        "/lien-he/",
+        {
+            "noi_dung": "Đề nghị phối hợp tổ chức hội thảo",
+            "captcha_token": token,
+            "captcha_answer": answer,
+        },
+    )
+    assert response.status_code == 200 and "Cảm ơn" in response.content.decode()
+    with schema_context(union_a.schema_name):
+        submission = FormSubmission.objects.get(page=page)
+        assert submission.form_data["noi_dung"] == "Đề nghị phối hợp tổ chức hội thảo"
+        assert "captcha_token" not in submission.form_data
+    assert [m.to for m in mailoutbox] == [["vanphong@uniona.example.vn"]]
+    assert "Đề nghị phối hợp tổ chức hội thảo" in mailoutbox[0].body
