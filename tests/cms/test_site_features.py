@@ -166,3 +166,21 @@ def test_a_contact_message_is_stored_and_emailed(union_a, mailoutbox):
         assert "captcha_token" not in submission.form_data
     assert [m.to for m in mailoutbox] == [["vanphong@uniona.example.vn"]]
     assert "Đề nghị phối hợp tổ chức hội thảo" in mailoutbox[0].body
+
+
+def test_a_union_changes_its_colour_and_a_bad_colour_is_refused(union_a):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from cms.models import UnionSiteSettings
+
+    with schema_context(union_a.schema_name):
+        site_settings = UnionSiteSettings.objects.get()
+        site_settings.primary_colour = "đỏ"
+        with pytest.raises(ValidationError) as error:
+            site_settings.full_clean()
+        assert "Màu phải có dạng #RRGGBB" in str(error.value)
+        site_settings.primary_colour = "#b3261e"
+        site_settings.full_clean()
+        site_settings.save()
+    assert "--primary: #b3261e" in union_a.client().get("/?mau=moi").content.decode()
