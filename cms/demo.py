@@ -68,14 +68,23 @@ WEBSITE_LINKS = [
 
 
 FUNCTIONS = [
-    ("Tính chất", "Liên hiệp Hội là tổ chức chính trị – xã hội của đội ngũ trí thức khoa học và "
-     "công nghệ trong tỉnh, tập hợp các hội ngành nghề, hội viên tập thể và các tổ chức khoa "
-     "học và công nghệ trực thuộc."),
-    ("Chức năng", "Tập hợp, đoàn kết trí thức; làm cầu nối giữa đội ngũ trí thức với Đảng và "
-     "chính quyền; đại diện, bảo vệ quyền và lợi ích hợp pháp của hội viên."),
-    ("Nhiệm vụ trọng tâm", "Phổ biến kiến thức khoa học và công nghệ; tư vấn, phản biện và giám "
-     "định xã hội; nghiên cứu ứng dụng; tôn vinh trí thức tiêu biểu; tổ chức thi đua, khen "
-     "thưởng và các cuộc thi sáng tạo kỹ thuật."),
+    (
+        "Tính chất",
+        "Liên hiệp Hội là tổ chức chính trị – xã hội của đội ngũ trí thức khoa học và "
+        "công nghệ trong tỉnh, tập hợp các hội ngành nghề, hội viên tập thể và các tổ chức khoa "
+        "học và công nghệ trực thuộc.",
+    ),
+    (
+        "Chức năng",
+        "Tập hợp, đoàn kết trí thức; làm cầu nối giữa đội ngũ trí thức với Đảng và "
+        "chính quyền; đại diện, bảo vệ quyền và lợi ích hợp pháp của hội viên.",
+    ),
+    (
+        "Nhiệm vụ trọng tâm",
+        "Phổ biến kiến thức khoa học và công nghệ; tư vấn, phản biện và giám "
+        "định xã hội; nghiên cứu ứng dụng; tôn vinh trí thức tiêu biểu; tổ chức thi đua, khen "
+        "thưởng và các cuộc thi sáng tạo kỹ thuật.",
+    ),
 ]
 
 DEMO_UNIONS = [
@@ -89,58 +98,103 @@ DEMO_UNIONS = [
         "và công nghệ của tỉnh.</p>",
         about=[
             *FUNCTIONS,
-            ("Tổ chức nhiệm kỳ VI (2022–2027)", "Đầu nhiệm kỳ, Liên hiệp Hội có 24 hội thành "
-             "viên, 15 hội viên tập thể và 1 trung tâm trực thuộc, với hơn 48.047 hội viên cá "
-             "nhân sinh hoạt trong các hội thành viên. Ban Chấp hành gồm 47 ủy viên, Ban "
-             "Thường vụ 11 ủy viên, Ủy ban Kiểm tra 5 ủy viên. Thường trực gồm Chủ tịch, 3 Phó "
-             "Chủ tịch (1 kiêm nhiệm) và Tổng Thư ký."),
+            (
+                "Tổ chức nhiệm kỳ VI (2022–2027)",
+                "Đầu nhiệm kỳ, Liên hiệp Hội có 24 hội thành "
+                "viên, 15 hội viên tập thể và 1 trung tâm trực thuộc, với hơn 48.047 hội viên cá "
+                "nhân sinh hoạt trong các hội thành viên. Ban Chấp hành gồm 47 ủy viên, Ban "
+                "Thường vụ 11 ủy viên, Ủy ban Kiểm tra 5 ủy viên. Thường trực gồm Chủ tịch, 3 Phó "
+                "Chủ tịch (1 kiêm nhiệm) và Tổng Thư ký.",
+            ),
         ],
         news=[
-            {"title": "Trao Giải thưởng Khoa học và Công nghệ Côn Sơn", "days_ago": 12,
-             "summary": "Các công trình tiêu biểu của trí thức trong tỉnh được tôn vinh.",
-             "body": "Giải thưởng Côn Sơn ghi nhận những công trình khoa học và công nghệ có giá "
-             "trị thực tiễn cao, góp phần vào sự phát triển kinh tế – xã hội của địa phương."},
-            {"title": "Phát động Hội thi Sáng tạo Kỹ thuật tỉnh", "days_ago": 30,
-             "summary": "Hội thi được tổ chức hai năm một lần, mở rộng cho mọi tổ chức, cá nhân.",
-             "body": "Ban Tổ chức mời các tổ chức và cá nhân trong tỉnh gửi giải pháp dự thi "
-             "thuộc các lĩnh vực kỹ thuật, nông nghiệp, y tế và giáo dục."},
-            {"title": "Tập huấn kỹ năng tư vấn, phản biện cho các hội thành viên", "days_ago": 45,
-             "summary": "Hơn 100 cán bộ hội tham gia lớp tập huấn.",
-             "body": "Lớp tập huấn giúp cán bộ các hội thành viên nắm vững quy trình tư vấn, "
-             "phản biện và giám định xã hội."},
+            {
+                "title": "Trao Giải thưởng Khoa học và Công nghệ Côn Sơn",
+                "days_ago": 12,
+                "summary": "Các công trình tiêu biểu của trí thức trong tỉnh được tôn vinh.",
+                "body": "Giải thưởng Côn Sơn ghi nhận những công trình khoa học và công nghệ có giá "
+                "trị thực tiễn cao, góp phần vào sự phát triển kinh tế – xã hội của địa phương.",
+            },
+            {
+                "title": "Phát động Hội thi Sáng tạo Kỹ thuật tỉnh",
+                "days_ago": 30,
+                "summary": "Hội thi được tổ chức hai năm một lần, mở rộng cho mọi tổ chức, cá nhân.",
+                "body": "Ban Tổ chức mời các tổ chức và cá nhân trong tỉnh gửi giải pháp dự thi "
+                "thuộc các lĩnh vực kỹ thuật, nông nghiệp, y tế và giáo dục.",
+            },
+            {
+                "title": "Tập huấn kỹ năng tư vấn, phản biện cho các hội thành viên",
+                "days_ago": 45,
+                "summary": "Hơn 100 cán bộ hội tham gia lớp tập huấn.",
+                "body": "Lớp tập huấn giúp cán bộ các hội thành viên nắm vững quy trình tư vấn, "
+                "phản biện và giám định xã hội.",
+            },
         ],
         documents=[
-            {"number": "45/KH-LHH", "kind": "ke-hoach", "issued_on": dt.date(2025, 2, 10),
-             "abstract": "Kế hoạch tổ chức Hội thi Sáng tạo Kỹ thuật tỉnh lần thứ XI",
-             "signatory": "Chủ tịch Liên hiệp Hội"},
-            {"number": "12/QĐ-LHH", "kind": "quyet-dinh", "issued_on": dt.date(2024, 9, 3),
-             "abstract": "Quyết định thành lập Hội đồng xét Giải thưởng Côn Sơn",
-             "signatory": "Chủ tịch Liên hiệp Hội"},
-            {"number": "88/BC-LHH", "kind": "bao-cao", "issued_on": dt.date(2024, 12, 20),
-             "abstract": "Báo cáo tổng kết công tác năm 2024 và phương hướng năm 2025",
-             "signatory": "Tổng Thư ký"},
+            {
+                "number": "45/KH-LHH",
+                "kind": "ke-hoach",
+                "issued_on": dt.date(2025, 2, 10),
+                "abstract": "Kế hoạch tổ chức Hội thi Sáng tạo Kỹ thuật tỉnh lần thứ XI",
+                "signatory": "Chủ tịch Liên hiệp Hội",
+            },
+            {
+                "number": "12/QĐ-LHH",
+                "kind": "quyet-dinh",
+                "issued_on": dt.date(2024, 9, 3),
+                "abstract": "Quyết định thành lập Hội đồng xét Giải thưởng Côn Sơn",
+                "signatory": "Chủ tịch Liên hiệp Hội",
+            },
+            {
+                "number": "88/BC-LHH",
+                "kind": "bao-cao",
+                "issued_on": dt.date(2024, 12, 20),
+                "abstract": "Báo cáo tổng kết công tác năm 2024 và phương hướng năm 2025",
+                "signatory": "Tổng Thư ký",
+            },
         ],
-        event={"title": "Hội thảo khoa học: Ứng dụng công nghệ số trong nông nghiệp",
-               "kind": "hoi-thao", "in_days": 20, "place": "Hội trường Liên hiệp Hội"},
-        contest={"title": "Giải thưởng Khoa học và Công nghệ Côn Sơn", "edition": "Lần thứ VII",
-                 "fields": "Khoa học tự nhiên; Khoa học kỹ thuật; Nông nghiệp; Y dược",
-                 "entries": 42,
-                 "prizes": [("Giải A", 3), ("Giải B", 6), ("Giải C", 9)]},
-        footer={"responsible_person": "Chủ tịch Liên hiệp Hội",
-                "address": "Thành phố Hải Dương", "phone": "0220 3 800 000"},
-        key_figures=[("24", "hội thành viên"), ("15", "hội viên tập thể"),
-                     ("48.047", "hội viên"), ("47", "ủy viên Ban Chấp hành")],
+        event={
+            "title": "Hội thảo khoa học: Ứng dụng công nghệ số trong nông nghiệp",
+            "kind": "hoi-thao",
+            "in_days": 20,
+            "place": "Hội trường Liên hiệp Hội",
+        },
+        contest={
+            "title": "Giải thưởng Khoa học và Công nghệ Côn Sơn",
+            "edition": "Lần thứ VII",
+            "fields": "Khoa học tự nhiên; Khoa học kỹ thuật; Nông nghiệp; Y dược",
+            "entries": 42,
+            "prizes": [("Giải A", 3), ("Giải B", 6), ("Giải C", 9)],
+        },
+        footer={
+            "responsible_person": "Chủ tịch Liên hiệp Hội",
+            "address": "Thành phố Hải Dương",
+            "phone": "0220 3 800 000",
+        },
+        key_figures=[
+            ("24", "hội thành viên"),
+            ("15", "hội viên tập thể"),
+            ("48.047", "hội viên"),
+            ("47", "ủy viên Ban Chấp hành"),
+        ],
         organisation={
             "term": "VI (2022–2027)",
             "committees": [
-                ("thuong-truc", 5, [
-                    {"name": "Chủ tịch Liên hiệp Hội", "position": "Chủ tịch", "title": ""},
-                    {"name": "Phó Chủ tịch thứ nhất", "position": "Phó Chủ tịch", "title": ""},
-                    {"name": "Phó Chủ tịch thứ hai", "position": "Phó Chủ tịch", "title": ""},
-                    {"name": "Phó Chủ tịch thứ ba", "position": "Phó Chủ tịch (kiêm nhiệm)",
-                     "title": ""},
-                    {"name": "Tổng Thư ký", "position": "Tổng Thư ký", "title": ""},
-                ]),
+                (
+                    "thuong-truc",
+                    5,
+                    [
+                        {"name": "Chủ tịch Liên hiệp Hội", "position": "Chủ tịch", "title": ""},
+                        {"name": "Phó Chủ tịch thứ nhất", "position": "Phó Chủ tịch", "title": ""},
+                        {"name": "Phó Chủ tịch thứ hai", "position": "Phó Chủ tịch", "title": ""},
+                        {
+                            "name": "Phó Chủ tịch thứ ba",
+                            "position": "Phó Chủ tịch (kiêm nhiệm)",
+                            "title": "",
+                        },
+                        {"name": "Tổng Thư ký", "position": "Tổng Thư ký", "title": ""},
+                    ],
+                ),
                 ("ban-thuong-vu", 11, []),
                 ("ban-chap-hanh", 47, []),
                 ("uy-ban-kiem-tra", 5, []),
@@ -149,8 +203,12 @@ DEMO_UNIONS = [
                 ("Hội Y học tỉnh", "hoi-thanh-vien", "Y dược", 3200),
                 ("Hội Làm vườn tỉnh", "hoi-thanh-vien", "Nông nghiệp", 12500),
                 ("Hội Kỹ sư xây dựng tỉnh", "hoi-thanh-vien", "Kỹ thuật", 850),
-                ("Trung tâm Tư vấn và Chuyển giao công nghệ", "truc-thuoc",
-                 "Chuyển giao công nghệ", None),
+                (
+                    "Trung tâm Tư vấn và Chuyển giao công nghệ",
+                    "truc-thuoc",
+                    "Chuyển giao công nghệ",
+                    None,
+                ),
             ],
         },
     ),
@@ -164,56 +222,92 @@ DEMO_UNIONS = [
         "viên cùng đồng hành vì khoa học và công nghệ xứ Thanh.</p>",
         about=FUNCTIONS,
         news=[
-            {"title": "Ban Thường vụ sơ kết công tác 6 tháng đầu năm 2021", "days_ago": 5,
-             "summary": "Hội nghị ngày 22/6/2021 đánh giá kết quả nửa đầu năm và bàn nhiệm vụ "
-             "6 tháng cuối năm.",
-             "body": "Liên hiệp Hội hiện có 32 hội thành viên, 6 trung tâm trực thuộc và 5 đơn "
-             "vị liên kết với 23.628 hội viên, tăng 114 hội viên so với năm 2020; 5 hội thành "
-             "viên đã tổ chức đại hội trong năm. Về phổ biến kiến thức, Liên hiệp Hội xuất bản "
-             "2 số Đặc san khoa học, tổ chức 2 hội thảo và 4 lớp tập huấn. Trong 10 nhiệm vụ tư "
-             "vấn, phản biện được UBND tỉnh giao năm 2021, 4 nhiệm vụ đã hoàn thành đến cuối "
-             "tháng 6. Các hội thành viên đã tư vấn pháp luật cho hơn 2.030 vụ việc, góp ý "
-             "khoảng 20 đồ án quy hoạch, thực hiện 21 nhiệm vụ phản biện lĩnh vực nông – lâm "
-             "nghiệp và thẩm định 150 báo cáo đánh giá tác động môi trường."},
-            {"title": "Phát động Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng năm 2021",
-             "days_ago": 20,
-             "summary": "Cuộc thi phối hợp cùng Tỉnh đoàn tổ chức hằng năm.",
-             "body": "Cuộc thi khuyến khích học sinh, sinh viên nghiên cứu, sáng tạo các mô "
-             "hình, giải pháp có tính ứng dụng."},
-            {"title": "Hướng dẫn tham gia Giải thưởng VIFOTEC năm 2021", "days_ago": 40,
-             "summary": "Các tác giả trong tỉnh được hướng dẫn hoàn thiện hồ sơ dự giải.",
-             "body": "Giải thưởng Sáng tạo Khoa học Công nghệ Việt Nam tôn vinh các giải pháp "
-             "sáng tạo có giá trị được áp dụng hiệu quả vào thực tiễn."},
+            {
+                "title": "Ban Thường vụ sơ kết công tác 6 tháng đầu năm 2021",
+                "days_ago": 5,
+                "summary": "Hội nghị ngày 22/6/2021 đánh giá kết quả nửa đầu năm và bàn nhiệm vụ "
+                "6 tháng cuối năm.",
+                "body": "Liên hiệp Hội hiện có 32 hội thành viên, 6 trung tâm trực thuộc và 5 đơn "
+                "vị liên kết với 23.628 hội viên, tăng 114 hội viên so với năm 2020; 5 hội thành "
+                "viên đã tổ chức đại hội trong năm. Về phổ biến kiến thức, Liên hiệp Hội xuất bản "
+                "2 số Đặc san khoa học, tổ chức 2 hội thảo và 4 lớp tập huấn. Trong 10 nhiệm vụ tư "
+                "vấn, phản biện được UBND tỉnh giao năm 2021, 4 nhiệm vụ đã hoàn thành đến cuối "
+                "tháng 6. Các hội thành viên đã tư vấn pháp luật cho hơn 2.030 vụ việc, góp ý "
+                "khoảng 20 đồ án quy hoạch, thực hiện 21 nhiệm vụ phản biện lĩnh vực nông – lâm "
+                "nghiệp và thẩm định 150 báo cáo đánh giá tác động môi trường.",
+            },
+            {
+                "title": "Phát động Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng năm 2021",
+                "days_ago": 20,
+                "summary": "Cuộc thi phối hợp cùng Tỉnh đoàn tổ chức hằng năm.",
+                "body": "Cuộc thi khuyến khích học sinh, sinh viên nghiên cứu, sáng tạo các mô "
+                "hình, giải pháp có tính ứng dụng.",
+            },
+            {
+                "title": "Hướng dẫn tham gia Giải thưởng VIFOTEC năm 2021",
+                "days_ago": 40,
+                "summary": "Các tác giả trong tỉnh được hướng dẫn hoàn thiện hồ sơ dự giải.",
+                "body": "Giải thưởng Sáng tạo Khoa học Công nghệ Việt Nam tôn vinh các giải pháp "
+                "sáng tạo có giá trị được áp dụng hiệu quả vào thực tiễn.",
+            },
         ],
         documents=[
-            {"number": "156/BC-LHH", "kind": "bao-cao", "issued_on": dt.date(2021, 6, 22),
-             "abstract": "Báo cáo sơ kết công tác 6 tháng đầu năm, nhiệm vụ 6 tháng cuối năm 2021",
-             "signatory": "Chủ tịch Liên hiệp Hội"},
-            {"number": "04/GP-TTĐT", "kind": "quyet-dinh", "issued_on": dt.date(2021, 6, 3),
-             "abstract": "Giấy phép thiết lập trang thông tin điện tử tổng hợp",
-             "issuing_body": "Sở Thông tin và Truyền thông", "signatory": "Giám đốc Sở"},
-            {"number": "75/KH-LHH", "kind": "ke-hoach", "issued_on": dt.date(2021, 3, 15),
-             "abstract": "Kế hoạch thực hiện nhiệm vụ tư vấn, phản biện và giám định xã hội "
-             "năm 2021",
-             "signatory": "Phó Chủ tịch Liên hiệp Hội"},
+            {
+                "number": "156/BC-LHH",
+                "kind": "bao-cao",
+                "issued_on": dt.date(2021, 6, 22),
+                "abstract": "Báo cáo sơ kết công tác 6 tháng đầu năm, nhiệm vụ 6 tháng cuối năm 2021",
+                "signatory": "Chủ tịch Liên hiệp Hội",
+            },
+            {
+                "number": "04/GP-TTĐT",
+                "kind": "quyet-dinh",
+                "issued_on": dt.date(2021, 6, 3),
+                "abstract": "Giấy phép thiết lập trang thông tin điện tử tổng hợp",
+                "issuing_body": "Sở Thông tin và Truyền thông",
+                "signatory": "Giám đốc Sở",
+            },
+            {
+                "number": "75/KH-LHH",
+                "kind": "ke-hoach",
+                "issued_on": dt.date(2021, 3, 15),
+                "abstract": "Kế hoạch thực hiện nhiệm vụ tư vấn, phản biện và giám định xã hội "
+                "năm 2021",
+                "signatory": "Phó Chủ tịch Liên hiệp Hội",
+            },
         ],
-        event={"title": "Hội nghị tập huấn công tác tư vấn, phản biện năm 2026",
-               "kind": "hoi-nghi", "in_days": 10, "place": "Thành phố Thanh Hóa"},
-        contest={"title": "Hội thi Sáng tạo Kỹ thuật tỉnh Thanh Hóa 2020–2021",
-                 "edition": "Lần thứ XII",
-                 "fields": "Cơ khí – tự động hóa; Nông – lâm – ngư nghiệp; Y dược; "
-                 "Công nghệ thông tin",
-                 "entries": 68,
-                 "prizes": [("Giải Nhất", 2), ("Giải Nhì", 4), ("Giải Ba", 8),
-                            ("Giải Khuyến khích", 12)]},
-        footer={"licence": "Giấy phép số 04/GP-TTĐT ngày 03/6/2021 của Sở Thông tin và "
-                "Truyền thông tỉnh Thanh Hóa",
-                "responsible_person": "Chủ tịch Liên hiệp Hội",
-                "address": "Thành phố Thanh Hóa, tỉnh Thanh Hóa",
-                "phone": "0237 3 852 000 – 0237 3 751 000",
-                "email": "lienhiephoi@thanhhoa.example.vn"},
-        key_figures=[("32", "hội thành viên"), ("6", "trung tâm trực thuộc"),
-                     ("23.628", "hội viên"), ("10", "nhiệm vụ tư vấn, phản biện năm 2021")],
+        event={
+            "title": "Hội nghị tập huấn công tác tư vấn, phản biện năm 2026",
+            "kind": "hoi-nghi",
+            "in_days": 10,
+            "place": "Thành phố Thanh Hóa",
+        },
+        contest={
+            "title": "Hội thi Sáng tạo Kỹ thuật tỉnh Thanh Hóa 2020–2021",
+            "edition": "Lần thứ XII",
+            "fields": "Cơ khí – tự động hóa; Nông – lâm – ngư nghiệp; Y dược; Công nghệ thông tin",
+            "entries": 68,
+            "prizes": [
+                ("Giải Nhất", 2),
+                ("Giải Nhì", 4),
+                ("Giải Ba", 8),
+                ("Giải Khuyến khích", 12),
+            ],
+        },
+        footer={
+            "licence": "Giấy phép số 04/GP-TTĐT ngày 03/6/2021 của Sở Thông tin và "
+            "Truyền thông tỉnh Thanh Hóa",
+            "responsible_person": "Chủ tịch Liên hiệp Hội",
+            "address": "Thành phố Thanh Hóa, tỉnh Thanh Hóa",
+            "phone": "0237 3 852 000 – 0237 3 751 000",
+            "email": "lienhiephoi@thanhhoa.example.vn",
+        },
+        key_figures=[
+            ("32", "hội thành viên"),
+            ("6", "trung tâm trực thuộc"),
+            ("23.628", "hội viên"),
+            ("10", "nhiệm vụ tư vấn, phản biện năm 2021"),
+        ],
         visits=(138, 978, 148_217),
     ),
     DemoUnion(
@@ -226,48 +320,84 @@ DEMO_UNIONS = [
         "đại hội.</p>",
         about=[
             *FUNCTIONS,
-            ("Quá trình phát triển", "Liên hiệp Hội được thành lập theo Quyết định số "
-             "192/QĐTC-CTUBND ngày 17/5/2007. Khi mới thành lập có 6 hội thành viên; đến năm "
-             "2020 đã có 17 hội thành viên và trải qua 3 kỳ đại hội."),
+            (
+                "Quá trình phát triển",
+                "Liên hiệp Hội được thành lập theo Quyết định số "
+                "192/QĐTC-CTUBND ngày 17/5/2007. Khi mới thành lập có 6 hội thành viên; đến năm "
+                "2020 đã có 17 hội thành viên và trải qua 3 kỳ đại hội.",
+            ),
         ],
         news=[
-            {"title": "Bế mạc Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng lần thứ 12",
-             "days_ago": 8,
-             "summary": "Lễ bế mạc và trao giải cuộc thi năm 2023.",
-             "body": "Nhiều mô hình sáng tạo của học sinh được đánh giá cao về tính thực tiễn "
-             "và khả năng ứng dụng tại địa phương."},
-            {"title": "Tọa đàm về chuyển đổi số trong hoạt động hội", "days_ago": 25,
-             "summary": "Các hội thành viên chia sẻ kinh nghiệm số hóa hồ sơ hội viên.",
-             "body": "Tọa đàm thống nhất lộ trình số hóa hồ sơ hội viên và báo cáo định kỳ."},
-            {"title": "Tổng kết công tác phổ biến kiến thức năm 2025", "days_ago": 60,
-             "summary": "Hàng chục lớp tập huấn chuyển giao kỹ thuật cho nông dân.",
-             "body": "Các lớp tập huấn tập trung vào kỹ thuật canh tác lúa thích ứng với xâm "
-             "nhập mặn và nuôi trồng thủy sản bền vững."},
+            {
+                "title": "Bế mạc Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng lần thứ 12",
+                "days_ago": 8,
+                "summary": "Lễ bế mạc và trao giải cuộc thi năm 2023.",
+                "body": "Nhiều mô hình sáng tạo của học sinh được đánh giá cao về tính thực tiễn "
+                "và khả năng ứng dụng tại địa phương.",
+            },
+            {
+                "title": "Tọa đàm về chuyển đổi số trong hoạt động hội",
+                "days_ago": 25,
+                "summary": "Các hội thành viên chia sẻ kinh nghiệm số hóa hồ sơ hội viên.",
+                "body": "Tọa đàm thống nhất lộ trình số hóa hồ sơ hội viên và báo cáo định kỳ.",
+            },
+            {
+                "title": "Tổng kết công tác phổ biến kiến thức năm 2025",
+                "days_ago": 60,
+                "summary": "Hàng chục lớp tập huấn chuyển giao kỹ thuật cho nông dân.",
+                "body": "Các lớp tập huấn tập trung vào kỹ thuật canh tác lúa thích ứng với xâm "
+                "nhập mặn và nuôi trồng thủy sản bền vững.",
+            },
         ],
         documents=[
-            {"number": "192/QĐTC-CTUBND", "kind": "quyet-dinh", "issued_on": dt.date(2007, 5, 17),
-             "abstract": "Quyết định thành lập Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",
-             "issuing_body": "Ủy ban nhân dân tỉnh Sóc Trăng",
-             "signatory": "Chủ tịch UBND tỉnh"},
-            {"number": "21/GM-LHH", "kind": "giay-moi", "issued_on": dt.date(2023, 11, 20),
-             "abstract": "Giấy mời dự Lễ bế mạc Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng "
-             "lần thứ 12", "signatory": "Chủ tịch Liên hiệp Hội"},
-            {"number": "03/ĐL", "kind": "dieu-le", "issued_on": dt.date(2020, 8, 1),
-             "abstract": "Điều lệ Liên hiệp Hội (sửa đổi, bổ sung) thông qua tại Đại hội lần "
-             "thứ III", "signatory": "Đại hội đại biểu"},
+            {
+                "number": "192/QĐTC-CTUBND",
+                "kind": "quyet-dinh",
+                "issued_on": dt.date(2007, 5, 17),
+                "abstract": "Quyết định thành lập Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",
+                "issuing_body": "Ủy ban nhân dân tỉnh Sóc Trăng",
+                "signatory": "Chủ tịch UBND tỉnh",
+            },
+            {
+                "number": "21/GM-LHH",
+                "kind": "giay-moi",
+                "issued_on": dt.date(2023, 11, 20),
+                "abstract": "Giấy mời dự Lễ bế mạc Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng "
+                "lần thứ 12",
+                "signatory": "Chủ tịch Liên hiệp Hội",
+            },
+            {
+                "number": "03/ĐL",
+                "kind": "dieu-le",
+                "issued_on": dt.date(2020, 8, 1),
+                "abstract": "Điều lệ Liên hiệp Hội (sửa đổi, bổ sung) thông qua tại Đại hội lần "
+                "thứ III",
+                "signatory": "Đại hội đại biểu",
+            },
         ],
-        event={"title": "Lễ bế mạc Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng lần thứ 13",
-               "kind": "le", "in_days": 15, "place": "Nhà Văn hóa Thanh niên"},
-        contest={"title": "Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng",
-                 "edition": "Lần thứ 12 (2023)",
-                 "fields": "Khoa học kỹ thuật; Phần mềm tin học; Mô hình sáng tạo",
-                 "entries": 57,
-                 "prizes": [("Giải Nhất", 1), ("Giải Nhì", 3), ("Giải Ba", 5),
-                            ("Giải Khuyến khích", 10)]},
-        footer={"responsible_person": "Chủ tịch Liên hiệp Hội",
-                "address": "Phường 6, thành phố Sóc Trăng"},
-        key_figures=[("17", "hội thành viên"), ("2007", "năm thành lập"),
-                     ("3", "kỳ đại hội")],
+        event={
+            "title": "Lễ bế mạc Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng lần thứ 13",
+            "kind": "le",
+            "in_days": 15,
+            "place": "Nhà Văn hóa Thanh niên",
+        },
+        contest={
+            "title": "Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng",
+            "edition": "Lần thứ 12 (2023)",
+            "fields": "Khoa học kỹ thuật; Phần mềm tin học; Mô hình sáng tạo",
+            "entries": 57,
+            "prizes": [
+                ("Giải Nhất", 1),
+                ("Giải Nhì", 3),
+                ("Giải Ba", 5),
+                ("Giải Khuyến khích", 10),
+            ],
+        },
+        footer={
+            "responsible_person": "Chủ tịch Liên hiệp Hội",
+            "address": "Phường 6, thành phố Sóc Trăng",
+        },
+        key_figures=[("17", "hội thành viên"), ("2007", "năm thành lập"), ("3", "kỳ đại hội")],
         visits=(21, 118, 9_482),
     ),
 ]
@@ -296,23 +426,35 @@ def demo_content_create(demo: DemoUnion) -> None:
     about_body = []
     for heading, text in demo.about:
         about_body += [("heading", heading), *_paragraphs(text)]
-    about = home.add_child(instance=StandardPage(
-        title="Giới thiệu", slug="gioi-thieu", show_in_menus=True,
-        summary=f"Chức năng, nhiệm vụ và tổ chức của {demo.short_name}.", body=about_body,
-    ))
+    about = home.add_child(
+        instance=StandardPage(
+            title="Giới thiệu",
+            slug="gioi-thieu",
+            show_in_menus=True,
+            summary=f"Chức năng, nhiệm vụ và tổ chức của {demo.short_name}.",
+            body=about_body,
+        )
+    )
     if demo.organisation:
         organisation = demo.organisation
-        about.add_child(instance=OrganisationPage(
-            title="Tổ chức bộ máy", slug="to-chuc", term=organisation["term"],
-            committees=[
-                ("committee", {"name": name, "size": size, "members": members})
-                for name, size, members in organisation["committees"]
-            ],
-            organisations=[
-                ("organisation", {"name": name, "kind": kind, "field": field_, "members": count})
-                for name, kind, field_, count in organisation["organisations"]
-            ],
-        ))
+        about.add_child(
+            instance=OrganisationPage(
+                title="Tổ chức bộ máy",
+                slug="to-chuc",
+                term=organisation["term"],
+                committees=[
+                    ("committee", {"name": name, "size": size, "members": members})
+                    for name, size, members in organisation["committees"]
+                ],
+                organisations=[
+                    (
+                        "organisation",
+                        {"name": name, "kind": kind, "field": field_, "members": count},
+                    )
+                    for name, kind, field_, count in organisation["organisations"]
+                ],
+            )
+        )
 
     news_index = home.add_child(
         instance=NewsIndexPage(title="Tin tức", slug="tin-tuc", show_in_menus=True)
@@ -323,21 +465,28 @@ def demo_content_create(demo: DemoUnion) -> None:
     ]
     today = dt.datetime.now(tz=VN).date()
     for position, item in enumerate(demo.news):
-        article = news_index.add_child(instance=NewsArticlePage(
-            title=item["title"],
-            published_on=today - dt.timedelta(days=item["days_ago"]),
-            summary=item["summary"], author="Ban Biên tập",
-            body=_paragraphs(item["body"]),
-            category=categories[position % len(categories)],
-            is_featured=position == 0,
-        ))
+        article = news_index.add_child(
+            instance=NewsArticlePage(
+                title=item["title"],
+                published_on=today - dt.timedelta(days=item["days_ago"]),
+                summary=item["summary"],
+                author="Ban Biên tập",
+                body=_paragraphs(item["body"]),
+                category=categories[position % len(categories)],
+                is_featured=position == 0,
+            )
+        )
         article.tags.add(*item.get("tags", ["khoa học công nghệ"]))
         article.save()
 
-    home.add_child(instance=DocumentRegisterPage(
-        title="Văn bản", slug="van-ban", show_in_menus=True,
-        intro="<p>Văn bản chỉ đạo, điều hành và hướng dẫn của Liên hiệp Hội.</p>",
-    ))
+    home.add_child(
+        instance=DocumentRegisterPage(
+            title="Văn bản",
+            slug="van-ban",
+            show_in_menus=True,
+            intro="<p>Văn bản chỉ đạo, điều hành và hướng dẫn của Liên hiệp Hội.</p>",
+        )
+    )
     for doc in demo.documents:
         OfficialDocument.objects.create(
             issuing_body=doc.get("issuing_body", demo.short_name),
@@ -350,39 +499,62 @@ def demo_content_create(demo: DemoUnion) -> None:
     starts = dt.datetime.combine(
         today + dt.timedelta(days=demo.event["in_days"]), dt.time(8, 0), tzinfo=VN
     )
-    events.add_child(instance=EventPage(
-        title=demo.event["title"],
-        kind=demo.event["kind"], starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=4), place=demo.event["place"],
-        summary="Kính mời các hội thành viên và đại biểu tới dự.",
-    ))
+    events.add_child(
+        instance=EventPage(
+            title=demo.event["title"],
+            kind=demo.event["kind"],
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=4),
+            place=demo.event["place"],
+            summary="Kính mời các hội thành viên và đại biểu tới dự.",
+        )
+    )
 
     contest = demo.contest
-    home.add_child(instance=ContestPage(
-        title=contest["title"], slug="cuoc-thi", show_in_menus=True,
-        edition=contest["edition"], fields_of_entry=contest["fields"],
-        entries_count=contest["entries"],
-        intro="<p>Cuộc thi khơi dậy phong trào lao động sáng tạo, ứng dụng tiến bộ khoa "
-        "học và công nghệ vào sản xuất và đời sống.</p>",
-        rounds=[("round", {"name": "Vòng sơ khảo", "dates": "", "description": ""}),
-                ("round", {"name": "Vòng chung khảo", "dates": "", "description": ""})],
-        prizes=[("prize", {"prize": name, "count": count, "winners": ""})
-                for name, count in contest["prizes"]],
-    ))
+    home.add_child(
+        instance=ContestPage(
+            title=contest["title"],
+            slug="cuoc-thi",
+            show_in_menus=True,
+            edition=contest["edition"],
+            fields_of_entry=contest["fields"],
+            entries_count=contest["entries"],
+            intro="<p>Cuộc thi khơi dậy phong trào lao động sáng tạo, ứng dụng tiến bộ khoa "
+            "học và công nghệ vào sản xuất và đời sống.</p>",
+            rounds=[
+                ("round", {"name": "Vòng sơ khảo", "dates": "", "description": ""}),
+                ("round", {"name": "Vòng chung khảo", "dates": "", "description": ""}),
+            ],
+            prizes=[
+                ("prize", {"prize": name, "count": count, "winners": ""})
+                for name, count in contest["prizes"]
+            ],
+        )
+    )
 
-    contact = home.add_child(instance=ContactPage(
-        title="Liên hệ", slug="lien-he", show_in_menus=True,
-        intro="<p>Gửi câu hỏi, góp ý hoặc đề nghị phối hợp tới Văn phòng Liên hiệp Hội.</p>",
-        to_address=demo.footer.get("email", ""), from_address="",
-        subject="Liên hệ từ trang thông tin điện tử",
-    ))
-    for order, (label, field_type, required) in enumerate([
-        ("Họ và tên", "singleline", True),
-        ("Thư điện tử", "email", True),
-        ("Nội dung", "multiline", True),
-    ]):
+    contact = home.add_child(
+        instance=ContactPage(
+            title="Liên hệ",
+            slug="lien-he",
+            show_in_menus=True,
+            intro="<p>Gửi câu hỏi, góp ý hoặc đề nghị phối hợp tới Văn phòng Liên hiệp Hội.</p>",
+            to_address=demo.footer.get("email", ""),
+            from_address="",
+            subject="Liên hệ từ trang thông tin điện tử",
+        )
+    )
+    for order, (label, field_type, required) in enumerate(
+        [
+            ("Họ và tên", "singleline", True),
+            ("Thư điện tử", "email", True),
+            ("Nội dung", "multiline", True),
+        ]
+    ):
         ContactFormField.objects.create(
-            page=contact, sort_order=order, label=label, field_type=field_type,
+            page=contact,
+            sort_order=order,
+            label=label,
+            field_type=field_type,
             required=required,
         )
 
@@ -401,7 +573,8 @@ def demo_content_create(demo: DemoUnion) -> None:
     site_settings.save()
 
     get_user_model().objects.create_superuser(
-        DEMO_ADMIN_USERNAME, f"{DEMO_ADMIN_USERNAME}@{demo.schema_name}.example.vn",
+        DEMO_ADMIN_USERNAME,
+        f"{DEMO_ADMIN_USERNAME}@{demo.schema_name}.example.vn",
         DEMO_ADMIN_PASSWORD,
     )
 
@@ -422,7 +595,8 @@ def demo_unions_load() -> list[str]:
             province=Province.objects.get(name=demo.province, is_current=True),
             former_province=(
                 Province.objects.get(name=demo.former_province, is_current=False)
-                if demo.former_province else None
+                if demo.former_province
+                else None
             ),
         )
         with schema_context(union.schema_name):

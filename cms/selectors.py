@@ -83,14 +83,22 @@ def news_neighbours(
 ) -> tuple[NewsArticlePage | None, NewsArticlePage | None]:
     """The previous (older) and next (newer) article among the article's siblings."""
     siblings = NewsArticlePage.objects.live().public().sibling_of(article, inclusive=False)
-    older = siblings.filter(
-        Q(published_on__lt=article.published_on)
-        | Q(published_on=article.published_on, pk__lt=article.pk)
-    ).order_by("-published_on", "-id").first()
-    newer = siblings.filter(
-        Q(published_on__gt=article.published_on)
-        | Q(published_on=article.published_on, pk__gt=article.pk)
-    ).order_by("published_on", "id").first()
+    older = (
+        siblings.filter(
+            Q(published_on__lt=article.published_on)
+            | Q(published_on=article.published_on, pk__lt=article.pk)
+        )
+        .order_by("-published_on", "-id")
+        .first()
+    )
+    newer = (
+        siblings.filter(
+            Q(published_on__gt=article.published_on)
+            | Q(published_on=article.published_on, pk__gt=article.pk)
+        )
+        .order_by("published_on", "id")
+        .first()
+    )
     return older, newer
 
 

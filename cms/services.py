@@ -58,9 +58,7 @@ def stock_welcome_page_remove() -> None:
     root.save(update_fields=["numchild"])
 
 
-def comment_submit(
-    *, article: NewsArticlePage, name: str, email: str, body: str
-) -> ReaderComment:
+def comment_submit(*, article: NewsArticlePage, name: str, email: str, body: str) -> ReaderComment:
     """Store a reader's comment for moderation; nothing is published before approval."""
     from cms.tasks import comment_notify_moderators
 

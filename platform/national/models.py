@@ -1,3 +1,4 @@
+from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -24,3 +25,48 @@ class NationalHomePage(NationalPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["unions"] = union_directory_public()
         return context
+
+
+class ReportSubmission(models.Model):
+    """A union's 6-month or annual report as the national union received it.
+
+    The union's own `records.Report` lives in its schema; this row in public is
+    what the national console tracks, with the figures frozen at submission.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Chờ tiếp nhận"
+        ACCEPTED = "accepted", "Đã tiếp nhận"
+        RETURNED = "returned", "Đã trả lại"
+
+    union = models.ForeignKey(
+        "tenants.Union",
+        verbose_name="Liên hiệp Hội",
+        on_delete=models.PROTECT,
+        related_name="report_submissions",
+    )
+    period_kind = models.CharField("loại kỳ", max_length=10)
+    year = models.PositiveSmallIntegerField("năm")
+    half = models.PositiveSmallIntegerField("nửa năm", null=True, blank=True)
+    period_label = models.CharField("kỳ báo cáo", max_length=100)
+    status = models.CharField("trạng thái", max_length=20, choices=Status, default=Status.SUBMITTED)
+    figures = models.JSONField("số liệu")
+    narrative = models.JSONField("nội dung", default=dict)
+    submitted_at = models.DateTimeField("gửi lúc")
+    decided_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
+    comment = models.TextField("ý kiến", blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = "báo cáo đã nhận"
+        verbose_name_plural = "báo cáo đã nhận"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "period_kind", "year", "half"],
+                name="one_submission_per_union_period",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union} — {self.period_label}"

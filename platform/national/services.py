@@ -1,8 +1,12 @@
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
 from wagtail.models import Page, Site
 
 from cms.services import stock_welcome_page_remove
-from lhh.national.models import NationalHomePage
+from lhh.national.models import NationalHomePage, ReportSubmission
+from tenants.models import Union
 
 
 @transaction.atomic
@@ -26,3 +30,56 @@ def national_site_setup(*, hostname: str, port: int, site_name: str) -> Site:
     site.save()
     stock_welcome_page_remove()
     return site
+
+
+def report_submission_record(*, report) -> ReportSubmission:
+    """Record, in public, a report the current union has just submitted (or resubmitted)."""
+    union = Union.objects.get(schema_name=connection.schema_name)
+    period = report.period
+    submission, _ = ReportSubmission.objects.update_or_create(
+        union=union,
+        period_kind=period.kind,
+        year=period.year,
+        half=period.half,
+        defaults={
+            "period_label": str(period),
+            "status": ReportSubmission.Status.SUBMITTED,
+            "figures": report.figures,
+            "narrative": report.narrative,
+            "submitted_at": report.submitted_at,
+            "decided_at": None,
+            "comment": "",
+        },
+    )
+    return submission
+
+
+@transaction.atomic
+def report_decide(
+    *, submission: ReportSubmission, accept: bool, comment: str = ""
+) -> ReportSubmission:
+    """Accept a submitted report, or return it to the union with a comment."""
+    from cms.records.models import Report
+
+    if submission.status != ReportSubmission.Status.SUBMITTED:
+        raise ValidationError("Báo cáo này đã được xử lý.", code="already_decided")
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": "Cần ghi rõ lý do trả lại báo cáo."})
+    now = timezone.now()
+    submission.status = (
+        ReportSubmission.Status.ACCEPTED if accept else ReportSubmission.Status.RETURNED
+    )
+    submission.decided_at = now
+    submission.comment = comment
+    submission.save(update_fields=["status", "decided_at", "comment"])
+    with schema_context(submission.union.schema_name):
+        Report.objects.filter(
+            period__kind=submission.period_kind,
+            period__year=submission.year,
+            period__half=submission.half,
+        ).update(
+            status=Report.Status.ACCEPTED if accept else Report.Status.RETURNED,
+            decided_at=now,
+            national_comment=comment,
+        )
+    return submission

@@ -83,6 +83,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     *_IN_EVERY_SCHEMA,
     "cms",
+    "cms.records",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 

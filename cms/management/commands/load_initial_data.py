@@ -12,9 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         users = get_user_model().objects
         if not users.filter(username=NATIONAL_ADMIN_USERNAME).exists():
-            users.create_superuser(
-                NATIONAL_ADMIN_USERNAME, "vusta@example.vn", DEMO_ADMIN_PASSWORD
-            )
+            users.create_superuser(NATIONAL_ADMIN_USERNAME, "vusta@example.vn", DEMO_ADMIN_PASSWORD)
         created = demo_unions_load()
         self.stdout.write(
             f"Demo unions created: {', '.join(created) or 'none (already there)'}; "

@@ -1,0 +1,52 @@
+from django.db import models
+
+REPORT_SECTIONS = [
+    ("organisation", "Công tác tổ chức, xây dựng hội"),
+    ("dissemination", "Phổ biến kiến thức, tập huấn, hội thảo"),
+    ("tvpb", "Tư vấn, phản biện và giám định xã hội"),
+    ("science", "Hoạt động khoa học và công nghệ"),
+    ("contests", "Thi đua, cuộc thi và giải thưởng"),
+    ("honouring", "Tôn vinh trí thức"),
+    ("other", "Các hoạt động khác"),
+    ("plans", "Phương hướng, nhiệm vụ kỳ tới"),
+]
+
+
+class Report(models.Model):
+    """The 6-month or annual report: figures computed from the records, narrative written by staff.
+
+    Once submitted, the figures are snapshotted into `figures` and never recomputed.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Bản nháp"
+        SUBMITTED = "submitted", "Đã gửi Trung ương"
+        ACCEPTED = "accepted", "Đã được tiếp nhận"
+        RETURNED = "returned", "Bị trả lại để bổ sung"
+
+    period = models.OneToOneField(
+        "records.ReportingPeriod",
+        verbose_name="kỳ báo cáo",
+        on_delete=models.PROTECT,
+        related_name="report",
+    )
+    status = models.CharField("trạng thái", max_length=20, choices=Status, default=Status.DRAFT)
+    narrative = models.JSONField("nội dung các phần", default=dict, blank=True)
+    figures = models.JSONField("số liệu chốt khi gửi", null=True, blank=True)
+    submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+    decided_at = models.DateTimeField("Trung ương xử lý lúc", null=True, blank=True)
+    national_comment = models.TextField("ý kiến của Trung ương", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period__year", "-period__half"]
+        verbose_name = "báo cáo"
+        verbose_name_plural = "báo cáo"
+
+    def __str__(self) -> str:
+        prefix = "Báo cáo tổng kết" if self.period.kind == "year" else "Báo cáo sơ kết"
+        return f"{prefix} {self.period}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in {self.Status.SUBMITTED, self.Status.ACCEPTED}

@@ -1,0 +1,43 @@
+from django.core.exceptions import ValidationError
+
+from cms.records import imports
+from cms.records.models import ReportingPeriod
+from cms.records.progress import job_payload_get, progress_set
+from lhh.celery import app
+
+
+@app.task
+def records_import_apply(job_id: str) -> int:
+    """Apply a previewed import in the background, reporting progress as it goes."""
+    payload = job_payload_get(job_id)
+    if payload is None:
+        progress_set(
+            job_id, done=0, total=0, state="failed", message="Phiên nhập dữ liệu đã hết hạn."
+        )
+        return 0
+    period = ReportingPeriod.objects.get(pk=payload["period_id"])
+    try:
+        # Parsed again: the records may have changed since the preview.
+        result = imports.parse(
+            content=payload["content"],
+            filename=payload["filename"],
+            kind=payload["kind"],
+            period=period,
+        )
+        if result.errors:
+            raise ValidationError([str(error) for error in result.errors[:20]])
+        total = len(result.rows)
+        progress_set(job_id, done=0, total=total)
+        written = imports.apply(
+            result=result,
+            period=period,
+            progress=lambda done, total: progress_set(job_id, done=done, total=total),
+        )
+    except (ValidationError, imports.ImportFileError) as error:
+        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+        progress_set(job_id, done=0, total=0, state="failed", message=" ".join(messages))
+        return 0
+    progress_set(
+        job_id, done=written, total=written, state="done", message=f"Đã nhập {written} dòng."
+    )
+    return written

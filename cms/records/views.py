@@ -1,0 +1,155 @@
+"""Admin views of the records that are not plain lists: import, reports."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from cms.records import imports, services
+from cms.records.documents import (
+    report_docx,
+    report_figures,
+    report_filename,
+    report_outline,
+    report_pdf,
+)
+from cms.records.forms import ImportUploadForm, ReportCreateForm, ReportNarrativeForm
+from cms.records.models import Report
+from cms.records.progress import job_new, job_payload_set, progress_get, progress_set
+from cms.records.tasks import records_import_apply
+
+_PREVIEW_ROWS = 20
+_ERRORS_SHOWN = 200
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _union_name(request: HttpRequest) -> str:
+    return getattr(request.tenant, "name", connection.schema_name)
+
+
+def import_upload(request: HttpRequest) -> HttpResponse:
+    _require(request, "records.add_activity")
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        kind, period = form.cleaned_data["kind"], form.cleaned_data["period"]
+        try:
+            result = imports.parse(content=content, filename=upload.name, kind=kind, period=period)
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            job_id = job_new()
+            if result.ok:
+                job_payload_set(
+                    job_id,
+                    {
+                        "content": content,
+                        "filename": upload.name,
+                        "kind": kind,
+                        "period_id": period.pk,
+                    },
+                )
+            columns = [c for c in imports.COLUMNS[kind]]
+            context.update(
+                result=result,
+                job_id=job_id,
+                period=period,
+                columns=columns,
+                preview=[[row.get(c.key) for c in columns] for row in result.rows[:_PREVIEW_ROWS]],
+                errors=result.errors[:_ERRORS_SHOWN],
+                more_errors=max(len(result.errors) - _ERRORS_SHOWN, 0),
+            )
+            return TemplateResponse(request, "records/import_preview.html", context)
+    return TemplateResponse(request, "records/import_upload.html", context)
+
+
+def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
+    _require(request, "records.add_activity")
+    if request.method != "POST":
+        return redirect("records:import_upload")
+    progress_set(job_id, done=0, total=0, state="queued")
+    transaction.on_commit(lambda: records_import_apply.delay(job_id))
+    return redirect("records:import_progress", job_id=job_id)
+
+
+def import_progress(request: HttpRequest, job_id: str) -> HttpResponse:
+    _require(request, "records.add_activity")
+    progress = progress_get(job_id)
+    if request.headers.get("accept", "").startswith("application/json"):
+        return JsonResponse(progress or {"state": "unknown"})
+    return TemplateResponse(
+        request, "records/import_progress.html", {"job_id": job_id, "progress": progress or {}}
+    )
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "records.view_report")
+    form = ReportCreateForm(request.POST or None)
+    if request.method == "POST":
+        _require(request, "records.add_report")
+        if form.is_valid():
+            report = services.report_get_or_create(period=form.cleaned_data["period"])
+            return redirect("records:report_detail", pk=report.pk)
+    reports = Report.objects.select_related("period")
+    return TemplateResponse(request, "records/report_list.html", {"reports": reports, "form": form})
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "records.view_report")
+    report = get_object_or_404(Report.objects.select_related("period"), pk=pk)
+    form = ReportNarrativeForm(request.POST or None, initial=report.narrative)
+    if request.method == "POST":
+        _require(request, "records.change_report")
+        if form.is_valid():
+            try:
+                services.report_narrative_update(report=report, narrative=form.cleaned_data)
+                if "submit" in request.POST:
+                    services.report_submit(report=report)
+                    messages.success(
+                        request, "Đã gửi báo cáo lên Trung ương. Số liệu đã được chốt."
+                    )
+                else:
+                    messages.success(request, "Đã lưu nội dung báo cáo.")
+                return redirect("records:report_detail", pk=report.pk)
+            except ValidationError as error:
+                form.add_error(None, error)
+    context = {
+        "report": report,
+        "form": form,
+        "outline": report_outline(report, _union_name(request)),
+        "figures": report_figures(report),
+    }
+    return TemplateResponse(request, "records/report_detail.html", context)
+
+
+def report_download(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
+    _require(request, "records.view_report")
+    report = get_object_or_404(Report.objects.select_related("period"), pk=pk)
+    if extension == "docx":
+        body = report_docx(report, _union_name(request))
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        body = report_pdf(report, _union_name(request))
+        content_type = "application/pdf"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(report, extension)}"'
+    return response
+
+
+urlpatterns = [
+    path("nhap/", import_upload, name="import_upload"),
+    path("nhap/<str:job_id>/xac-nhan/", import_confirm, name="import_confirm"),
+    path("nhap/<str:job_id>/", import_progress, name="import_progress"),
+    path("bao-cao/", report_list, name="report_list"),
+    path("bao-cao/<int:pk>/", report_detail, name="report_detail"),
+    path("bao-cao/<int:pk>/tai-ve.<str:extension>", report_download, name="report_download"),
+]

@@ -1,0 +1,248 @@
+"""The records in the union's Wagtail admin. Saves and deletes go through the services."""
+
+from django.contrib import messages
+from django.urls import include, path
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from cms.records import services, views
+from cms.records.models import (
+    Activity,
+    Committee,
+    Congress,
+    MemberCount,
+    MemberOrganisation,
+    Person,
+    Position,
+    ReportingPeriod,
+)
+from cms.schema_scope import in_public_schema
+from cms.spreadsheet import SafeExportIndexView
+
+
+def _service_views(save, delete=None) -> dict:
+    """Create and edit views whose save is `save(instance)`; delete via `delete(instance)`."""
+
+    class ServiceCreateView(CreateView):
+        def save_instance(self):
+            return save(self.form.save(commit=False))
+
+    class ServiceEditView(EditView):
+        def save_instance(self):
+            return save(self.form.save(commit=False))
+
+    classes = {"add_view_class": ServiceCreateView, "edit_view_class": ServiceEditView}
+    if delete:
+
+        class ServiceDeleteView(DeleteView):
+            def delete_action(self):
+                outcome = delete(self.object)
+                if outcome == "archived":
+                    messages.info(
+                        self.request,
+                        "Tổ chức đã có số liệu nên được chuyển sang lưu trữ thay vì xóa hẳn.",
+                    )
+
+        classes["delete_view_class"] = ServiceDeleteView
+    return classes
+
+
+class RecordsViewSet(ModelViewSet):
+    index_view_class = SafeExportIndexView
+    add_to_admin_menu = False
+
+
+class PeriodViewSet(RecordsViewSet):
+    model = ReportingPeriod
+    icon = "date"
+    menu_label = "Kỳ báo cáo"
+    form_fields = ["kind", "year", "half"]
+    list_display = ["__str__", "kind", "year"]
+
+
+class OrganisationViewSet(RecordsViewSet):
+    model = MemberOrganisation
+    icon = "group"
+    menu_label = "Tổ chức thành viên"
+    form_fields = [
+        "name",
+        "kind",
+        "field",
+        "founding_decision",
+        "founded_on",
+        "leader",
+        "contact_email",
+        "contact_phone",
+        "status",
+        "merged_into",
+        "origin",
+    ]
+    list_display = ["name", "kind", "field", "leader", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["name", "field", "leader"]
+    list_export = ["name", "kind", "field", "founding_decision", "leader", "status", "origin"]
+    export_filename = "to-chuc-thanh-vien"
+    list_per_page = 50
+    locals().update(
+        _service_views(
+            lambda organisation: services.organisation_save(organisation=organisation),
+            lambda organisation: services.organisation_delete(organisation=organisation),
+        )
+    )
+
+
+class MemberCountViewSet(RecordsViewSet):
+    model = MemberCount
+    icon = "user"
+    menu_label = "Số hội viên theo kỳ"
+    form_fields = ["organisation", "period", "members"]
+    list_display = ["organisation", "period", "members"]
+    list_filter = ["period", "organisation__kind"]
+    search_fields = ["organisation__name"]
+    list_export = ["organisation", "period", "members"]
+    export_filename = "so-hoi-vien"
+    list_per_page = 50
+    locals().update(
+        _service_views(
+            lambda count: services.member_count_set(
+                organisation=count.organisation, period=count.period, members=count.members
+            )
+        )
+    )
+
+
+class ActivityViewSet(RecordsViewSet):
+    model = Activity
+    icon = "tasks"
+    menu_label = "Hoạt động"
+    form_fields = [
+        "kind",
+        "title",
+        "period",
+        "held_on",
+        "place",
+        "organiser",
+        "status",
+        "participants",
+        "requested_by",
+        "assigned_on",
+        "completed_on",
+        "report_file",
+        "issue",
+        "copies",
+        "level",
+        "budget_vnd",
+        "accepted_on",
+        "entries",
+        "prizes",
+        "national_entries",
+        "quantity",
+        "note",
+    ]
+    list_display = ["title", "kind", "period", "status", "held_on"]
+    list_filter = ["kind", "period", "status"]
+    search_fields = ["title", "place", "requested_by"]
+    list_export = [
+        "kind",
+        "title",
+        "period",
+        "held_on",
+        "place",
+        "organiser",
+        "status",
+        "participants",
+        "requested_by",
+        "assigned_on",
+        "completed_on",
+        "entries",
+        "prizes",
+        "quantity",
+    ]
+    export_filename = "hoat-dong"
+    list_per_page = 50
+    locals().update(
+        _service_views(
+            lambda activity: services.activity_save(activity=activity),
+            lambda activity: services.activity_delete(activity=activity),
+        )
+    )
+
+    def get_queryset(self, request):
+        return Activity.objects.select_related("period", "organiser")
+
+
+class CongressViewSet(RecordsViewSet):
+    model = Congress
+    icon = "order"
+    menu_label = "Đại hội, nhiệm kỳ"
+    form_fields = ["term_number", "starts_year", "ends_year", "held_on", "note"]
+    list_display = ["__str__", "held_on"]
+
+
+class CommitteeViewSet(RecordsViewSet):
+    model = Committee
+    icon = "group"
+    menu_label = "Cơ quan lãnh đạo"
+    form_fields = ["congress", "kind"]
+    list_display = ["__str__"]
+    list_filter = ["congress", "kind"]
+
+
+class PersonViewSet(RecordsViewSet):
+    model = Person
+    icon = "user"
+    menu_label = "Nhân sự"
+    form_fields = ["name", "title", "organisation", "email", "phone"]
+    list_display = ["name", "title", "organisation"]
+    search_fields = ["name", "organisation"]
+
+
+class PositionViewSet(RecordsViewSet):
+    model = Position
+    icon = "user"
+    menu_label = "Chức vụ"
+    form_fields = ["person", "committee", "role", "from_on", "to_on"]
+    list_display = ["person", "role", "committee", "from_on", "to_on"]
+    list_filter = ["committee", "role"]
+
+
+class RecordsGroup(ModelViewSetGroup):
+    menu_label = "Hồ sơ hoạt động"
+    menu_name = "ho-so-hoat-dong"
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = (
+        OrganisationViewSet,
+        MemberCountViewSet,
+        ActivityViewSet,
+        PeriodViewSet,
+        CongressViewSet,
+        CommitteeViewSet,
+        PersonViewSet,
+        PositionViewSet,
+    )
+
+    def get_submenu_items(self):
+        return [
+            *super().get_submenu_items(),
+            MenuItem("Nhập từ Excel/CSV", "/admin/ho-so/nhap/", icon_name="upload", order=900),
+            MenuItem("Báo cáo", "/admin/ho-so/bao-cao/", icon_name="doc-full", order=910),
+        ]
+
+
+@hooks.register("register_admin_viewset")
+def register_records_viewsets():
+    return RecordsGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_records_urls():
+    return [path("ho-so/", include((views.urlpatterns, "records"), namespace="records"))]
+
+
+@hooks.register("construct_main_menu")
+def hide_records_on_national_host(request, menu_items):
+    if in_public_schema():
+        menu_items[:] = [item for item in menu_items if item.name != "ho-so-hoat-dong"]
