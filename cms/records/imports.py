@@ -292,7 +292,11 @@ def _validate_rows(result: ImportResult, period: ReportingPeriod) -> None:
             continue
         # The model's own rules (what each kind requires, dates inside the period).
         try:
-            _activity(row, period).full_clean(exclude=["organiser", "report_file"])
+            # The foreign keys were resolved above, and `clean` states the check
+            # constraints in words; validating those per row would cost queries per row.
+            _activity(row, period).full_clean(
+                exclude=["period", "organiser", "report_file"], validate_constraints=False
+            )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 column = headings.get(name, "")

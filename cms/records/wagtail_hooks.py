@@ -37,6 +37,10 @@ def _service_views(save, delete=None) -> dict:
     if delete:
 
         class ServiceDeleteView(DeleteView):
+            def get_usage(self):
+                # Protected history is exactly what the service archives instead of deleting.
+                return None
+
             def delete_action(self):
                 outcome = delete(self.object)
                 if outcome == "archived":
@@ -49,9 +53,24 @@ def _service_views(save, delete=None) -> dict:
     return classes
 
 
+def _index_view(model, *related: str) -> type[SafeExportIndexView]:
+    """A list whose rows show related objects, fetched in the same query, not one per row."""
+    return type(
+        f"{model.__name__}IndexView",
+        (SafeExportIndexView,),
+        {"queryset": model.objects.select_related(*related)},
+    )
+
+
 class RecordsViewSet(ModelViewSet):
     index_view_class = SafeExportIndexView
     add_to_admin_menu = False
+
+    def __init__(self, *args, **kwargs):
+        # /admin/records/<model>/, not /admin/<model>/ beside Wagtail's own.
+        kwargs.setdefault("name", f"records_{self.model._meta.model_name}")
+        kwargs.setdefault("url_prefix", f"records/{self.model._meta.model_name}")
+        super().__init__(*args, **kwargs)
 
 
 class PeriodViewSet(RecordsViewSet):
@@ -98,6 +117,7 @@ class MemberCountViewSet(RecordsViewSet):
     icon = "user"
     menu_label = "Số hội viên theo kỳ"
     form_fields = ["organisation", "period", "members"]
+    index_view_class = _index_view(MemberCount, "organisation", "period")
     list_display = ["organisation", "period", "members"]
     list_filter = ["period", "organisation__kind"]
     search_fields = ["organisation__name"]
@@ -169,8 +189,7 @@ class ActivityViewSet(RecordsViewSet):
         )
     )
 
-    def get_queryset(self, request):
-        return Activity.objects.select_related("period", "organiser")
+    index_view_class = _index_view(Activity, "period", "organiser")
 
 
 class CongressViewSet(RecordsViewSet):
@@ -186,6 +205,7 @@ class CommitteeViewSet(RecordsViewSet):
     icon = "group"
     menu_label = "Cơ quan lãnh đạo"
     form_fields = ["congress", "kind"]
+    index_view_class = _index_view(Committee, "congress")
     list_display = ["__str__"]
     list_filter = ["congress", "kind"]
 
@@ -204,6 +224,7 @@ class PositionViewSet(RecordsViewSet):
     icon = "user"
     menu_label = "Chức vụ"
     form_fields = ["person", "committee", "role", "from_on", "to_on"]
+    index_view_class = _index_view(Position, "person", "committee__congress")
     list_display = ["person", "role", "committee", "from_on", "to_on"]
     list_filter = ["committee", "role"]
 

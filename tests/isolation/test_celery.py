@@ -92,3 +92,59 @@ def test_the_beat_fan_out_flushes_each_unions_counter_in_its_own_schema(
     finally:
         with schema_context(union_a.schema_name):
             VisitDay.objects.all().delete()
+
+
+def test_an_import_applies_in_the_background_with_progress_in_its_own_union(
+    union_pair, committed, celery_worker
+):
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cms.records.models import MemberCount, MemberOrganisation, ReportingPeriod
+    from cms.records.services import period_get_or_create
+
+    union_a, union_b = union_pair
+    with schema_context(union_a.schema_name):
+        period = period_get_or_create(kind="year", year=2024)
+        admin = union_a.client()
+        admin.force_login(get_user_model().objects.get(username="admin"))
+    rows = "Tên tổ chức,Loại,Số hội viên\n" + "".join(
+        f"Hội nền {n},Hội thành viên,{100 + n}\n" for n in range(1200)
+    )
+    try:
+        preview = admin.post(
+            "/admin/ho-so/nhap/",
+            {
+                "kind": "organisations",
+                "period": period.pk,
+                "file": SimpleUploadedFile("to-chuc.csv", rows.encode()),
+            },
+        ).content.decode()
+        assert "Ghi 1200 dòng vào hồ sơ" in preview
+        job_id = re.search(r"/admin/ho-so/nhap/([0-9a-f]{32})/xac-nhan/", preview).group(1)
+        progress_page = admin.post(f"/admin/ho-so/nhap/{job_id}/xac-nhan/", follow=True)
+        assert "<progress" in progress_page.content.decode()
+
+        def state() -> dict:
+            return admin.get(
+                f"/admin/ho-so/nhap/{job_id}/", headers={"accept": "application/json"}
+            ).json()
+
+        _wait_for(lambda: state()["state"] in {"done", "failed"}, timeout=30)
+        assert state() == {
+            "done": 1200,
+            "total": 1200,
+            "state": "done",
+            "message": "Đã nhập 1200 dòng.",
+        }
+        with schema_context(union_a.schema_name):
+            assert MemberCount.objects.filter(period=period).count() == 1200
+        with schema_context(union_b.schema_name):
+            assert not MemberOrganisation.objects.filter(name__startswith="Hội nền").exists()
+    finally:
+        with schema_context(union_a.schema_name):
+            MemberCount.objects.filter(period=period).delete()
+            MemberOrganisation.objects.filter(name__startswith="Hội nền").delete()
+            ReportingPeriod.objects.filter(pk=period.pk).delete()
