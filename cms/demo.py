@@ -53,7 +53,23 @@ class DemoUnion:
     # (today, last 7 days, total) as the union's old site showed them
     visits: tuple[int, int, int] = (0, 0, 0)
     organisation: dict = field(default_factory=dict)
+    # Records: organisations by kind, members per period, activities of the latest period.
+    records: dict = field(default_factory=dict)
 
+
+ASSOCIATION_FIELDS = [
+    "Y học", "Dược học", "Làm vườn", "Kỹ sư xây dựng", "Tin học", "Khoa học lịch sử",
+    "Khoa học kinh tế", "Luật gia", "Đông y", "Điều dưỡng", "Nông học", "Thủy lợi",
+    "Giáo dục", "Văn nghệ dân gian", "Môi trường", "Cơ khí", "Điện lực", "Giao thông vận tải",
+    "Khuyến học", "Sinh vật cảnh", "Châm cứu", "Phụ sản", "Nhi khoa", "Kiến trúc sư",
+    "Tâm lý học", "Địa lý", "Thú y", "Lâm nghiệp", "Thủy sản", "Dinh dưỡng", "Ung thư", "Nha khoa",
+]
+ORGANISATION_NAMES = {
+    "association": lambda n: f"Hội {ASSOCIATION_FIELDS[n % len(ASSOCIATION_FIELDS)]} tỉnh",
+    "collective": lambda n: f"Hội viên tập thể số {n + 1}",
+    "affiliated": lambda n: f"Trung tâm Khoa học và Công nghệ số {n + 1}",
+    "linked": lambda n: f"Đơn vị liên kết số {n + 1}",
+}
 
 CATEGORIES = [
     ("Hoạt động Liên hiệp Hội", "hoat-dong"),
@@ -211,6 +227,15 @@ DEMO_UNIONS = [
                 ),
             ],
         },
+        records={
+            "organisations": {"association": 24, "collective": 15, "affiliated": 1},
+            "members": [(("year", 2022, None), 48_047)],
+            "activities": [
+                ("contest", "Giải thưởng Khoa học và Công nghệ Côn Sơn", 1, {"entries": 42, "prizes": 18}),
+                ("training", "Tập huấn kỹ năng tư vấn, phản biện", 1, {"participants": 100}),
+            ],
+            "congress": (6, 2022, 2027, {"executive": 47, "standing": 11, "inspection": 5}),
+        },
     ),
     DemoUnion(
         schema_name="thanhhoa",
@@ -309,6 +334,21 @@ DEMO_UNIONS = [
             ("10", "nhiệm vụ tư vấn, phản biện năm 2021"),
         ],
         visits=(138, 978, 148_217),
+        records={
+            "organisations": {"association": 32, "affiliated": 6, "linked": 5},
+            "members": [(("half", 2020, 2), 23_514), (("half", 2021, 1), 23_628)],
+            "activities": [
+                ("publication", "Đặc san Khoa học và Công nghệ", 2, {"issue": "Số 1, 2/2021", "copies": 1000}),
+                ("seminar", "Hội thảo khoa học chuyên đề", 2, {"participants": 150}),
+                ("training", "Lớp tập huấn kỹ thuật cho hội viên", 4, {"participants": 320}),
+                ("tvpb", "Nhiệm vụ tư vấn, phản biện do UBND tỉnh giao", 4,
+                 {"requested_by": "UBND tỉnh Thanh Hóa", "assigned_on": (2021, 1, 20), "status": "done", "completed_on": (2021, 6, 15)}),
+                ("tvpb", "Nhiệm vụ tư vấn, phản biện do UBND tỉnh giao (đang thực hiện)", 6,
+                 {"requested_by": "UBND tỉnh Thanh Hóa", "assigned_on": (2021, 1, 20), "status": "in_progress"}),
+                ("legal_advice", "Tư vấn pháp luật cho người dân", 1, {"quantity": 2_030}),
+                ("review", "Thẩm định báo cáo đánh giá tác động môi trường", 1, {"quantity": 150}),
+            ],
+        },
     ),
     DemoUnion(
         schema_name="soctrang",
@@ -399,6 +439,16 @@ DEMO_UNIONS = [
         },
         key_figures=[("17", "hội thành viên"), ("2007", "năm thành lập"), ("3", "kỳ đại hội")],
         visits=(21, 118, 9_482),
+        records={
+            "organisations": {"association": 17},
+            # The published facts give no member total for Sóc Trăng; none is invented.
+            "members": [],
+            "period": ("year", 2023, None),
+            "activities": [
+                ("contest", "Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng lần thứ 12", 1,
+                 {"entries": 57, "prizes": 19, "national_entries": 6}),
+            ],
+        },
     ),
 ]
 
@@ -579,6 +629,65 @@ def demo_content_create(demo: DemoUnion) -> None:
     )
 
 
+def demo_records_create(demo: DemoUnion) -> None:
+    """The union's records, so its reports and the national statistics have real figures."""
+    from cms.records import services as records
+    from cms.records.models import (
+        Activity,
+        Committee,
+        Congress,
+        MemberOrganisation,
+        Person,
+        Position,
+    )
+
+    data = demo.records
+    if not data:
+        return
+    organisations = [
+        records.organisation_save(organisation=MemberOrganisation(
+            name=ORGANISATION_NAMES[kind](n), kind=kind,
+            field=ASSOCIATION_FIELDS[n % len(ASSOCIATION_FIELDS)] if kind == "association" else "",
+            origin=demo.former_province or "",
+        ))
+        for kind, count in data["organisations"].items()
+        for n in range(count)
+    ]
+    associations = [o for o in organisations if o.kind == "association"]
+    period = None
+    if "period" in data:
+        kind, year, half = data["period"]
+        period = records.period_get_or_create(kind=kind, year=year, half=half)
+    for (kind, year, half), total in data["members"]:
+        period = records.period_get_or_create(kind=kind, year=year, half=half)
+        for organisation, members in zip(associations, _spread(total, len(associations)), strict=True):
+            records.member_count_set(organisation=organisation, period=period, members=members)
+    for kind, title, count, extra in data["activities"]:
+        values = {
+            key: dt.date(*value) if isinstance(value, tuple) else value
+            for key, value in extra.items()
+        }
+        for n in range(count):
+            records.activity_save(activity=Activity(
+                kind=kind, title=title if count == 1 else f"{title} ({n + 1})", period=period,
+                **values,
+            ))
+    if "congress" in data:
+        term, starts, ends, sizes = data["congress"]
+        congress = Congress.objects.create(term_number=term, starts_year=starts, ends_year=ends)
+        for kind in sizes:
+            Committee.objects.create(congress=congress, kind=kind)
+        office = Committee.objects.create(congress=congress, kind="office")
+        for name, role in [
+            ("Chủ tịch Liên hiệp Hội", "president"),
+            ("Phó Chủ tịch thứ nhất", "vice"),
+            ("Phó Chủ tịch thứ hai", "vice"),
+            ("Phó Chủ tịch thứ ba", "vice_concurrent"),
+            ("Tổng Thư ký", "secretary"),
+        ]:
+            Position.objects.create(person=Person.objects.create(name=name), committee=office, role=role)
+
+
 def demo_unions_load() -> list[str]:
     """Create every demo union that does not exist yet. Returns the ones created."""
     from tenants.models import Province, Union
@@ -601,5 +710,6 @@ def demo_unions_load() -> list[str]:
         )
         with schema_context(union.schema_name):
             demo_content_create(demo)
+            demo_records_create(demo)
         created.append(union.schema_name)
     return created

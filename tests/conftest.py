@@ -15,8 +15,9 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from cms.demo import DEMO_UNIONS, demo_content_create, demo_records_create
 from cms.models import NewsArticlePage, NewsIndexPage
-from tenants.models import Union
+from tenants.models import Province, Union
 from tenants.selectors import union_host
 from tenants.services import union_create
 
@@ -78,6 +79,26 @@ def union_pair(django_db_setup, django_db_blocker) -> tuple[TestUnion, TestUnion
             _test_union_ensure("uniona", "Liên hiệp Hội Thử nghiệm A", "Tin canh giới của A"),
             _test_union_ensure("unionb", "Liên hiệp Hội Thử nghiệm B", "Tin canh giới của B"),
         )
+
+
+@pytest.fixture(scope="session")
+def demo_union(django_db_setup, django_db_blocker) -> Union:
+    """Thanh Hóa's demo union, seeded exactly as `load_initial_data` seeds it."""
+    demo = next(d for d in DEMO_UNIONS if d.schema_name == "thanhhoa")
+    with django_db_blocker.unblock():
+        union = Union.objects.filter(schema_name=demo.schema_name).first()
+        if union is None:
+            union = union_create(
+                schema_name=demo.schema_name,
+                name=demo.name,
+                short_name=demo.short_name,
+                province=Province.objects.get(name=demo.province, is_current=True),
+                use_warm_pool=False,
+            )
+            with schema_context(union.schema_name):
+                demo_content_create(demo)
+                demo_records_create(demo)
+    return union
 
 
 @pytest.fixture

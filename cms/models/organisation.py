@@ -85,6 +85,15 @@ class OrganisationPage(UnionPageMixin, Page):
     class Meta:
         verbose_name = "trang tổ chức"
 
+    def get_context(self, request, *args, **kwargs):
+        from cms.records.selectors import leadership_current, organisations_with_latest_count
+
+        context = super().get_context(request, *args, **kwargs)
+        # The union's records, once kept, are the truth; the hand-kept lists are a fallback.
+        context["record_organisations"] = organisations_with_latest_count()
+        context["record_leadership"] = leadership_current()
+        return context
+
     def organisation_rows(self) -> list[dict]:
         labels = dict(MEMBER_ORGANISATION_KINDS)
         return [

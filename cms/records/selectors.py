@@ -2,7 +2,14 @@
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from cms.records.models import Activity, MemberCount, MemberOrganisation, ReportingPeriod
+from cms.records.models import (
+    Activity,
+    Congress,
+    MemberCount,
+    MemberOrganisation,
+    Position,
+    ReportingPeriod,
+)
 
 
 def periods_recent(limit: int = 12) -> QuerySet[ReportingPeriod]:
@@ -61,3 +68,36 @@ def organisation_history(organisation: MemberOrganisation) -> QuerySet[MemberCou
     return organisation.member_counts.select_related("period").order_by(
         "period__year", "period__half"
     )
+
+
+def organisations_with_latest_count() -> list[MemberOrganisation]:
+    """Active organisations, each with `latest_members` from its newest count; two queries."""
+    organisations = list(
+        MemberOrganisation.objects.filter(status=MemberOrganisation.Status.ACTIVE).order_by(
+            "kind", "name"
+        )
+    )
+    latest = {}
+    for count in MemberCount.objects.filter(organisation__in=organisations).order_by(
+        "organisation_id", "-period__year", "-period__half"
+    ).distinct("organisation_id"):
+        latest[count.organisation_id] = count.members
+    for organisation in organisations:
+        organisation.latest_members = latest.get(organisation.pk)
+    return organisations
+
+
+def leadership_current() -> list[tuple[str, list[Position]]]:
+    """The committees of the newest term, each with its current positions, in three queries."""
+    congress = Congress.objects.order_by("-starts_year").first()
+    if congress is None:
+        return []
+    positions = (
+        Position.objects.filter(committee__congress=congress, to_on__isnull=True)
+        .select_related("person", "committee")
+        .order_by("committee__kind", "role", "person__name")
+    )
+    grouped: dict[str, list[Position]] = {}
+    for position in positions:
+        grouped.setdefault(position.committee.get_kind_display(), []).append(position)
+    return list(grouped.items())

@@ -3,35 +3,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django_tenants.utils import schema_context
-
-from cms.demo import DEMO_UNIONS, demo_content_create
-from tenants.models import Province, Union
-from tenants.services import union_create
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
 # by fixtures around it are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="session")
-def demo_union(django_db_setup, django_db_blocker) -> Union:
-    """Thanh Hóa's demo union, seeded exactly as `load_initial_data` seeds it."""
-    demo = next(d for d in DEMO_UNIONS if d.schema_name == "thanhhoa")
-    with django_db_blocker.unblock():
-        union = Union.objects.filter(schema_name=demo.schema_name).first()
-        if union is None:
-            union = union_create(
-                schema_name=demo.schema_name,
-                name=demo.name,
-                short_name=demo.short_name,
-                province=Province.objects.get(name=demo.province, is_current=True),
-                use_warm_pool=False,
-            )
-            with schema_context(union.schema_name):
-                demo_content_create(demo)
-    return union
 
 
 @pytest.fixture(scope="session")
