@@ -5,3 +5,6 @@ class NationalConfig(AppConfig):
     name = "lhh.national"
     label = "national"
     verbose_name = "Trung ương"
+
+    def ready(self) -> None:
+        from lhh.national import tasks  # noqa: F401  (connects records_changed)

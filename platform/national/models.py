@@ -70,3 +70,34 @@ class ReportSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.union} — {self.period_label}"
+
+
+class Rollup(models.Model):
+    """One figure of one union for one period, kept in public for the national console.
+
+    Computed from the union's records by `lhh.national.rollups`, after every change and
+    again by the nightly reconcile; the console reads only these rows.
+    """
+
+    union = models.ForeignKey("tenants.Union", on_delete=models.CASCADE, related_name="rollups")
+    period_kind = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    half = models.PositiveSmallIntegerField(null=True, blank=True)
+    metric = models.CharField(max_length=80)
+    value = models.BigIntegerField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "số liệu tổng hợp"
+        verbose_name_plural = "số liệu tổng hợp"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "period_kind", "year", "half", "metric"],
+                name="one_rollup_per_union_period_metric",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["period_kind", "year", "half", "metric"])]
+
+    def __str__(self) -> str:
+        return f"{self.union_id} {self.year}/{self.half or '-'} {self.metric}={self.value}"

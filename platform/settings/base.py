@@ -177,6 +177,11 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_STATE / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "refill-warm-pool": {"task": "tenants.tasks.warm_pool_refill", "schedule": 300.0},
+    "reconcile-rollups": {
+        "task": "tenants.tasks.union_fan_out",
+        "args": ["lhh.national.tasks.rollup_refresh"],
+        "schedule": 24 * 60 * 60.0,
+    },
     "flush-visit-counters": {
         "task": "tenants.tasks.union_fan_out",
         "args": ["cms.tasks.visits_flush"],

@@ -20,5 +20,6 @@ STORAGES = {
 }
 # A broker folder of its own, so tests never consume a running local platform's tasks.
 CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = celery_broker(
-    envstr("CELERY_BROKER_URL"), folder=LOCAL_STATE / "broker-test"  # noqa: F405
+    envstr("CELERY_BROKER_URL"),
+    folder=LOCAL_STATE / "broker-test",  # noqa: F405
 )

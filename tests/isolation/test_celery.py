@@ -148,3 +148,32 @@ def test_an_import_applies_in_the_background_with_progress_in_its_own_union(
             MemberCount.objects.filter(period=period).delete()
             MemberOrganisation.objects.filter(name__startswith="Hội nền").delete()
             ReportingPeriod.objects.filter(pk=period.pk).delete()
+
+
+def test_a_records_change_reaches_the_national_rollups_within_seconds(
+    union_pair, committed, celery_worker
+):
+    from cms.records import services
+    from cms.records.models import MemberCount, MemberOrganisation, ReportingPeriod
+    from lhh.national.models import Rollup
+
+    union_a, union_b = union_pair
+    with schema_context(union_a.schema_name):
+        period = services.period_get_or_create(kind="year", year=2023)
+        organisation = services.organisation_save(
+            organisation=MemberOrganisation(name="Hội Rollup", kind="association")
+        )
+    try:
+        started = time.monotonic()
+        with schema_context(union_a.schema_name):
+            services.member_count_set(organisation=organisation, period=period, members=777)
+        rollup = Rollup.objects.filter(union=union_a.union, year=2023, metric="members")
+        _wait_for(lambda: rollup.filter(value=777).exists())
+        assert time.monotonic() - started < 5
+        assert not Rollup.objects.filter(union=union_b.union, year=2023).exists()
+    finally:
+        with schema_context(union_a.schema_name):
+            MemberCount.objects.filter(period=period).delete()
+            organisation.delete()
+            ReportingPeriod.objects.filter(pk=period.pk).delete()
+        Rollup.objects.filter(union=union_a.union, year=2023).delete()
