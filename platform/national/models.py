@@ -20,10 +20,12 @@ class NationalHomePage(NationalPageMixin, Page):
         verbose_name = "trang chủ trung ương"
 
     def get_context(self, request, *args, **kwargs):
+        from lhh.national.news_feed import news_feed_latest
         from lhh.national.selectors import union_directory_public
 
         context = super().get_context(request, *args, **kwargs)
         context["unions"] = union_directory_public()
+        context["news"] = news_feed_latest()
         return context
 
 
@@ -101,3 +103,46 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.union_id} {self.year}/{self.half or '-'} {self.metric}={self.value}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which union, from the national console. Never edited."""
+
+    union = models.ForeignKey(
+        "tenants.Union",
+        verbose_name="Liên hiệp Hội",
+        on_delete=models.CASCADE,
+        related_name="audit_entries",
+    )
+    actor = models.CharField("người thực hiện", max_length=150)
+    action = models.CharField("thao tác", max_length=50)
+    detail = models.TextField("chi tiết", blank=True)
+    at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "nhật ký thao tác"
+        verbose_name_plural = "nhật ký thao tác"
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor} {self.action} {self.union}"
+
+
+class NewsFeedItem(models.Model):
+    """A union's published article, copied into public for the national news feed."""
+
+    union = models.ForeignKey("tenants.Union", on_delete=models.CASCADE, related_name="news_items")
+    page_id = models.PositiveIntegerField()
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True)
+    url = models.CharField(max_length=500)
+    published_on = models.DateField(db_index=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["union", "page_id"], name="one_feed_item_per_page")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,18 +1,240 @@
-from django.conf import settings
+"""Reads of the national layer. Every figure comes from `Rollup` rows: never a loop over schemas."""
 
-from tenants.models import Union
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, Sum
+
+from lhh.national.models import ReportSubmission, Rollup
+from tenants.models import Province, Region, Union
+
+ACTIVITY_LABELS = {
+    "tvpb": "Tư vấn, phản biện",
+    "dissemination": "Phổ biến kiến thức",
+    "training": "Tập huấn",
+    "seminar": "Hội thảo",
+    "publication": "Ấn phẩm",
+    "project": "Đề tài, dự án",
+    "contest": "Cuộc thi, giải thưởng",
+    "honouring": "Tôn vinh",
+    "legal_advice": "Tư vấn pháp luật",
+    "review": "Thẩm định",
+    "other": "Khác",
+}
+ORGANISATION_LABELS = {
+    "association": "Hội thành viên",
+    "collective": "Hội viên tập thể",
+    "affiliated": "Trực thuộc",
+    "linked": "Liên kết",
+    "club": "Câu lạc bộ",
+}
+
+
+@dataclass(frozen=True)
+class PeriodKey:
+    kind: str
+    year: int
+    half: int | None
+
+    @classmethod
+    def parse(cls, value: str | None) -> "PeriodKey | None":
+        """`2021-1` (first half of 2021), `2021-2`, or `2021` (the year)."""
+        if not value:
+            return None
+        year, _, half = value.partition("-")
+        if not year.isdigit() or (half and half not in {"1", "2"}):
+            return None
+        return cls("half", int(year), int(half)) if half else cls("year", int(year), None)
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}-{self.half}" if self.half else str(self.year)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "year":
+            return f"Năm {self.year}"
+        return f"6 tháng {'đầu' if self.half == 1 else 'cuối'} năm {self.year}"
+
+    def previous(self) -> "PeriodKey":
+        if self.kind == "year":
+            return PeriodKey("year", self.year - 1, None)
+        return (
+            PeriodKey("half", self.year, 1)
+            if self.half == 2
+            else PeriodKey("half", self.year - 1, 2)
+        )
+
+    def filter(self, prefix: str = "") -> Q:
+        return Q(
+            **{
+                f"{prefix}period_kind": self.kind,
+                f"{prefix}year": self.year,
+                f"{prefix}half": self.half,
+            }
+        )
+
+
+def periods_available() -> list[PeriodKey]:
+    rows = Rollup.objects.values_list("period_kind", "year", "half").distinct()
+    keys = {PeriodKey(kind, year, half) for kind, year, half in rows}
+    return sorted(keys, key=lambda k: (k.year, k.half or 3), reverse=True)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which unions the figures cover."""
+
+    region_id: int | None = None
+    province_id: int | None = None
+    # "current": group by the 34 provinces; "former": by the 63 former provinces.
+    province_view: str = "current"
+
+    def unions(self):
+        unions = Union.objects.filter(kind=Union.Kind.PROVINCIAL).exclude(
+            status__in=[Union.Status.PENDING, Union.Status.PROVISIONING]
+        )
+        if self.region_id:
+            unions = unions.filter(province__region_id=self.region_id)
+        if self.province_id:
+            unions = unions.filter(
+                Q(province_id=self.province_id) | Q(former_province_id=self.province_id)
+            )
+        return unions
+
+
+def _metric_totals(period: PeriodKey, scope: Scope) -> dict[str, int]:
+    rows = (
+        Rollup.objects.filter(period.filter(), union__in=scope.unions())
+        .values("metric")
+        .annotate(total=Sum("value"))
+    )
+    return {row["metric"]: row["total"] for row in rows}
+
+
+def dashboard(period: PeriodKey, scope: Scope) -> dict:
+    """Totals, change against the previous period, and the breakdowns the charts draw."""
+    current = _metric_totals(period, scope)
+    previous = _metric_totals(period.previous(), scope)
+    members_by_union = list(
+        Rollup.objects.filter(period.filter(), union__in=scope.unions(), metric="members")
+        .select_related("union__province__region", "union__former_province")
+        .order_by("-value")
+    )
+    by_place: dict[str, dict[str, int]] = {}
+    for rollup in members_by_union:
+        union = rollup.union
+        place = _place(union, scope.province_view)
+        entry = by_place.setdefault(place, {"members": 0, "unions": 0})
+        entry["members"] += rollup.value
+        entry["unions"] += 1
+    organisations = {
+        label: current.get(f"organisations.{kind}", 0)
+        for kind, label in ORGANISATION_LABELS.items()
+    }
+    activities = {
+        label: current.get(f"activities.{kind}.count", 0) for kind, label in ACTIVITY_LABELS.items()
+    }
+    return {
+        "period": period,
+        "totals": {
+            "members": current.get("members", 0),
+            "members_change": current.get("members", 0) - previous.get("members", 0)
+            if "members" in previous
+            else None,
+            "organisations": sum(organisations.values()),
+            "activities": sum(activities.values()),
+            "tvpb_done": current.get("activities.tvpb.done", 0),
+            "tvpb_count": current.get("activities.tvpb.count", 0),
+            "visits": current.get("site.visits", 0),
+            "reporting_unions": len(members_by_union),
+        },
+        "organisations": organisations,
+        "activities": activities,
+        "by_place": dict(sorted(by_place.items(), key=lambda item: -item[1]["members"])),
+        "members_by_place": {
+            place: entry["members"]
+            for place, entry in sorted(by_place.items(), key=lambda item: -item[1]["members"])
+        },
+        "top": [(r.union, r.value) for r in members_by_union[:5]],
+        "bottom": [(r.union, r.value) for r in members_by_union[-5:][::-1]]
+        if len(members_by_union) > 5
+        else [],
+        "series": activity_series(scope),
+    }
+
+
+def _place(union: Union, province_view: str) -> str:
+    if province_view == "former" and union.former_province_id:
+        return union.former_province.name
+    return union.province.name if union.province_id else "Chưa xác định"
+
+
+def activity_series(scope: Scope) -> list[tuple[str, int]]:
+    """Activities per half-year over time, for the line of the activity chart."""
+    rows = (
+        Rollup.objects.filter(
+            period_kind="half", union__in=scope.unions(), metric__endswith=".count"
+        )
+        .values("year", "half")
+        .annotate(total=Sum("value"))
+        .order_by("year", "half")
+    )
+    return [(f"{row['half']}/{row['year']}", row["total"]) for row in rows]
+
+
+def union_figures(union: Union) -> list[tuple[PeriodKey, dict[str, int]]]:
+    rows = Rollup.objects.filter(union=union).order_by("-year", "-half")
+    periods: dict[PeriodKey, dict[str, int]] = {}
+    for row in rows:
+        periods.setdefault(PeriodKey(row.period_kind, row.year, row.half), {})[row.metric] = (
+            row.value
+        )
+    return list(periods.items())
+
+
+def report_tracking(period: PeriodKey) -> list[dict]:
+    """Every active union with its report for `period`: submitted, accepted, returned or missing."""
+    submissions = {
+        s.union_id: s
+        for s in ReportSubmission.objects.filter(
+            period_kind=period.kind, year=period.year, half=period.half
+        )
+    }
+    rows = []
+    for union in Union.objects.filter(
+        kind=Union.Kind.PROVINCIAL, status=Union.Status.ACTIVE
+    ).select_related("province"):
+        submission = submissions.get(union.pk)
+        rows.append(
+            {
+                "union": union,
+                "submission": submission,
+                "status": submission.status if submission else "missing",
+            }
+        )
+    return rows
+
+
+def regions() -> list[Region]:
+    return list(Region.objects.all())
+
+
+def provinces(view: str = "current") -> list[Province]:
+    return list(Province.objects.filter(is_current=view != "former").order_by("name"))
+
+
+def union_site_url(union: Union) -> str:
+    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
+    domain = next((d.domain for d in union.domains.all() if d.is_primary), None)
+    return f"//{domain}{port}/" if domain else ""
 
 
 def union_directory_public() -> list[dict]:
     """Active unions with their site address, for the national home page."""
-    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
     unions = (
         Union.objects.filter(kind=Union.Kind.PROVINCIAL, status=Union.Status.ACTIVE)
         .select_related("province", "former_province", "province__region")
         .prefetch_related("domains")
     )
-    directory = []
-    for union in unions:
-        primary = next((d.domain for d in union.domains.all() if d.is_primary), None)
-        directory.append({"union": union, "url": f"//{primary}{port}/" if primary else None})
-    return directory
+    return [{"union": union, "url": union_site_url(union) or None} for union in unions]

@@ -83,3 +83,47 @@ def report_decide(
             national_comment=comment,
         )
     return submission
+
+
+@transaction.atomic
+def union_status_change(*, union: Union, status: str, actor: str, reason: str = "") -> Union:
+    """Suspend, reactivate or archive a union from the console, with an audit entry."""
+    from lhh.national.models import AuditEntry
+    from tenants.services import union_set_status
+
+    allowed = {Union.Status.ACTIVE, Union.Status.SUSPENDED, Union.Status.ARCHIVED}
+    if status not in allowed:
+        raise ValidationError("Trạng thái không hợp lệ.")
+    previous = union.get_status_display()
+    union_set_status(union=union, status=status)
+    AuditEntry.objects.create(
+        union=union,
+        actor=actor,
+        action=status,
+        detail=f"{previous} → {union.get_status_display()}"
+        + (f". Lý do: {reason}" if reason else ""),
+    )
+    return union
+
+
+def report_reminders_send(*, period_kind: str, year: int, half: int | None) -> int:
+    """E-mail every active union that has not submitted its report for the period."""
+    from django.core.mail import send_mass_mail
+
+    from lhh.national.selectors import PeriodKey, report_tracking
+
+    period = PeriodKey(period_kind, year, half)
+    messages = [
+        (
+            f"Nhắc gửi báo cáo {period.label}",
+            f"Kính gửi {row['union'].name},\n\nLiên hiệp các Hội Khoa học và Kỹ thuật Việt Nam "
+            f"chưa nhận được báo cáo {period.label} của quý Liên hiệp Hội. Đề nghị lập và gửi báo "
+            "cáo trong trang quản trị, mục Hồ sơ hoạt động → Báo cáo.\n",
+            None,
+            [row["union"].contact_email],
+        )
+        for row in report_tracking(period)
+        if row["status"] in {"missing", ReportSubmission.Status.RETURNED}
+        and row["union"].contact_email
+    ]
+    return send_mass_mail(messages) if messages else 0

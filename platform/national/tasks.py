@@ -1,9 +1,12 @@
+from django.db import connection, transaction
 from django.dispatch import receiver
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_public_schema_name, schema_context
+from wagtail.signals import page_published, page_unpublished
 
 from cms.records.events import records_changed
-from lhh.celery import app
+from lhh.celery import NationalTask, app
 from lhh.national import rollups
+from lhh.national import services as national_services
 
 
 @app.task
@@ -17,3 +20,25 @@ def _records_changed(sender, schema_name: str, period_ids: list[int], **kwargs) 
     # The task carries the schema it is queued from; queue it from the union's own.
     with schema_context(schema_name):
         rollup_refresh.delay(period_ids)
+
+
+@app.task(base=NationalTask)
+def report_reminders_send(period_kind: str, year: int, half: int | None) -> int:
+    return national_services.report_reminders_send(period_kind=period_kind, year=year, half=half)
+
+
+@app.task
+def news_feed_refresh() -> int:
+    """Copy this union's latest news into the national feed (a UnionTask)."""
+    from lhh.national.news_feed import news_feed_refresh as refresh
+
+    return refresh()
+
+
+def _queue_news_feed_refresh(**kwargs) -> None:
+    if connection.schema_name != get_public_schema_name():
+        transaction.on_commit(news_feed_refresh.delay)
+
+
+page_published.connect(_queue_news_feed_refresh, dispatch_uid="national_news_feed_published")
+page_unpublished.connect(_queue_news_feed_refresh, dispatch_uid="national_news_feed_unpublished")

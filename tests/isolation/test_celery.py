@@ -177,3 +177,24 @@ def test_a_records_change_reaches_the_national_rollups_within_seconds(
             organisation.delete()
             ReportingPeriod.objects.filter(pk=period.pk).delete()
         Rollup.objects.filter(union=union_a.union, year=2023).delete()
+
+
+def test_publishing_news_reaches_the_national_feed_through_the_worker(
+    union_pair, committed, celery_worker
+):
+    from lhh.national.models import NewsFeedItem
+
+    union_a, union_b = union_pair
+    with schema_context(union_a.schema_name):
+        article = union_a.sentinel()
+        article.title = "Tin canh giới của A"
+        article.save_revision().publish()
+    feed = NewsFeedItem.objects.filter(union=union_a.union, page_id=article.pk)
+    _wait_for(feed.exists)
+    assert feed.get().title == "Tin canh giới của A"
+    assert not NewsFeedItem.objects.filter(union=union_b.union, title__contains="của A").exists()
+    with schema_context(union_a.schema_name):
+        union_a.sentinel().unpublish()
+    _wait_for(lambda: not feed.exists())
+    with schema_context(union_a.schema_name):
+        union_a.sentinel().save_revision().publish()  # leave the sentinel live for other tests

@@ -1,0 +1,49 @@
+"""The national news feed: each union's latest published news, copied into public.
+
+A publish or unpublish in a union queues `news_feed_refresh` in that union's schema;
+the national home page then reads one table instead of every schema.
+"""
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from lhh.national.models import NewsFeedItem
+from tenants.models import Union
+from tenants.selectors import union_host
+
+ITEMS_PER_UNION = 10
+
+
+@transaction.atomic
+def news_feed_refresh() -> int:
+    """Replace the current union's items with its newest live, public articles."""
+    from cms.models import NewsArticlePage
+
+    union = Union.objects.get(schema_name=connection.schema_name)
+    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
+    base = f"//{union_host(union.schema_name)}{port}"
+    articles = (
+        NewsArticlePage.objects.live().public().order_by("-published_on", "-id")[:ITEMS_PER_UNION]
+    )
+    items = [
+        NewsFeedItem(
+            union=union,
+            page_id=article.pk,
+            title=article.title,
+            summary=article.summary,
+            url=base + article.get_url_parts()[2],
+            published_on=article.published_on,
+        )
+        for article in articles
+    ]
+    NewsFeedItem.objects.filter(union=union).delete()
+    NewsFeedItem.objects.bulk_create(items)
+    return len(items)
+
+
+def news_feed_latest(limit: int = 12) -> list[NewsFeedItem]:
+    return list(
+        NewsFeedItem.objects.filter(
+            union__status=Union.Status.ACTIVE, union__kind=Union.Kind.PROVINCIAL
+        ).select_related("union")[:limit]
+    )

@@ -1,0 +1,245 @@
+"""The national console (public schema only): dashboard, drill-down, reports, directory, export."""
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django_tenants.utils import schema_context
+
+from cms.schema_scope import in_public_schema
+from cms.spreadsheet import formula_safe
+from lhh.national import selectors, services
+from lhh.national.models import AuditEntry, ReportSubmission
+from lhh.national.selectors import PeriodKey, Scope
+from lhh.national.tasks import report_reminders_send
+from tenants.models import Union
+
+
+def _console(request: HttpRequest) -> None:
+    """The console exists on the national host only, for national staff only."""
+    if not in_public_schema():
+        raise Http404
+    if not request.user.has_perm("national.view_rollup"):
+        raise PermissionDenied
+
+
+def _filters(request: HttpRequest) -> tuple[PeriodKey | None, Scope, list[PeriodKey]]:
+    available = selectors.periods_available()
+    period = PeriodKey.parse(request.GET.get("ky")) or (available[0] if available else None)
+
+    def number(name: str) -> int | None:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    view = "former" if request.GET.get("theo") == "tinh-cu" else "current"
+    return (
+        period,
+        Scope(region_id=number("vung"), province_id=number("tinh"), province_view=view),
+        available,
+    )
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _console(request)
+    period, scope, available = _filters(request)
+    context = {
+        "period": period,
+        "periods": available,
+        "scope": scope,
+        "regions": selectors.regions(),
+        "provinces": selectors.provinces(scope.province_view),
+        "data": selectors.dashboard(period, scope) if period else None,
+        "query": request.GET.urlencode(),
+    }
+    template = (
+        "national/console/_dashboard_body.html"
+        if request.GET.get("partial")
+        else "national/console/dashboard.html"
+    )
+    return TemplateResponse(request, template, context)
+
+
+def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
+    _console(request)
+    union = get_object_or_404(
+        Union.objects.select_related("province", "former_province").prefetch_related("domains"),
+        schema_name=schema_name,
+        kind=Union.Kind.PROVINCIAL,
+    )
+    context = {
+        "union": union,
+        "figures": selectors.union_figures(union),
+        "submissions": ReportSubmission.objects.filter(union=union),
+        "audit": AuditEntry.objects.filter(union=union)[:20],
+        "site_url": selectors.union_site_url(union),
+        "statuses": [Union.Status.ACTIVE, Union.Status.SUSPENDED, Union.Status.ARCHIVED],
+    }
+    return TemplateResponse(request, "national/console/union_detail.html", context)
+
+
+def union_status(request: HttpRequest, schema_name: str) -> HttpResponse:
+    _console(request)
+    if request.method != "POST" or not request.user.has_perm("tenants.change_union"):
+        raise PermissionDenied
+    union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
+    try:
+        services.union_status_change(
+            union=union,
+            status=request.POST.get("status", ""),
+            actor=request.user.get_username(),
+            reason=request.POST.get("reason", "").strip(),
+        )
+        messages.success(request, f"{union.name}: {union.get_status_display()}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("national:union_detail", schema_name=schema_name)
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    _console(request)
+    unions = (
+        Union.objects.filter(kind=Union.Kind.PROVINCIAL)
+        .select_related("province", "former_province")
+        .prefetch_related("domains")
+        .order_by("province__name", "name")
+    )
+    return TemplateResponse(request, "national/console/directory.html", {"unions": unions})
+
+
+def reports(request: HttpRequest) -> HttpResponse:
+    _console(request)
+    period, _scope, available = _filters(request)
+    rows = selectors.report_tracking(period) if period else []
+    if request.method == "POST" and period:
+        if not request.user.has_perm("national.change_reportsubmission"):
+            raise PermissionDenied
+        transaction.on_commit(
+            lambda: report_reminders_send.delay(period.kind, period.year, period.half)
+        )
+        messages.success(
+            request, "Đã xếp lịch gửi thư nhắc tới các Liên hiệp Hội chưa gửi báo cáo."
+        )
+        return redirect(f"{request.path}?ky={period.code}")
+    counts = {
+        status: sum(1 for r in rows if r["status"] == status)
+        for status in ("missing", "submitted", "accepted", "returned")
+    }
+    return TemplateResponse(
+        request,
+        "national/console/reports.html",
+        {"period": period, "periods": available, "rows": rows, "counts": counts},
+    )
+
+
+def report_submission(request: HttpRequest, pk: int) -> HttpResponse:
+    _console(request)
+    submission = get_object_or_404(ReportSubmission.objects.select_related("union"), pk=pk)
+    if request.method == "POST":
+        if not request.user.has_perm("national.change_reportsubmission"):
+            raise PermissionDenied
+        try:
+            services.report_decide(
+                submission=submission,
+                accept=request.POST.get("decision") == "accept",
+                comment=request.POST.get("comment", ""),
+            )
+            messages.success(request, "Đã cập nhật báo cáo.")
+            return redirect("national:report_submission", pk=pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    if request.GET.get("tai-ve") == "docx":
+        return _submission_docx(submission)
+    from cms.records.models.reports import REPORT_SECTIONS
+
+    sections = [(label, submission.narrative.get(key, "")) for key, label in REPORT_SECTIONS]
+    return TemplateResponse(
+        request,
+        "national/console/report_submission.html",
+        {"submission": submission, "sections": sections},
+    )
+
+
+def _submission_docx(submission: ReportSubmission) -> HttpResponse:
+    from cms.records.documents import report_docx, report_filename
+    from cms.records.models import Report
+
+    with schema_context(submission.union.schema_name):
+        report = get_object_or_404(
+            Report.objects.select_related("period"),
+            period__kind=submission.period_kind,
+            period__year=submission.year,
+            period__half=submission.half,
+        )
+        body = report_docx(report, submission.union.name)
+        filename = report_filename(report, "docx")
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export(request: HttpRequest) -> HttpResponse:
+    """Any table of the dashboard, or the report tracking, as XLSX."""
+    _console(request)
+    from openpyxl import Workbook
+
+    period, scope, _available = _filters(request)
+    if period is None:
+        raise Http404
+    table = request.GET.get("bang", "tinh")
+    workbook = Workbook()
+    sheet = workbook.active
+    if table == "bao-cao":
+        sheet.append(["Liên hiệp Hội", "Tỉnh/thành phố", "Trạng thái", "Gửi lúc"])
+        for row in selectors.report_tracking(period):
+            submission = row["submission"]
+            sheet.append(
+                [
+                    row["union"].name,
+                    row["union"].province.name if row["union"].province_id else "",
+                    submission.get_status_display() if submission else "Chưa gửi",
+                    submission.submitted_at.strftime("%d/%m/%Y %H:%M") if submission else "",
+                ]
+            )
+    else:
+        data = selectors.dashboard(period, scope)
+        if table == "hoat-dong":
+            sheet.append(["Loại hoạt động", "Số hoạt động"])
+            rows = list(data["activities"].items())
+        elif table == "to-chuc":
+            sheet.append(["Loại tổ chức", "Số tổ chức"])
+            rows = list(data["organisations"].items())
+        else:
+            sheet.append(["Tỉnh/thành phố", "Số Liên hiệp Hội", "Số hội viên"])
+            rows = [(place, v["unions"], v["members"]) for place, v in data["by_place"].items()]
+        for row in rows:
+            sheet.append([formula_safe(cell) for cell in row])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    output = io.BytesIO()
+    workbook.save(output)
+    response = HttpResponse(
+        output.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="thong-ke-{table}-{period.code}.xlsx"'
+    return response
+
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("xuat.xlsx", export, name="export"),
+    path("lien-hiep-hoi/", directory, name="directory"),
+    path("lien-hiep-hoi/<str:schema_name>/", union_detail, name="union_detail"),
+    path("lien-hiep-hoi/<str:schema_name>/trang-thai/", union_status, name="union_status"),
+    path("bao-cao/", reports, name="reports"),
+    path("bao-cao/<int:pk>/", report_submission, name="report_submission"),
+]

@@ -1,0 +1,172 @@
+"""The national console: national staff only, figures from the rollups, actions audited."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
+from openpyxl import load_workbook
+
+from cms.records import services
+from cms.records.models import MemberOrganisation
+from lhh.national.models import AuditEntry, ReportSubmission
+from lhh.national.rollups import rollup_refresh
+from lhh.national.services import report_reminders_send
+from tenants.models import Province, Union
+
+
+@pytest.fixture
+def national(db) -> Client:
+    user = get_user_model().objects.create_superuser("vusta-test", "vusta@example.vn", "x")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def _figures(union, *, members: int, year: int = 2025, half: int = 1) -> None:
+    with schema_context(union.schema_name):
+        period = services.period_get_or_create(kind="half", year=year, half=half)
+        organisation = services.organisation_save(
+            organisation=MemberOrganisation(name=f"Hội {members}", kind="association")
+        )
+        services.member_count_set(organisation=organisation, period=period, members=members)
+        rollup_refresh()
+
+
+def _place(union, province: str, former: str | None = None) -> None:
+    Union.objects.filter(pk=union.union.pk).update(
+        province=Province.objects.get(name=province, is_current=True),
+        former_province=Province.objects.get(name=former, is_current=False) if former else None,
+    )
+
+
+def test_the_dashboard_shows_totals_from_the_rollups(national, union_a, union_b):
+    _place(union_a, "Hải Phòng", "Hải Dương")
+    _place(union_b, "Thanh Hóa")
+    _figures(union_a, members=48_047)
+    _figures(union_b, members=23_628)
+    body = national.get("/admin/toan-quoc/", {"ky": "2025-1"}).content.decode()
+    assert 'data-total="members">71.675<' in body
+    assert "Hải Phòng" in body and "Thanh Hóa" in body
+    former = national.get("/admin/toan-quoc/", {"ky": "2025-1", "theo": "tinh-cu", "partial": "1"})
+    assert "Hải Dương" in former.content.decode() and "<html" not in former.content.decode()
+
+
+def test_filters_narrow_the_figures(national, union_a, union_b):
+    _place(union_a, "Hải Phòng")
+    _place(union_b, "Thanh Hóa")
+    _figures(union_a, members=100)
+    _figures(union_b, members=7)
+    thanh_hoa = Province.objects.get(name="Thanh Hóa", is_current=True)
+    body = national.get(
+        "/admin/toan-quoc/", {"ky": "2025-1", "tinh": thanh_hoa.pk}
+    ).content.decode()
+    assert 'data-total="members">7<' in body
+    region = thanh_hoa.region
+    body = national.get("/admin/toan-quoc/", {"ky": "2025-1", "vung": region.pk}).content.decode()
+    assert 'data-total="members">7<' in body
+
+
+def test_the_dashboard_costs_the_same_queries_however_many_unions_report(
+    national, union_a, union_b
+):
+    _figures(union_a, members=10)
+    national.get("/admin/toan-quoc/", {"ky": "2025-1"})
+    with CaptureQueriesContext(connection) as one:
+        national.get("/admin/toan-quoc/", {"ky": "2025-1"})
+    _figures(union_b, members=20)
+    with CaptureQueriesContext(connection) as two:
+        national.get("/admin/toan-quoc/", {"ky": "2025-1"})
+
+    def reads(queries):
+        return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SET ")]
+
+    assert len(reads(two)) == len(reads(one))
+    assert not any('"uniona"' in q["sql"] or '"unionb"' in q["sql"] for q in two.captured_queries)
+
+
+def test_the_console_is_a_404_on_union_hosts_and_closed_to_union_staff(union_a):
+    with schema_context(union_a.schema_name):
+        staff = union_a.client()
+        staff.force_login(get_user_model().objects.get(username="admin"))
+    for url in (
+        "/admin/toan-quoc/",
+        "/admin/toan-quoc/lien-hiep-hoi/",
+        "/admin/toan-quoc/bao-cao/",
+    ):
+        assert staff.get(url).status_code == 404
+    anonymous = Client(HTTP_HOST="localhost")
+    assert anonymous.get("/admin/toan-quoc/").status_code == 302  # to the login page
+
+
+def test_tables_export_as_xlsx(national, union_a):
+    _place(union_a, "Hải Phòng")
+    _figures(union_a, members=48_047)
+    response = national.get("/admin/toan-quoc/xuat.xlsx", {"ky": "2025-1", "bang": "tinh"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert list(sheet.iter_rows(values_only=True)) == [
+        ("Tỉnh/thành phố", "Số Liên hiệp Hội", "Số hội viên"),
+        ("Hải Phòng", 1, 48_047),
+    ]
+
+
+def test_report_tracking_shows_missing_and_submitted_and_sends_reminders(
+    national, union_a, union_b
+):
+    Union.objects.filter(pk=union_b.union.pk).update(contact_email="vanphong@unionb.example.vn")
+    _figures(union_a, members=5)
+    with schema_context(union_a.schema_name):
+        from cms.records.models import ReportingPeriod
+
+        period = ReportingPeriod.objects.get(kind="half", year=2025, half=1)
+        services.report_submit(report=services.report_get_or_create(period=period))
+    body = national.get("/admin/toan-quoc/bao-cao/", {"ky": "2025-1"}).content.decode()
+    assert "Chưa gửi" in body and "Chờ tiếp nhận" in body
+    mail.outbox.clear()
+    assert report_reminders_send(period_kind="half", year=2025, half=1) == 1
+    assert mail.outbox[0].to == ["vanphong@unionb.example.vn"]
+    assert "6 tháng đầu năm 2025" in mail.outbox[0].subject
+    submission = ReportSubmission.objects.get(union=union_a.union)
+    response = national.post(
+        f"/admin/toan-quoc/bao-cao/{submission.pk}/",
+        {"decision": "return", "comment": ""},
+        follow=True,
+    )
+    assert "Cần ghi rõ lý do trả lại báo cáo." in response.content.decode()
+    national.post(f"/admin/toan-quoc/bao-cao/{submission.pk}/", {"decision": "accept"})
+    submission.refresh_from_db()
+    assert submission.status == "accepted"
+    docx = national.get(f"/admin/toan-quoc/bao-cao/{submission.pk}/", {"tai-ve": "docx"})
+    assert docx["Content-Disposition"].startswith('attachment; filename="bao-cao-uniona-2025')
+
+
+def test_suspending_a_union_is_audited_and_takes_effect(national, union_a):
+    national.post(
+        f"/admin/toan-quoc/lien-hiep-hoi/{union_a.schema_name}/trang-thai/",
+        {"status": "suspended", "reason": "Chưa gia hạn giấy phép"},
+    )
+    entry = AuditEntry.objects.get(union=union_a.union)
+    assert (entry.actor, entry.action) == ("vusta-test", "suspended")
+    assert "Lý do: Chưa gia hạn giấy phép" in entry.detail
+    assert union_a.client().get("/").status_code == 503
+    page = national.get(f"/admin/toan-quoc/lien-hiep-hoi/{union_a.schema_name}/").content.decode()
+    assert "Chưa gia hạn giấy phép" in page
+
+
+def test_the_national_home_lists_news_from_the_feed_table_only(union_a, union_b):
+    from lhh.national.news_feed import news_feed_refresh
+
+    for union in (union_a, union_b):
+        with schema_context(union.schema_name):
+            news_feed_refresh()
+    with CaptureQueriesContext(connection) as queries:
+        body = Client(HTTP_HOST="localhost").get("/").content.decode()
+    assert union_a.sentinel_title in body and union_b.sentinel_title in body
+    assert "//uniona.localhost/tin-tuc/tin-canh-gioi/" in body
+    assert not any('"uniona"' in q["sql"] for q in queries.captured_queries)
+    Union.objects.filter(pk=union_b.union.pk).update(status=Union.Status.ARCHIVED)
+    assert union_b.sentinel_title not in Client(HTTP_HOST="localhost").get("/?x=1").content.decode()
