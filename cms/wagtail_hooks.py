@@ -140,22 +140,26 @@ def comment_moderation_buttons(snippet, user, next_url=None):
 
 
 # The national admin runs in public, where a union's tables do not exist.
-_UNION_MENU_NAMES = {
-    "văn-bản",
-    "ý-kiến-bạn-đọc",
-    "đăng-ký-sự-kiện",
-    "giao-dien-trang",
-    "cài-đặt-trang",
-}
+_UNION_ONLY_URLS = (
+    "/admin/snippets/cms/",
+    "/admin/settings/cms/",
+    "/admin/records/",
+    "/admin/ho-so/",
+)
+_UNION_ONLY_GROUPS = {"giao-dien-trang", "ho-so-hoat-dong"}
+
+
+def _union_only(item) -> bool:
+    return item.name in _UNION_ONLY_GROUPS or (item.url or "").startswith(_UNION_ONLY_URLS)
 
 
 @hooks.register("construct_main_menu")
 def hide_union_menus_on_national_host(request, menu_items):
     if in_public_schema():
-        menu_items[:] = [item for item in menu_items if item.name not in _UNION_MENU_NAMES]
+        menu_items[:] = [item for item in menu_items if not _union_only(item)]
 
 
 @hooks.register("construct_settings_menu")
 def hide_union_settings_on_national_host(request, menu_items):
     if in_public_schema():
-        menu_items[:] = [item for item in menu_items if item.name not in _UNION_MENU_NAMES]
+        menu_items[:] = [item for item in menu_items if not _union_only(item)]

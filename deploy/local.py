@@ -39,6 +39,8 @@ def main() -> int:
     manage("migrate_platform", "-v", "0")
     if not args.no_demo:
         manage("load_initial_data")
+    # The console reads rollups; fill them before the first visit rather than on the first beat.
+    manage("rollups_reconcile")
 
     celery = [PYTHON, "-m", "celery", "-A", "lhh.celery"]
     commands = {

@@ -18,7 +18,6 @@ from cms.records.models import (
     Position,
     ReportingPeriod,
 )
-from cms.schema_scope import in_public_schema
 from cms.spreadsheet import SafeExportIndexView
 
 
@@ -261,9 +260,3 @@ def register_records_viewsets():
 @hooks.register("register_admin_urls")
 def register_records_urls():
     return [path("ho-so/", include((views.urlpatterns, "records"), namespace="records"))]
-
-
-@hooks.register("construct_main_menu")
-def hide_records_on_national_host(request, menu_items):
-    if in_public_schema():
-        menu_items[:] = [item for item in menu_items if item.name != "ho-so-hoat-dong"]

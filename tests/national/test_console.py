@@ -170,3 +170,15 @@ def test_the_national_home_lists_news_from_the_feed_table_only(union_a, union_b)
     assert not any('"uniona"' in q["sql"] for q in queries.captured_queries)
     Union.objects.filter(pk=union_b.union.pk).update(status=Union.Status.ARCHIVED)
     assert union_b.sentinel_title not in Client(HTTP_HOST="localhost").get("/?x=1").content.decode()
+
+
+def test_the_national_admin_menu_offers_nothing_that_lives_only_in_union_schemas(national, union_a):
+    body = national.get("/admin/").content.decode()
+    for url in ("/admin/snippets/cms/", "/admin/records/", "/admin/ho-so/"):
+        assert url not in body
+    assert "/admin/toan-quoc/" in body
+    with schema_context(union_a.schema_name):
+        staff = union_a.client()
+        staff.force_login(get_user_model().objects.get(username="admin"))
+    union_menu = staff.get("/admin/").content.decode()
+    assert "/admin/snippets/cms/readercomment/" in union_menu and "/admin/toan-quoc/" not in union_menu
