@@ -181,4 +181,6 @@ def test_the_national_admin_menu_offers_nothing_that_lives_only_in_union_schemas
         staff = union_a.client()
         staff.force_login(get_user_model().objects.get(username="admin"))
     union_menu = staff.get("/admin/").content.decode()
-    assert "/admin/snippets/cms/readercomment/" in union_menu and "/admin/toan-quoc/" not in union_menu
+    assert (
+        "/admin/snippets/cms/readercomment/" in union_menu and "/admin/toan-quoc/" not in union_menu
+    )
