@@ -33,9 +33,7 @@ def code_fingerprint() -> str:
 
 def applied_migrations(schema_name: str) -> frozenset[tuple[str, str]]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT to_regclass(%s) IS NOT NULL", [f'"{schema_name}".django_migrations']
-        )
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f'"{schema_name}".django_migrations'])
         if not cursor.fetchone()[0]:
             return frozenset()
         cursor.execute(f'SELECT app, name FROM "{schema_name}".django_migrations')

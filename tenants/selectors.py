@@ -7,7 +7,7 @@ from tenants.models import Union
 
 # PostgreSQL silently skips a missing schema in search_path and would answer from
 # public, so the host lookup also asks, in the same query, whether the schema exists.
-_SCHEMA_READY = RawSQL(
+SCHEMA_READY = RawSQL(
     "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = tenants_union.schema_name)", ()
 )
 
@@ -16,7 +16,7 @@ def union_for_host(hostname: str) -> Union | None:
     """The union a host serves, annotated with `schema_ready`; one query."""
     return (
         Union.objects.filter(domains__domain=hostname.lower())
-        .annotate(schema_ready=_SCHEMA_READY)
+        .annotate(schema_ready=SCHEMA_READY)
         .first()
     )
 
@@ -26,6 +26,4 @@ def union_host(schema_name: str) -> str:
 
 
 def union_list(*, kind: str = Union.Kind.PROVINCIAL) -> list[Union]:
-    return list(
-        Union.objects.filter(kind=kind).select_related("province", "former_province")
-    )
+    return list(Union.objects.filter(kind=kind).select_related("province", "former_province"))

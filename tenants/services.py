@@ -89,9 +89,7 @@ def _spare_take(schema_name: str) -> bool:
         return False
     spare.delete()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"ALTER SCHEMA {_quote(spare.schema_name)} RENAME TO {_quote(schema_name)}"
-        )
+        cursor.execute(f"ALTER SCHEMA {_quote(spare.schema_name)} RENAME TO {_quote(schema_name)}")
     return True
 
 

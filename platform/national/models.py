@@ -146,3 +146,15 @@ class NewsFeedItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class UnionHealth(models.Model):
+    """What the directory shows of a union's use, measured in its schema by a periodic task."""
+
+    union = models.OneToOneField("tenants.Union", on_delete=models.CASCADE, related_name="health")
+    last_login_at = models.DateTimeField("đăng nhập gần nhất", null=True, blank=True)
+    storage_bytes = models.PositiveBigIntegerField("dung lượng tệp", default=0)
+    checked_at = models.DateTimeField("kiểm tra lúc", auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.union_id}: {self.storage_bytes} B"

@@ -35,6 +35,14 @@ def news_feed_refresh() -> int:
     return refresh()
 
 
+@app.task
+def union_health_refresh() -> None:
+    """Measure this union's last login and storage for the directory (a UnionTask)."""
+    from lhh.national.health import union_health_refresh as refresh
+
+    refresh()
+
+
 def _queue_news_feed_refresh(**kwargs) -> None:
     if connection.schema_name != get_public_schema_name():
         transaction.on_commit(news_feed_refresh.delay)

@@ -18,6 +18,7 @@ from lhh.national.models import AuditEntry, ReportSubmission
 from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.tasks import report_reminders_send
 from tenants.models import Union
+from tenants.selectors import SCHEMA_READY
 
 
 def _console(request: HttpRequest) -> None:
@@ -104,7 +105,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     _console(request)
     unions = (
         Union.objects.filter(kind=Union.Kind.PROVINCIAL)
-        .select_related("province", "former_province")
+        .annotate(schema_ready=SCHEMA_READY)
+        .select_related("province", "former_province", "health")
         .prefetch_related("domains")
         .order_by("province__name", "name")
     )

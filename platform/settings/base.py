@@ -182,6 +182,11 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["lhh.national.tasks.rollup_refresh"],
         "schedule": 24 * 60 * 60.0,
     },
+    "measure-union-health": {
+        "task": "tenants.tasks.union_fan_out",
+        "args": ["lhh.national.tasks.union_health_refresh"],
+        "schedule": 60 * 60.0,
+    },
     "flush-visit-counters": {
         "task": "tenants.tasks.union_fan_out",
         "args": ["cms.tasks.visits_flush"],

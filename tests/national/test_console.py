@@ -184,3 +184,29 @@ def test_the_national_admin_menu_offers_nothing_that_lives_only_in_union_schemas
     assert (
         "/admin/snippets/cms/readercomment/" in union_menu and "/admin/toan-quoc/" not in union_menu
     )
+
+
+def test_the_directory_shows_last_login_storage_and_a_missing_schema(national, union_a, union_b):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from lhh.national.health import union_health_refresh
+
+    with schema_context(union_a.schema_name):
+        get_user_model().objects.filter(username="admin").update(last_login=timezone.now())
+        name = default_storage.save("kiem-thu/dung-luong.bin", ContentFile(b"x" * 2048))
+        try:
+            health = union_health_refresh()
+        finally:
+            default_storage.delete(name)
+    assert health.storage_bytes >= 2048 and health.last_login_at is not None
+    with connection.cursor() as cursor:
+        cursor.execute('ALTER SCHEMA "unionb" RENAME TO "unionb_mat"')
+    body = national.get("/admin/toan-quoc/lien-hiep-hoi/").content.decode()
+    assert "Thiếu lược đồ dữ liệu" in body
+    from django.template.defaultfilters import filesizeformat
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert f"<td>{filesizeformat(health.storage_bytes)}</td>" in body

@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from lhh.national.health import union_health_refresh
 from lhh.national.news_feed import news_feed_refresh
 from lhh.national.rollups import rollup_refresh
 from tenants.models import Union
 
 
 class Command(BaseCommand):
-    help = "Recompute every union's rollups and news feed now (the nightly reconcile, inline)."
+    help = "Recompute every union's rollups, news feed and health now (the periodic tasks, inline)."
 
     def handle(self, *args, **options) -> None:
         unions = Union.objects.filter(kind=Union.Kind.PROVINCIAL).exclude(
@@ -17,4 +18,5 @@ class Command(BaseCommand):
             with schema_context(union.schema_name):
                 figures = rollup_refresh()
                 news = news_feed_refresh()
+                union_health_refresh()
             self.stdout.write(f"{union.schema_name}: {figures} figures, {news} news items")
