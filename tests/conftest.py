@@ -67,9 +67,25 @@ def _test_union_ensure(schema_name: str, name: str, sentinel_title: str) -> Test
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker) -> None:
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb
+) -> Iterator[None]:
+    """The test database, always.
+
+    pytest-django sets it up only when a collected test asks for `db`; tests that
+    commit (browser, Celery worker) do not, and would otherwise run against the
+    development database.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = django_db_keepdb and not django_db_createdb
     with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"}, keepdb=keepdb)
         call_command("migrate_platform", verbosity=0)
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=0)
 
 
 @pytest.fixture(scope="session")

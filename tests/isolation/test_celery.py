@@ -104,6 +104,7 @@ def test_an_import_applies_in_the_background_with_progress_in_its_own_union(
 
     from cms.records.models import MemberCount, MemberOrganisation, ReportingPeriod
     from cms.records.services import period_get_or_create
+    from lhh.national.models import Rollup
 
     union_a, union_b = union_pair
     with schema_context(union_a.schema_name):
@@ -148,6 +149,7 @@ def test_an_import_applies_in_the_background_with_progress_in_its_own_union(
             MemberCount.objects.filter(period=period).delete()
             MemberOrganisation.objects.filter(name__startswith="Hội nền").delete()
             ReportingPeriod.objects.filter(pk=period.pk).delete()
+        Rollup.objects.filter(union=union_a.union, year=2024).delete()
 
 
 def test_a_records_change_reaches_the_national_rollups_within_seconds(
