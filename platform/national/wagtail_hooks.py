@@ -1,9 +1,14 @@
+import functools
+
+from django.http import Http404
 from django.urls import include, path
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from cms.schema_scope import in_public_schema
 from lhh.national import views
+from tenants.models import Province, Region
 
 
 class NationalMenuItem(MenuItem):
@@ -33,3 +38,69 @@ def register_reports_menu():
     return NationalMenuItem(
         "Báo cáo các địa phương", "/admin/toan-quoc/bao-cao/", icon_name="doc-full", order=102
     )
+
+
+def _national_only(view):
+    """A view of a public-schema model: absent (404) on every union host."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not in_public_schema():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class NationalViewSet(ModelViewSet):
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        patterns = super().get_urlpatterns()
+        for pattern in patterns:
+            pattern.callback = _national_only(pattern.callback)
+        return patterns
+
+
+class RegionViewSet(NationalViewSet):
+    model = Region
+    icon = "site"
+    menu_label = "Vùng"
+    form_fields = ["name"]
+    list_display = ["name"]
+    url_prefix = "toan-quoc/vung"
+    name = "national_regions"
+
+
+class ProvinceViewSet(NationalViewSet):
+    model = Province
+    icon = "site"
+    menu_label = "Tỉnh, thành phố"
+    form_fields = ["region"]
+    list_display = ["name", "is_current", "successor", "region"]
+    list_filter = ["is_current", "region"]
+    search_fields = ["name"]
+    url_prefix = "toan-quoc/tinh"
+    name = "national_provinces"
+    add_view_enabled = False
+    delete_view_enabled = False
+
+
+class GeographyGroup(ModelViewSetGroup):
+    menu_label = "Vùng và tỉnh"
+    menu_name = "vung-va-tinh"
+    menu_icon = "site"
+    menu_order = 103
+    items = (RegionViewSet, ProvinceViewSet)
+
+    def get_menu_item(self, order=None):
+        item = super().get_menu_item(order)
+        item.is_shown = lambda request: in_public_schema() and request.user.has_perm(
+            "tenants.change_region"
+        )
+        return item
+
+
+@hooks.register("register_admin_viewset")
+def register_geography():
+    return GeographyGroup()

@@ -210,3 +210,26 @@ def test_the_directory_shows_last_login_storage_and_a_missing_schema(national, u
 
     with translation.override("vi"):
         assert f"<td>{filesizeformat(health.storage_bytes)}</td>" in body
+
+
+def test_national_staff_edit_regions_and_union_hosts_never_reach_them(national, union_a):
+    from tenants.models import Region
+
+    region = Region.objects.get(name="Đồng bằng sông Hồng")
+    response = national.post(
+        f"/admin/toan-quoc/vung/edit/{region.pk}/", {"name": "Vùng Đồng bằng sông Hồng"}
+    )
+    assert response.status_code == 302
+    region.refresh_from_db()
+    assert region.name == "Vùng Đồng bằng sông Hồng"
+    with schema_context(union_a.schema_name):
+        staff = union_a.client()
+        staff.force_login(get_user_model().objects.get(username="admin"))
+    assert staff.get("/admin/toan-quoc/vung/").status_code == 404
+    assert (
+        staff.post(f"/admin/toan-quoc/vung/edit/{region.pk}/", {"name": "Bị sửa"}).status_code
+        == 404
+    )
+    assert staff.get("/admin/toan-quoc/tinh/").status_code == 404
+    region.refresh_from_db()
+    assert region.name == "Vùng Đồng bằng sông Hồng"
