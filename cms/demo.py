@@ -58,11 +58,38 @@ class DemoUnion:
 
 
 ASSOCIATION_FIELDS = [
-    "Y học", "Dược học", "Làm vườn", "Kỹ sư xây dựng", "Tin học", "Khoa học lịch sử",
-    "Khoa học kinh tế", "Luật gia", "Đông y", "Điều dưỡng", "Nông học", "Thủy lợi",
-    "Giáo dục", "Văn nghệ dân gian", "Môi trường", "Cơ khí", "Điện lực", "Giao thông vận tải",
-    "Khuyến học", "Sinh vật cảnh", "Châm cứu", "Phụ sản", "Nhi khoa", "Kiến trúc sư",
-    "Tâm lý học", "Địa lý", "Thú y", "Lâm nghiệp", "Thủy sản", "Dinh dưỡng", "Ung thư", "Nha khoa",
+    "Y học",
+    "Dược học",
+    "Làm vườn",
+    "Kỹ sư xây dựng",
+    "Tin học",
+    "Khoa học lịch sử",
+    "Khoa học kinh tế",
+    "Luật gia",
+    "Đông y",
+    "Điều dưỡng",
+    "Nông học",
+    "Thủy lợi",
+    "Giáo dục",
+    "Văn nghệ dân gian",
+    "Môi trường",
+    "Cơ khí",
+    "Điện lực",
+    "Giao thông vận tải",
+    "Khuyến học",
+    "Sinh vật cảnh",
+    "Châm cứu",
+    "Phụ sản",
+    "Nhi khoa",
+    "Kiến trúc sư",
+    "Tâm lý học",
+    "Địa lý",
+    "Thú y",
+    "Lâm nghiệp",
+    "Thủy sản",
+    "Dinh dưỡng",
+    "Ung thư",
+    "Nha khoa",
 ]
 ORGANISATION_NAMES = {
     "association": lambda n: f"Hội {ASSOCIATION_FIELDS[n % len(ASSOCIATION_FIELDS)]} tỉnh",
@@ -231,7 +258,12 @@ DEMO_UNIONS = [
             "organisations": {"association": 24, "collective": 15, "affiliated": 1},
             "members": [(("year", 2022, None), 48_047)],
             "activities": [
-                ("contest", "Giải thưởng Khoa học và Công nghệ Côn Sơn", 1, {"entries": 42, "prizes": 18}),
+                (
+                    "contest",
+                    "Giải thưởng Khoa học và Công nghệ Côn Sơn",
+                    1,
+                    {"entries": 42, "prizes": 18},
+                ),
                 ("training", "Tập huấn kỹ năng tư vấn, phản biện", 1, {"participants": 100}),
             ],
             "congress": (6, 2022, 2027, {"executive": 47, "standing": 11, "inspection": 5}),
@@ -338,13 +370,35 @@ DEMO_UNIONS = [
             "organisations": {"association": 32, "affiliated": 6, "linked": 5},
             "members": [(("half", 2020, 2), 23_514), (("half", 2021, 1), 23_628)],
             "activities": [
-                ("publication", "Đặc san Khoa học và Công nghệ", 2, {"issue": "Số 1, 2/2021", "copies": 1000}),
+                (
+                    "publication",
+                    "Đặc san Khoa học và Công nghệ",
+                    2,
+                    {"issue": "Số 1, 2/2021", "copies": 1000},
+                ),
                 ("seminar", "Hội thảo khoa học chuyên đề", 2, {"participants": 150}),
                 ("training", "Lớp tập huấn kỹ thuật cho hội viên", 4, {"participants": 320}),
-                ("tvpb", "Nhiệm vụ tư vấn, phản biện do UBND tỉnh giao", 4,
-                 {"requested_by": "UBND tỉnh Thanh Hóa", "assigned_on": (2021, 1, 20), "status": "done", "completed_on": (2021, 6, 15)}),
-                ("tvpb", "Nhiệm vụ tư vấn, phản biện do UBND tỉnh giao (đang thực hiện)", 6,
-                 {"requested_by": "UBND tỉnh Thanh Hóa", "assigned_on": (2021, 1, 20), "status": "in_progress"}),
+                (
+                    "tvpb",
+                    "Nhiệm vụ tư vấn, phản biện do UBND tỉnh giao",
+                    4,
+                    {
+                        "requested_by": "UBND tỉnh Thanh Hóa",
+                        "assigned_on": (2021, 1, 20),
+                        "status": "done",
+                        "completed_on": (2021, 6, 15),
+                    },
+                ),
+                (
+                    "tvpb",
+                    "Nhiệm vụ tư vấn, phản biện do UBND tỉnh giao (đang thực hiện)",
+                    6,
+                    {
+                        "requested_by": "UBND tỉnh Thanh Hóa",
+                        "assigned_on": (2021, 1, 20),
+                        "status": "in_progress",
+                    },
+                ),
                 ("legal_advice", "Tư vấn pháp luật cho người dân", 1, {"quantity": 2_030}),
                 ("review", "Thẩm định báo cáo đánh giá tác động môi trường", 1, {"quantity": 150}),
             ],
@@ -445,8 +499,12 @@ DEMO_UNIONS = [
             "members": [],
             "period": ("year", 2023, None),
             "activities": [
-                ("contest", "Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng lần thứ 12", 1,
-                 {"entries": 57, "prizes": 19, "national_entries": 6}),
+                (
+                    "contest",
+                    "Cuộc thi Sáng tạo Thanh thiếu niên Nhi đồng lần thứ 12",
+                    1,
+                    {"entries": 57, "prizes": 19, "national_entries": 6},
+                ),
             ],
         },
     ),
@@ -645,11 +703,16 @@ def demo_records_create(demo: DemoUnion) -> None:
     if not data:
         return
     organisations = [
-        records.organisation_save(organisation=MemberOrganisation(
-            name=ORGANISATION_NAMES[kind](n), kind=kind,
-            field=ASSOCIATION_FIELDS[n % len(ASSOCIATION_FIELDS)] if kind == "association" else "",
-            origin=demo.former_province or "",
-        ))
+        records.organisation_save(
+            organisation=MemberOrganisation(
+                name=ORGANISATION_NAMES[kind](n),
+                kind=kind,
+                field=ASSOCIATION_FIELDS[n % len(ASSOCIATION_FIELDS)]
+                if kind == "association"
+                else "",
+                origin=demo.former_province or "",
+            )
+        )
         for kind, count in data["organisations"].items()
         for n in range(count)
     ]
@@ -660,7 +723,9 @@ def demo_records_create(demo: DemoUnion) -> None:
         period = records.period_get_or_create(kind=kind, year=year, half=half)
     for (kind, year, half), total in data["members"]:
         period = records.period_get_or_create(kind=kind, year=year, half=half)
-        for organisation, members in zip(associations, _spread(total, len(associations)), strict=True):
+        for organisation, members in zip(
+            associations, _spread(total, len(associations)), strict=True
+        ):
             records.member_count_set(organisation=organisation, period=period, members=members)
     for kind, title, count, extra in data["activities"]:
         values = {
@@ -668,10 +733,14 @@ def demo_records_create(demo: DemoUnion) -> None:
             for key, value in extra.items()
         }
         for n in range(count):
-            records.activity_save(activity=Activity(
-                kind=kind, title=title if count == 1 else f"{title} ({n + 1})", period=period,
-                **values,
-            ))
+            records.activity_save(
+                activity=Activity(
+                    kind=kind,
+                    title=title if count == 1 else f"{title} ({n + 1})",
+                    period=period,
+                    **values,
+                )
+            )
     if "congress" in data:
         term, starts, ends, sizes = data["congress"]
         congress = Congress.objects.create(term_number=term, starts_year=starts, ends_year=ends)
@@ -685,7 +754,9 @@ def demo_records_create(demo: DemoUnion) -> None:
             ("Phó Chủ tịch thứ ba", "vice_concurrent"),
             ("Tổng Thư ký", "secretary"),
         ]:
-            Position.objects.create(person=Person.objects.create(name=name), committee=office, role=role)
+            Position.objects.create(
+                person=Person.objects.create(name=name), committee=office, role=role
+            )
 
 
 def demo_unions_load() -> list[str]:

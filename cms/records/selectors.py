@@ -78,9 +78,11 @@ def organisations_with_latest_count() -> list[MemberOrganisation]:
         )
     )
     latest = {}
-    for count in MemberCount.objects.filter(organisation__in=organisations).order_by(
-        "organisation_id", "-period__year", "-period__half"
-    ).distinct("organisation_id"):
+    for count in (
+        MemberCount.objects.filter(organisation__in=organisations)
+        .order_by("organisation_id", "-period__year", "-period__half")
+        .distinct("organisation_id")
+    ):
         latest[count.organisation_id] = count.members
     for organisation in organisations:
         organisation.latest_members = latest.get(organisation.pk)

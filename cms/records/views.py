@@ -17,7 +17,7 @@ from cms.records.documents import (
     report_pdf,
 )
 from cms.records.forms import ImportUploadForm, ReportCreateForm, ReportNarrativeForm
-from cms.records.models import Report
+from cms.records.models import Person, Report
 from cms.records.progress import job_new, job_payload_set, progress_get, progress_set
 from cms.records.tasks import records_import_apply
 
@@ -145,7 +145,33 @@ def report_download(request: HttpRequest, pk: int, extension: str) -> HttpRespon
     return response
 
 
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything held about one person, as JSON (the right of access)."""
+    _require(request, "records.view_person")
+    person = get_object_or_404(Person, pk=pk)
+    response = JsonResponse(
+        services.person_export(person=person),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = f'attachment; filename="du-lieu-ca-nhan-{person.pk}.json"'
+    return response
+
+
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "records.change_person")
+    person = get_object_or_404(Person, pk=pk)
+    if request.method == "POST":
+        services.person_erase(person=person)
+        messages.success(
+            request, "Đã xóa dữ liệu cá nhân; các chức vụ vẫn được giữ dưới tên ẩn danh."
+        )
+        return redirect("records_person:index")
+    return TemplateResponse(request, "records/person_erase.html", {"person": person})
+
+
 urlpatterns = [
+    path("nhan-su/<int:pk>/xuat/", person_export, name="person_export"),
+    path("nhan-su/<int:pk>/xoa-du-lieu/", person_erase, name="person_erase"),
     path("nhap/", import_upload, name="import_upload"),
     path("nhap/<str:job_id>/xac-nhan/", import_confirm, name="import_confirm"),
     path("nhap/<str:job_id>/", import_progress, name="import_progress"),

@@ -1,9 +1,10 @@
 """The records in the union's Wagtail admin. Saves and deletes go through the services."""
 
 from django.contrib import messages
-from django.urls import include, path
+from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
@@ -209,7 +210,27 @@ class CommitteeViewSet(RecordsViewSet):
     list_filter = ["congress", "kind"]
 
 
+class PersonIndexView(SafeExportIndexView):
+    def get_list_more_buttons(self, instance):
+        return [
+            *super().get_list_more_buttons(instance),
+            ListingMenuItem(
+                "Xuất dữ liệu cá nhân",
+                reverse("records:person_export", args=[instance.pk]),
+                icon_name="download",
+                priority=40,
+            ),
+            ListingMenuItem(
+                "Xóa dữ liệu cá nhân",
+                reverse("records:person_erase", args=[instance.pk]),
+                icon_name="bin",
+                priority=50,
+            ),
+        ]
+
+
 class PersonViewSet(RecordsViewSet):
+    index_view_class = PersonIndexView
     model = Person
     icon = "user"
     menu_label = "Nhân sự"

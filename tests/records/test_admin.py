@@ -149,3 +149,16 @@ def test_the_member_count_list_costs_the_same_queries_for_3_or_30_rows(h1_2021, 
     with CaptureQueriesContext(connection) as many:
         assert admin_a.get("/admin/records/membercount/").status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_person_can_be_exported_and_erased_from_the_admin(in_a, admin_a):
+    from cms.records.models import Person
+
+    person = Person.objects.create(name="Lê Thị Hoa", email="hoa@example.vn")
+    listing = admin_a.get("/admin/records/person/").content.decode()
+    assert f"/admin/ho-so/nhan-su/{person.pk}/xuat/" in listing
+    exported = admin_a.get(f"/admin/ho-so/nhan-su/{person.pk}/xuat/")
+    assert exported.json()["thu_dien_tu"] == "hoa@example.vn"
+    admin_a.post(f"/admin/ho-so/nhan-su/{person.pk}/xoa-du-lieu/")
+    person.refresh_from_db()
+    assert (person.name, person.email) == ("(đã xóa dữ liệu cá nhân)", "")
