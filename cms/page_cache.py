@@ -19,7 +19,15 @@ from django_tenants.utils import get_public_schema_name
 PAGE_CACHE_SECONDS = 300
 # Content of these apps shows on public pages; any write to them empties the cache.
 _CONTENT_APPS = {"cms", "wagtailcore", "wagtailimages", "wagtaildocs", "wagtailredirects"}
-_UNCACHED_PREFIXES = ("/admin/", "/media/", "/documents/", "/static/", "/y-kien-ban-doc/")
+_UNCACHED_PREFIXES = (
+    "/admin/",
+    "/api/",
+    "/media/",
+    "/documents/",
+    "/static/",
+    "/y-kien-ban-doc/",
+    "/dang-ky-su-kien/",
+)
 _GENERATION_KEY = "page-cache:generation"
 
 
@@ -44,7 +52,8 @@ def _eligible(request: HttpRequest) -> bool:
         request.method in {"GET", "HEAD"}
         and connection.schema_name != get_public_schema_name()
         and not request.path.startswith(_UNCACHED_PREFIXES)
-        # A session (a signed-in editor) or pending messages make the page personal.
+        # A session (a signed-in editor), credentials or pending messages make it personal.
+        and "authorization" not in request.headers
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )

@@ -95,8 +95,8 @@ class GeographyGroup(ModelViewSetGroup):
 
     def get_menu_item(self, order=None):
         item = super().get_menu_item(order)
-        item.is_shown = lambda request: in_public_schema() and request.user.has_perm(
-            "tenants.change_region"
+        item.is_shown = lambda request: (
+            in_public_schema() and request.user.has_perm("tenants.change_region")
         )
         return item
 

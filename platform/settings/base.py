@@ -78,10 +78,15 @@ SHARED_APPS = [
     "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     "lhh.national",
 ]
 TENANT_APPS = [
     *_IN_EVERY_SCHEMA,
+    # API tokens live beside their users: a union's in its schema, national staff's in public.
+    "api",
     "cms",
     "cms.records",
 ]
@@ -243,8 +248,46 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 REST_FRAMEWORK = {
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.common.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # The cache is keyed by schema, so each union has its own counters: a noisy union
+    # cannot use up another's allowance.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": envstr("API_RATE_ANON", "120/minute"),
+        "user": envstr("API_RATE_USER", "600/minute"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Liên hiệp Hội Cloud API",
+    "DESCRIPTION": "API của trang Liên hiệp Hội (trên tên miền của từng Liên hiệp Hội) và của "
+    "Trung ương (trên tên miền quốc gia).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Each host serves its own schema (tests generate both with --fail-on-warn); the
+    # deploy check would build one from ROOT_URLCONF, which is neither.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKind": "cms.records.models.activities.Activity.Kind",
+        "ActivityStatus": "cms.records.models.activities.Activity.Status",
+        "OrganisationKind": "cms.records.models.organisations.MemberOrganisation.Kind",
+        "OrganisationStatus": "cms.records.models.organisations.MemberOrganisation.Status",
+        "DocumentKind": "cms.models.documents.OfficialDocument.Kind",
+        "EventKind": "cms.models.events.EventPage.Kind",
+    },
 }
 
 LOGGING = {

@@ -62,3 +62,11 @@ def test_signed_in_editors_and_forms_are_never_cached(union_a):
     # A page whose form carries a CSRF token varies by visitor.
     response = union_a.client().get("/admin/login/")
     assert "X-Page-Cache" not in response
+
+
+def test_api_answers_and_requests_with_credentials_never_come_from_the_page_cache(union_a):
+    client = union_a.client()
+    client.get("/api/v1/news/")
+    assert "X-Page-Cache" not in client.get("/api/v1/news/")
+    client.get(ARTICLE, HTTP_AUTHORIZATION="Bearer x")
+    assert "X-Page-Cache" not in client.get(ARTICLE, HTTP_AUTHORIZATION="Bearer x")

@@ -1,0 +1,44 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+def token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token. It lives in the schema of its user's union (or public for national
+    staff), so a token presented on any other host is simply not found."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Chỉ đọc"
+        WRITE = "write", "Đọc và ghi"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người dùng",
+        on_delete=models.CASCADE,
+        related_name="personal_api_tokens",
+    )
+    name = models.CharField("tên gợi nhớ", max_length=100)
+    scope = models.CharField("quyền", max_length=10, choices=Scope, default=Scope.READ)
+    prefix = models.CharField("tiền tố", max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    last_used_at = models.DateTimeField("dùng lần cuối", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "mã truy cập API"
+        verbose_name_plural = "mã truy cập API"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_key() -> str:
+        return "lhh_" + secrets.token_urlsafe(32)

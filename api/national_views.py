@@ -1,0 +1,141 @@
+"""The API on the national host: the union directory, statistics from the rollups, reports."""
+
+import django_filters
+from django.db.models import Sum
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.common import Pagination, SparseFieldsMixin, period_param
+from api.permissions import NationalStaff
+from lhh.national.models import ReportSubmission, Rollup
+from tenants.models import Union
+
+GROUPINGS = {
+    "province": "union__province__name",
+    "former_province": "union__former_province__name",
+    "region": "union__province__region__name",
+    "union": "union__schema_name",
+}
+
+
+class UnionDirectoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every provincial union with its status, province and domains."""
+
+    @extend_schema_serializer(component_name="Union")
+    class OutputSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+        province = serializers.CharField(source="province.name", default=None)
+        former_province = serializers.CharField(source="former_province.name", default=None)
+        region = serializers.CharField(source="province.region.name", default=None)
+        domains = serializers.SerializerMethodField()
+        last_login_at = serializers.DateTimeField(source="health.last_login_at", default=None)
+
+        class Meta:
+            model = Union
+            fields = [
+                "schema_name",
+                "name",
+                "short_name",
+                "status",
+                "province",
+                "former_province",
+                "region",
+                "domains",
+                "created_at",
+                "last_login_at",
+            ]
+
+        def get_domains(self, union) -> list[str]:
+            return [domain.domain for domain in union.domains.all()]
+
+    serializer_class = OutputSerializer
+    permission_classes = [NationalStaff]
+    pagination_class = Pagination
+    lookup_field = "schema_name"
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return (
+            Union.objects.filter(kind=Union.Kind.PROVINCIAL)
+            .select_related("province__region", "former_province", "health")
+            .prefetch_related("domains")
+            .order_by("schema_name")
+        )
+
+
+class NationalStatisticsView(APIView):
+    """Sums of the unions' figures for one period, grouped; read from the rollups only."""
+
+    permission_classes = [NationalStaff]
+    queryset = Rollup.objects.none()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, required=True, description="2021-1, 2021-2 hoặc 2021"),
+            OpenApiParameter(
+                "group_by", str, enum=list(GROUPINGS), description="mặc định: province"
+            ),
+            OpenApiParameter(
+                "metric", str, description="tiền tố chỉ số, ví dụ members hoặc activities.tvpb"
+            ),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request):
+        kind, year, half = period_param(request.query_params.get("period"))
+        group_by = request.query_params.get("group_by", "province")
+        if group_by not in GROUPINGS:
+            raise serializers.ValidationError({"group_by": f"Chỉ nhận: {', '.join(GROUPINGS)}."})
+        rows = Rollup.objects.filter(period_kind=kind, year=year, half=half)
+        if metric := request.query_params.get("metric"):
+            rows = rows.filter(metric__startswith=metric[:80])
+        grouped = (
+            rows.values(GROUPINGS[group_by], "metric")
+            .annotate(total=Sum("value"))
+            .order_by(GROUPINGS[group_by], "metric")
+        )
+        result: dict[str, dict[str, int]] = {}
+        for row in grouped:
+            result.setdefault(row[GROUPINGS[group_by]] or "", {})[row["metric"]] = row["total"]
+        return Response(
+            {
+                "period": {"kind": kind, "year": year, "half": half},
+                "group_by": group_by,
+                "groups": result,
+            }
+        )
+
+
+class ReportSubmissionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 6-month and annual reports the unions have submitted."""
+
+    @extend_schema_serializer(component_name="ReportSubmission")
+    class OutputSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+        union = serializers.CharField(source="union.schema_name")
+
+        class Meta:
+            model = ReportSubmission
+            fields = [
+                "id",
+                "union",
+                "period_kind",
+                "year",
+                "half",
+                "period_label",
+                "status",
+                "submitted_at",
+                "decided_at",
+                "comment",
+                "figures",
+            ]
+
+    serializer_class = OutputSerializer
+    permission_classes = [NationalStaff]
+    pagination_class = Pagination
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filterset_fields = ["status", "year", "half", "period_kind"]
+
+    def get_queryset(self):
+        return ReportSubmission.objects.select_related("union").order_by("-submitted_at")

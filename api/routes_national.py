@@ -1,0 +1,18 @@
+"""The national API's routes apart from its docs, so the schema describes exactly these."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from api import national_views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("unions", national_views.UnionDirectoryViewSet, basename="unions")
+router.register(
+    "report-submissions", national_views.ReportSubmissionViewSet, basename="report-submissions"
+)
+
+routes = [
+    path("statistics/", national_views.NationalStatisticsView.as_view(), name="statistics"),
+    path("", include(router.urls)),
+]
+urlpatterns = [path("api/v1/", include(routes))]
