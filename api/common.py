@@ -1,5 +1,9 @@
 """What every endpoint shares: pagination, sparse fields, the period parameter."""
 
+import django_filters
+from django import forms
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -9,6 +13,58 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
+    def get_page_size(self, request) -> int:
+        # DRF silently ignores a bad page_size; an API people build on says so instead.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise ValidationError(
+                {self.page_size_query_param: [f"Phải là số nguyên từ 1 đến {self.max_page_size}."]}
+            )
+        return super().get_page_size(request)
+
+
+class StrictFilterForm(forms.Form):
+    """A typed filter (choice, date, number, yes/no) given but empty or unreadable is an
+    error, not a silent "no filter"; free-text filters may be empty."""
+
+    _BOOLEANS = {"true", "false", "True", "False", "1", "0"}
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if name not in self.data or type(field) is forms.CharField:
+                continue
+            raw = self.data.get(name)
+            if raw == "":
+                self.add_error(name, "Không được để trống.")
+            elif isinstance(field, forms.NullBooleanField) and raw not in self._BOOLEANS:
+                self.add_error(name, "Chỉ nhận true hoặc false.")
+        return cleaned
+
+
+class FilterSet(django_filters.FilterSet):
+    class Meta:
+        form = StrictFilterForm
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
 
 
 class SparseFieldsMixin:
@@ -25,6 +81,17 @@ class SparseFieldsMixin:
 
 
 PERIOD_ERROR = "Kỳ báo cáo phải có dạng 2021-1, 2021-2 hoặc 2021."
+
+
+PERIOD_PARAMETER = OpenApiParameter(
+    "period",
+    str,
+    required=True,
+    # The years a period may have (1990–2100, as the records allow).
+    pattern=r"^(199\d|20\d\d|2100)(-[12])?$",
+    allow_blank=False,
+    description="Kỳ báo cáo: 2021-1, 2021-2 hoặc 2021",
+)
 
 
 def period_param(value: str | None, *, field: str | None = "period") -> tuple[str, int, int | None]:
@@ -45,3 +112,16 @@ class PeriodSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     half = serializers.IntegerField(allow_null=True)
     label = serializers.CharField(source="__str__")
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """Any other path under /api/v1/: the API's own 404, never a web page."""
+    from django.http import JsonResponse
+
+    from api.exceptions import MESSAGES
+
+    return JsonResponse(
+        {"error": {"code": "not_found", "message": MESSAGES["not_found"], "details": None}},
+        status=404,
+    )

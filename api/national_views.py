@@ -7,7 +7,14 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.common import Pagination, SparseFieldsMixin, period_param
+from api.common import (
+    PERIOD_PARAMETER,
+    FilterSet,
+    Pagination,
+    SparseFieldsMixin,
+    YearFilter,
+    period_param,
+)
 from api.permissions import NationalStaff
 from lhh.national.models import ReportSubmission, Rollup
 from tenants.models import Union
@@ -20,16 +27,35 @@ GROUPINGS = {
 }
 
 
+class UnionFilter(FilterSet):
+    class Meta:
+        model = Union
+        fields = ["status"]
+
+
+class SubmissionFilter(FilterSet):
+    year = YearFilter()
+    half = django_filters.ChoiceFilter(choices=[(1, "1"), (2, "2")])
+
+    class Meta:
+        model = ReportSubmission
+        fields = ["status", "year", "half", "period_kind"]
+
+
 class UnionDirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     """Every provincial union with its status, province and domains."""
 
     @extend_schema_serializer(component_name="Union")
     class OutputSerializer(SparseFieldsMixin, serializers.ModelSerializer):
-        province = serializers.CharField(source="province.name", default=None)
-        former_province = serializers.CharField(source="former_province.name", default=None)
-        region = serializers.CharField(source="province.region.name", default=None)
+        province = serializers.CharField(source="province.name", default=None, allow_null=True)
+        former_province = serializers.CharField(
+            source="former_province.name", default=None, allow_null=True
+        )
+        region = serializers.CharField(source="province.region.name", default=None, allow_null=True)
         domains = serializers.SerializerMethodField()
-        last_login_at = serializers.DateTimeField(source="health.last_login_at", default=None)
+        last_login_at = serializers.DateTimeField(
+            source="health.last_login_at", default=None, allow_null=True
+        )
 
         class Meta:
             model = Union
@@ -53,8 +79,9 @@ class UnionDirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [NationalStaff]
     pagination_class = Pagination
     lookup_field = "schema_name"
+    lookup_value_regex = r"[a-z][a-z0-9]{1,30}"
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
-    filterset_fields = ["status"]
+    filterset_class = UnionFilter
 
     def get_queryset(self):
         return (
@@ -73,7 +100,7 @@ class NationalStatisticsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("period", str, required=True, description="2021-1, 2021-2 hoặc 2021"),
+            PERIOD_PARAMETER,
             OpenApiParameter(
                 "group_by", str, enum=list(GROUPINGS), description="mặc định: province"
             ),
@@ -132,10 +159,11 @@ class ReportSubmissionViewSet(viewsets.ReadOnlyModelViewSet):
             ]
 
     serializer_class = OutputSerializer
+    lookup_value_regex = r"\d+"
     permission_classes = [NationalStaff]
     pagination_class = Pagination
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
-    filterset_fields = ["status", "year", "half", "period_kind"]
+    filterset_class = SubmissionFilter
 
     def get_queryset(self):
         return ReportSubmission.objects.select_related("union").order_by("-submitted_at")

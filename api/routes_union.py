@@ -1,9 +1,10 @@
 """The union API's routes, apart from its documentation, so the schema describes exactly these."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from api import union_views
+from api.common import api_not_found
 
 router = DefaultRouter(trailing_slash=True)
 router.register("news", union_views.NewsViewSet, basename="news")
@@ -15,5 +16,6 @@ router.register("activities", union_views.ActivityViewSet, basename="activities"
 routes = [
     path("statistics/", union_views.StatisticsView.as_view(), name="statistics"),
     path("", include(router.urls)),
+    re_path(r"^[\s\S]*$", api_not_found),
 ]
 urlpatterns = [path("api/v1/", include(routes))]

@@ -1,6 +1,9 @@
 """How the API's own pieces appear in the OpenAPI schema."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
@@ -14,3 +17,29 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "description": "Mã truy cập cá nhân, tạo trong trang quản trị "
             "(Cài đặt → Mã truy cập API).",
         }
+
+
+class ErrorDetail(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.JSONField(allow_null=True)
+    retry_after = serializers.IntegerField(required=False)
+
+
+@extend_schema_serializer(component_name="Error")
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetail()
+
+
+class AutoSchema(BaseAutoSchema):
+    """Every operation documents the errors the API can answer with, in its one error body."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["400", "401", "403", "404", "405", "429"]
+        for code in codes:
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    ErrorSerializer, code, direction=direction
+                )
+        return responses

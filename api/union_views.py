@@ -3,7 +3,6 @@
 import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_serializer,
 )
@@ -12,7 +11,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.common import Pagination, PeriodSerializer, SparseFieldsMixin, period_param
+from api.common import (
+    PERIOD_PARAMETER,
+    FilterSet,
+    Pagination,
+    PeriodSerializer,
+    SparseFieldsMixin,
+    YearFilter,
+    period_param,
+)
 from api.permissions import ModelPermissions
 from cms.models import EventPage, NewsArticlePage, OfficialDocument
 from cms.records import services
@@ -22,7 +29,7 @@ from cms.records.selectors import period_figures
 # --- Published content --------------------------------------------------------------------
 
 
-class NewsFilter(django_filters.FilterSet):
+class NewsFilter(FilterSet):
     category = django_filters.CharFilter(field_name="category__slug")
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
     published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
@@ -38,7 +45,7 @@ class NewsViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema_serializer(component_name="NewsArticle")
     class OutputSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         url = serializers.SerializerMethodField()
-        category = serializers.CharField(source="category.name", default=None)
+        category = serializers.CharField(source="category.name", default=None, allow_null=True)
         tags = serializers.SerializerMethodField()
 
         class Meta:
@@ -83,6 +90,7 @@ class NewsViewSet(viewsets.ReadOnlyModelViewSet):
         def get_body_html(self, article) -> str:
             return str(article.body.render_as_block()) if article.body else ""
 
+    lookup_value_regex = r"\d+"
     permission_classes = [AllowAny]
     authentication_classes: list = []
     pagination_class = Pagination
@@ -106,8 +114,8 @@ class NewsViewSet(viewsets.ReadOnlyModelViewSet):
         return self.DetailSerializer if self.action == "retrieve" else self.OutputSerializer
 
 
-class DocumentFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="issued_on__year")
+class DocumentFilter(FilterSet):
+    year = YearFilter(field_name="issued_on__year")
 
     class Meta:
         model = OfficialDocument
@@ -139,6 +147,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             return document.file.url if document.file_id else None
 
     serializer_class = OutputSerializer
+    lookup_value_regex = r"\d+"
     permission_classes = [AllowAny]
     authentication_classes: list = []
     pagination_class = Pagination
@@ -182,6 +191,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             return event.url
 
     serializer_class = OutputSerializer
+    lookup_value_regex = r"\d+"
     permission_classes = [AllowAny]
     authentication_classes: list = []
     pagination_class = Pagination
@@ -195,6 +205,12 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- Records (the union's staff) ------------------------------------------------------------
+
+
+class OrganisationFilter(FilterSet):
+    class Meta:
+        model = MemberOrganisation
+        fields = ["kind", "status"]
 
 
 class OrganisationViewSet(
@@ -242,6 +258,7 @@ class OrganisationViewSet(
             ]
 
     queryset = MemberOrganisation.objects.order_by("name")
+    lookup_value_regex = r"\d+"
     permission_classes = [ModelPermissions]
     pagination_class = Pagination
     filter_backends = [
@@ -249,7 +266,7 @@ class OrganisationViewSet(
         filters.SearchFilter,
         filters.OrderingFilter,
     ]
-    filterset_fields = ["kind", "status"]
+    filterset_class = OrganisationFilter
     search_fields = ["name", "field"]
     ordering_fields = ["name"]
 
@@ -275,7 +292,7 @@ class OrganisationViewSet(
         services.organisation_delete(organisation=instance)
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(FilterSet):
     period = django_filters.CharFilter(method="filter_period")
 
     class Meta:
@@ -293,7 +310,7 @@ class ActivityViewSet(viewsets.ModelViewSet):
     @extend_schema_serializer(component_name="Activity")
     class OutputSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         period = PeriodSerializer()
-        organiser = serializers.CharField(source="organiser.name", default=None)
+        organiser = serializers.CharField(source="organiser.name", default=None, allow_null=True)
 
         class Meta:
             model = Activity
@@ -311,6 +328,7 @@ class ActivityViewSet(viewsets.ModelViewSet):
             kind, year, half = period_param(value, field=None)
             return services.period_get_or_create(kind=kind, year=year, half=half)
 
+    lookup_value_regex = r"\d+"
     permission_classes = [ModelPermissions]
     pagination_class = Pagination
     filterset_class = ActivityFilter
@@ -354,9 +372,7 @@ class StatisticsView(APIView):
     queryset = ReportingPeriod.objects.none()
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("period", str, required=True, description="2021-1, 2021-2 hoặc 2021")
-        ],
+        parameters=[PERIOD_PARAMETER],
         responses={200: dict},
     )
     def get(self, request):

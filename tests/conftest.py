@@ -5,8 +5,10 @@ Each union holds a sentinel article; isolation tests ask whether A's sentinel
 can be seen from B.
 """
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -115,6 +117,48 @@ def demo_union(django_db_setup, django_db_blocker) -> Union:
                 demo_content_create(demo)
                 demo_records_create(demo)
     return union
+
+
+@pytest.fixture(scope="session")
+def site_server(demo_union) -> Iterator[str]:
+    """The platform's own server process over the test database, on a free port."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from django.db import connection
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = connection.settings_dict
+    host = f"?host={db['HOST']}" if db["HOST"].startswith("/") else ""
+    netloc = "" if host else f"{db['HOST']}:{db['PORT'] or 5432}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lhh.settings.test",
+        "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@{netloc}/{db['NAME']}{host}",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            break
+        except urllib.error.HTTPError:
+            break  # it answers
+        except OSError:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+    yield str(port)
+    server.terminate()
+    server.wait(timeout=10)
 
 
 @pytest.fixture
