@@ -39,6 +39,19 @@ class NewsFilter(FilterSet):
         fields = ["category", "is_featured"]
 
 
+_NEWS_FIELDS = [
+    "id",
+    "title",
+    "url",
+    "published_on",
+    "author",
+    "summary",
+    "category",
+    "tags",
+    "is_featured",
+]
+
+
 class NewsViewSet(viewsets.ReadOnlyModelViewSet):
     """Published news articles."""
 
@@ -50,17 +63,7 @@ class NewsViewSet(viewsets.ReadOnlyModelViewSet):
 
         class Meta:
             model = NewsArticlePage
-            fields = [
-                "id",
-                "title",
-                "url",
-                "published_on",
-                "author",
-                "summary",
-                "category",
-                "tags",
-                "is_featured",
-            ]
+            fields = _NEWS_FIELDS
 
         def get_url(self, article) -> str:
             return article.url
@@ -74,18 +77,7 @@ class NewsViewSet(viewsets.ReadOnlyModelViewSet):
 
         class Meta:
             model = NewsArticlePage
-            fields = [
-                "id",
-                "title",
-                "url",
-                "published_on",
-                "author",
-                "summary",
-                "category",
-                "tags",
-                "is_featured",
-                "body_html",
-            ]
+            fields = [*_NEWS_FIELDS, "body_html"]
 
         def get_body_html(self, article) -> str:
             return str(article.body.render_as_block()) if article.body else ""
@@ -243,19 +235,7 @@ class OrganisationViewSet(
     class InputSerializer(serializers.ModelSerializer):
         class Meta:
             model = MemberOrganisation
-            fields = [
-                "id",
-                "name",
-                "kind",
-                "field",
-                "founding_decision",
-                "founded_on",
-                "leader",
-                "contact_email",
-                "contact_phone",
-                "status",
-                "origin",
-            ]
+            fields = ["id", *MemberOrganisation.EDITABLE_FIELDS]
 
     queryset = MemberOrganisation.objects.order_by("name")
     lookup_value_regex = r"\d+"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -169,6 +170,15 @@ def union_a(union_pair, db) -> TestUnion:
 @pytest.fixture
 def union_b(union_pair, db) -> TestUnion:
     return union_pair[1]
+
+
+@pytest.fixture
+def admin_a(union_a) -> Client:
+    """Union A's admin, signed in (the session lives in A's schema)."""
+    with schema_context(union_a.schema_name):
+        client = union_a.client()
+        client.force_login(get_user_model().objects.get(username="admin"))
+    return client
 
 
 @pytest.fixture(autouse=True)

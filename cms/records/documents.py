@@ -134,3 +134,19 @@ def report_filename(report: Report, extension: str) -> str:
     period = report.period
     span = f"{period.year}" if period.kind == "year" else f"{period.year}-6thang{period.half}"
     return f"bao-cao-{connection.schema_name}-{span}.{extension}"
+
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def report_download_response(report: Report, union_name: str, extension: str):
+    """The report as an attachment: DOCX to edit and sign, or PDF."""
+    from django.http import HttpResponse
+
+    if extension == "docx":
+        body, content_type = report_docx(report, union_name), DOCX_CONTENT_TYPE
+    else:
+        body, content_type = report_pdf(report, union_name), "application/pdf"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(report, extension)}"'
+    return response

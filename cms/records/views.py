@@ -9,13 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from cms.records import imports, services
-from cms.records.documents import (
-    report_docx,
-    report_figures,
-    report_filename,
-    report_outline,
-    report_pdf,
-)
+from cms.records.documents import report_download_response, report_figures, report_outline
 from cms.records.forms import ImportUploadForm, ReportCreateForm, ReportNarrativeForm
 from cms.records.models import Person, Report
 from cms.records.progress import job_new, job_payload_set, progress_get, progress_set
@@ -134,15 +128,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_download(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
     _require(request, "records.view_report")
     report = get_object_or_404(Report.objects.select_related("period"), pk=pk)
-    if extension == "docx":
-        body = report_docx(report, _union_name(request))
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    else:
-        body = report_pdf(report, _union_name(request))
-        content_type = "application/pdf"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{report_filename(report, extension)}"'
-    return response
+    return report_download_response(report, _union_name(request), extension)
 
 
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:

@@ -85,19 +85,7 @@ class OrganisationViewSet(RecordsViewSet):
     model = MemberOrganisation
     icon = "group"
     menu_label = "Tổ chức thành viên"
-    form_fields = [
-        "name",
-        "kind",
-        "field",
-        "founding_decision",
-        "founded_on",
-        "leader",
-        "contact_email",
-        "contact_phone",
-        "status",
-        "merged_into",
-        "origin",
-    ]
+    form_fields = MemberOrganisation.EDITABLE_FIELDS
     list_display = ["name", "kind", "field", "leader", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["name", "field", "leader"]

@@ -167,7 +167,7 @@ def report_submission(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _submission_docx(submission: ReportSubmission) -> HttpResponse:
-    from cms.records.documents import report_docx, report_filename
+    from cms.records.documents import report_download_response
     from cms.records.models import Report
 
     with schema_context(submission.union.schema_name):
@@ -177,13 +177,7 @@ def _submission_docx(submission: ReportSubmission) -> HttpResponse:
             period__year=submission.year,
             period__half=submission.half,
         )
-        body = report_docx(report, submission.union.name)
-        filename = report_filename(report, "docx")
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return report_download_response(report, submission.union.name, "docx")
 
 
 def export(request: HttpRequest) -> HttpResponse:

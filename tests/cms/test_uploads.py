@@ -2,22 +2,11 @@
 
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-
-
-@pytest.fixture
-def admin_client(union_a):
-    from django.contrib.auth import get_user_model
-
-    with schema_context(union_a.schema_name):
-        client = union_a.client()
-        client.force_login(get_user_model().objects.get(username="admin"))
-    return client
 
 
 def _png(size: tuple[int, int] = (40, 30)) -> bytes:
@@ -27,10 +16,10 @@ def _png(size: tuple[int, int] = (40, 30)) -> bytes:
 
 
 def test_an_oversized_document_gets_a_vietnamese_error_and_is_not_stored(
-    admin_client, union_a, settings
+    admin_a, union_a, settings
 ):
     settings.MAX_UPLOAD_BYTES = 1024
-    response = admin_client.post(
+    response = admin_a.post(
         "/admin/documents/add/",
         {"title": "Báo cáo quá lớn", "file": SimpleUploadedFile("bao-cao.pdf", b"x" * 4096)},
     )
@@ -40,9 +29,9 @@ def test_an_oversized_document_gets_a_vietnamese_error_and_is_not_stored(
         assert not Document.objects.filter(title="Báo cáo quá lớn").exists()
 
 
-def test_an_oversized_image_gets_a_vietnamese_error(admin_client, union_a, settings):
+def test_an_oversized_image_gets_a_vietnamese_error(admin_a, union_a, settings):
     settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE = 100
-    response = admin_client.post(
+    response = admin_a.post(
         "/admin/images/add/",
         {"title": "Ảnh quá lớn", "file": SimpleUploadedFile("anh.png", _png((400, 300)))},
     )
@@ -52,9 +41,9 @@ def test_an_oversized_image_gets_a_vietnamese_error(admin_client, union_a, setti
         assert not Image.objects.filter(title="Ảnh quá lớn").exists()
 
 
-def test_svg_is_refused_as_an_image(admin_client, union_a):
+def test_svg_is_refused_as_an_image(admin_a, union_a):
     svg = b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"
-    response = admin_client.post(
+    response = admin_a.post(
         "/admin/images/add/", {"title": "Ảnh SVG", "file": SimpleUploadedFile("anh.svg", svg)}
     )
     assert "Định dạng ảnh không được hỗ trợ" in response.content.decode()
@@ -62,8 +51,8 @@ def test_svg_is_refused_as_an_image(admin_client, union_a):
         assert not Image.objects.filter(title="Ảnh SVG").exists()
 
 
-def test_a_document_is_stored_in_its_unions_folder(admin_client, union_a):
-    response = admin_client.post(
+def test_a_document_is_stored_in_its_unions_folder(admin_a, union_a):
+    response = admin_a.post(
         "/admin/documents/add/",
         {
             "title": "Kế hoạch 2026",

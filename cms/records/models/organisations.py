@@ -44,6 +44,21 @@ class MemberOrganisation(models.Model):
     # Where the organisation came from when unions of merged provinces merged (e.g. "Hải Dương").
     origin = models.CharField("xuất xứ (tỉnh cũ)", max_length=100, blank=True)
 
+    # What staff may edit, in the admin and through the API alike.
+    EDITABLE_FIELDS = (
+        "name",
+        "kind",
+        "field",
+        "founding_decision",
+        "founded_on",
+        "leader",
+        "contact_email",
+        "contact_phone",
+        "status",
+        "merged_into",
+        "origin",
+    )
+
     class Meta:
         ordering = ["name"]
         verbose_name = "tổ chức thành viên"
