@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from lhh.national.models import ReportSubmission, Rollup
 from tenants.models import Province, Region, Union
@@ -21,6 +23,7 @@ ACTIVITY_LABELS = {
     "review": "Thẩm định",
     "other": "Khác",
 }
+UNPLACED = "Chưa xác định"
 ORGANISATION_LABELS = {
     "association": "Hội thành viên",
     "collective": "Hội viên tập thể",
@@ -76,9 +79,14 @@ class PeriodKey:
 
 
 def periods_available() -> list[PeriodKey]:
-    rows = Rollup.objects.values_list("period_kind", "year", "half").distinct()
-    keys = {PeriodKey(kind, year, half) for kind, year, half in rows}
-    return sorted(keys, key=lambda k: (k.year, k.half or 3), reverse=True)
+    """The periods any union has figures for; a scan of the whole table, so cached a minute."""
+
+    def compute() -> list[PeriodKey]:
+        rows = Rollup.objects.values_list("period_kind", "year", "half").distinct()
+        keys = {PeriodKey(kind, year, half) for kind, year, half in rows}
+        return sorted(keys, key=lambda k: (k.year, k.half or 3), reverse=True)
+
+    return cache.get_or_set("national:periods-available", compute, 60)
 
 
 @dataclass(frozen=True)
@@ -116,18 +124,21 @@ def dashboard(period: PeriodKey, scope: Scope) -> dict:
     """Totals, change against the previous period, and the breakdowns the charts draw."""
     current = _metric_totals(period, scope)
     previous = _metric_totals(period.previous(), scope)
-    members_by_union = list(
-        Rollup.objects.filter(period.filter(), union__in=scope.unions(), metric="members")
-        .select_related("union__province__region", "union__former_province")
-        .order_by("-value")
+    members = Rollup.objects.filter(period.filter(), union__in=scope.unions(), metric="members")
+    # Grouped in SQL: at 1,000 unions, building a row object per union cost ~30 ms.
+    place = (
+        Coalesce("union__former_province__name", "union__province__name", Value(UNPLACED))
+        if scope.province_view == "former"
+        else Coalesce("union__province__name", Value(UNPLACED))
     )
-    by_place: dict[str, dict[str, int]] = {}
-    for rollup in members_by_union:
-        union = rollup.union
-        place = _place(union, scope.province_view)
-        entry = by_place.setdefault(place, {"members": 0, "unions": 0})
-        entry["members"] += rollup.value
-        entry["unions"] += 1
+    by_place = {
+        row["place"]: {"members": row["members"], "unions": row["unions"]}
+        for row in members.values(place=place)
+        .annotate(members=Sum("value"), unions=Count("id"))
+        .order_by("-members", "place")
+    }
+    reporting_unions = sum(entry["unions"] for entry in by_place.values())
+    ranked = members.select_related("union")
     organisations = {
         label: current.get(f"organisations.{kind}", 0)
         for kind, label in ORGANISATION_LABELS.items()
@@ -147,27 +158,18 @@ def dashboard(period: PeriodKey, scope: Scope) -> dict:
             "tvpb_done": current.get("activities.tvpb.done", 0),
             "tvpb_count": current.get("activities.tvpb.count", 0),
             "visits": current.get("site.visits", 0),
-            "reporting_unions": len(members_by_union),
+            "reporting_unions": reporting_unions,
         },
         "organisations": organisations,
         "activities": activities,
-        "by_place": dict(sorted(by_place.items(), key=lambda item: -item[1]["members"])),
-        "members_by_place": {
-            place: entry["members"]
-            for place, entry in sorted(by_place.items(), key=lambda item: -item[1]["members"])
-        },
-        "top": [(r.union, r.value) for r in members_by_union[:5]],
-        "bottom": [(r.union, r.value) for r in members_by_union[-5:][::-1]]
-        if len(members_by_union) > 5
+        "by_place": by_place,
+        "members_by_place": {name: entry["members"] for name, entry in by_place.items()},
+        "top": [(r.union, r.value) for r in ranked.order_by("-value", "union__name")[:5]],
+        "bottom": [(r.union, r.value) for r in ranked.order_by("value", "union__name")[:5]]
+        if reporting_unions > 5
         else [],
         "series": activity_series(scope),
     }
-
-
-def _place(union: Union, province_view: str) -> str:
-    if province_view == "former" and union.former_province_id:
-        return union.former_province.name
-    return union.province.name if union.province_id else "Chưa xác định"
 
 
 def activity_series(scope: Scope) -> list[tuple[str, int]]:
