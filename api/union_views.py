@@ -26,6 +26,28 @@ from cms.records import services
 from cms.records.models import Activity, MemberOrganisation, ReportingPeriod
 from cms.records.selectors import period_figures
 
+
+class UnionQuerysetMixin:
+    """The OpenAPI schema is generated where a union's tables may not exist; the view then
+    answers with an empty queryset of its model, and with `records()` otherwise."""
+
+    model: type
+    lookup_value_regex = r"\d+"
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.records()
+
+
+class PublicContentViewSet(UnionQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Published content: readable by anyone, no credentials looked at."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+
 # --- Published content --------------------------------------------------------------------
 
 
@@ -52,7 +74,8 @@ _NEWS_FIELDS = [
 ]
 
 
-class NewsViewSet(viewsets.ReadOnlyModelViewSet):
+class NewsViewSet(PublicContentViewSet):
+    model = NewsArticlePage
     """Published news articles."""
 
     @extend_schema_serializer(component_name="NewsArticle")
@@ -82,18 +105,12 @@ class NewsViewSet(viewsets.ReadOnlyModelViewSet):
         def get_body_html(self, article) -> str:
             return str(article.body.render_as_block()) if article.body else ""
 
-    lookup_value_regex = r"\d+"
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    pagination_class = Pagination
     filterset_class = NewsFilter
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
     ordering_fields = ["published_on", "title"]
     ordering = ["-published_on", "-id"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no union schema
-            return NewsArticlePage.objects.none()
+    def records(self):
         return (
             NewsArticlePage.objects.live()
             .public()
@@ -114,7 +131,8 @@ class DocumentFilter(FilterSet):
         fields = ["kind", "year"]
 
 
-class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+class DocumentViewSet(PublicContentViewSet):
+    model = OfficialDocument
     """The documents register (văn bản)."""
 
     @extend_schema_serializer(component_name="OfficialDocument")
@@ -139,10 +157,6 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             return document.file.url if document.file_id else None
 
     serializer_class = OutputSerializer
-    lookup_value_regex = r"\d+"
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    pagination_class = Pagination
     filterset_class = DocumentFilter
     filter_backends = [
         django_filters.rest_framework.DjangoFilterBackend,
@@ -152,13 +166,12 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["number", "abstract", "issuing_body"]
     ordering_fields = ["issued_on", "number"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no union schema
-            return OfficialDocument.objects.none()
+    def records(self):
         return OfficialDocument.objects.select_related("file").order_by("-issued_on", "-id")
 
 
-class EventViewSet(viewsets.ReadOnlyModelViewSet):
+class EventViewSet(PublicContentViewSet):
+    model = EventPage
     """Published events: seminars, conferences, ceremonies."""
 
     @extend_schema_serializer(component_name="Event")
@@ -183,16 +196,10 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             return event.url
 
     serializer_class = OutputSerializer
-    lookup_value_regex = r"\d+"
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    pagination_class = Pagination
     filter_backends = [filters.OrderingFilter]
     ordering_fields = ["starts_at"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no union schema
-            return EventPage.objects.none()
+    def records(self):
         return EventPage.objects.live().public().order_by("-starts_at")
 
 
@@ -284,7 +291,8 @@ class ActivityFilter(FilterSet):
         return queryset.filter(period__kind=kind, period__year=year, period__half=half)
 
 
-class ActivityViewSet(viewsets.ModelViewSet):
+class ActivityViewSet(UnionQuerysetMixin, viewsets.ModelViewSet):
+    model = Activity
     """Activities of every kind (TVPB, training, seminars, publications, projects, contests…)."""
 
     @extend_schema_serializer(component_name="Activity")
@@ -308,9 +316,7 @@ class ActivityViewSet(viewsets.ModelViewSet):
             kind, year, half = period_param(value, field=None)
             return services.period_get_or_create(kind=kind, year=year, half=half)
 
-    lookup_value_regex = r"\d+"
     permission_classes = [ModelPermissions]
-    pagination_class = Pagination
     filterset_class = ActivityFilter
     filter_backends = [
         django_filters.rest_framework.DjangoFilterBackend,
@@ -320,9 +326,7 @@ class ActivityViewSet(viewsets.ModelViewSet):
     search_fields = ["title", "place"]
     ordering_fields = ["held_on", "title", "id"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no union schema
-            return Activity.objects.none()
+    def records(self):
         return Activity.objects.select_related("period", "organiser").order_by("-id")
 
     def get_serializer_class(self):

@@ -129,6 +129,17 @@ def _read_rows(content: bytes, filename: str) -> list[list[object]]:
     raise ImportFileError("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
 
 
+def _capped(rows) -> list[list[object]]:
+    """The rows read, stopping as soon as there are more than a file may have."""
+    kept = []
+    for index, row in enumerate(rows):
+        if index > MAX_ROWS:
+            limit = f"{MAX_ROWS:,}".replace(",", ".")
+            raise ImportFileError(f"Tệp có quá {limit} dòng; hãy chia thành nhiều tệp.")
+        kept.append(row)
+    return kept
+
+
 def _read_xlsx(content: bytes) -> list[list[object]]:
     from openpyxl import load_workbook
 
@@ -141,13 +152,7 @@ def _read_xlsx(content: bytes) -> list[list[object]]:
             "Không đọc được tệp Excel: tệp hỏng hoặc không đúng định dạng."
         ) from error
     sheet = workbook.worksheets[0]
-    rows = []
-    for index, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)):
-        if index > MAX_ROWS:
-            raise ImportFileError(
-                f"Tệp có quá {MAX_ROWS:,} dòng; hãy chia thành nhiều tệp.".replace(",", ".")
-            )
-        rows.append(list(row))
+    rows = _capped(list(row) for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
     workbook.close()
     return rows
 
@@ -158,14 +163,8 @@ def _read_csv(content: bytes) -> list[list[object]]:
     except UnicodeDecodeError:
         raise ImportFileError("Tệp CSV phải được lưu với bảng mã UTF-8.") from None
     csv.field_size_limit(MAX_CELL_CHARS * 4)
-    rows = []
     try:
-        for index, row in enumerate(csv.reader(io.StringIO(text))):
-            if index > MAX_ROWS:
-                raise ImportFileError(
-                    f"Tệp có quá {MAX_ROWS:,} dòng; hãy chia thành nhiều tệp.".replace(",", ".")
-                )
-            rows.append(row[:MAX_COLUMNS])
+        rows = _capped(row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text)))
     except csv.Error as error:
         raise ImportFileError("Tệp CSV không hợp lệ (một ô quá lớn hoặc sai định dạng).") from error
     return rows

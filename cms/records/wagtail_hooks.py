@@ -125,30 +125,7 @@ class ActivityViewSet(RecordsViewSet):
     model = Activity
     icon = "tasks"
     menu_label = "Hoạt động"
-    form_fields = [
-        "kind",
-        "title",
-        "period",
-        "held_on",
-        "place",
-        "organiser",
-        "status",
-        "participants",
-        "requested_by",
-        "assigned_on",
-        "completed_on",
-        "report_file",
-        "issue",
-        "copies",
-        "level",
-        "budget_vnd",
-        "accepted_on",
-        "entries",
-        "prizes",
-        "national_entries",
-        "quantity",
-        "note",
-    ]
+    form_fields = Activity.EDITABLE_FIELDS
     list_display = ["title", "kind", "period", "status", "held_on"]
     list_filter = ["kind", "period", "status"]
     search_fields = ["title", "place", "requested_by"]

@@ -109,6 +109,32 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # What staff may edit in the admin.
+    EDITABLE_FIELDS = (
+        "kind",
+        "title",
+        "period",
+        "held_on",
+        "place",
+        "organiser",
+        "status",
+        "participants",
+        "requested_by",
+        "assigned_on",
+        "completed_on",
+        "report_file",
+        "issue",
+        "copies",
+        "level",
+        "budget_vnd",
+        "accepted_on",
+        "entries",
+        "prizes",
+        "national_entries",
+        "quantity",
+        "note",
+    )
+
     REQUIRED_BY_KIND = {
         Kind.TVPB: ("requested_by", "assigned_on"),
         Kind.TRAINING: ("participants",),
