@@ -170,6 +170,13 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.upload_forms.UnionDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 
+# Backups of each union (schema + media) and of the whole platform; see tenants/backups.py.
+BACKUP_ROOT = envstr("BACKUP_ROOT", str(LOCAL_STATE / "backups"))
+# How many archives are kept per union (and of the whole platform); older ones are pruned.
+BACKUP_KEEP = envint("BACKUP_KEEP", 7)
+# Where pg_dump/psql live, when neither pgserver's nor Debian's match the server's version.
+PG_BIN_DIR = envstr("PG_BIN_DIR")
+
 # ---------------------------------------------------------------------------
 # Celery: tasks carry the schema they were queued from (tenant-schemas-celery).
 # ---------------------------------------------------------------------------
@@ -192,6 +199,10 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["lhh.national.tasks.union_health_refresh"],
         "schedule": 60 * 60.0,
     },
+    # Nightly: one archive per working union (schema + media), then prune to BACKUP_KEEP.
+    "backup-unions": {"task": "tenants.tasks.unions_backup", "schedule": 24 * 60 * 60.0},
+    # Weekly: the whole platform (every schema, public included, and all media).
+    "backup-platform": {"task": "tenants.tasks.platform_backup", "schedule": 7 * 24 * 60 * 60.0},
     "flush-visit-counters": {
         "task": "tenants.tasks.union_fan_out",
         "args": ["cms.tasks.visits_flush"],
