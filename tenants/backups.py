@@ -122,7 +122,8 @@ def dump(sql_path: Path, *, schema: str | None) -> None:
     """A plain-SQL dump of one schema, or of every schema but the warm-pool spares."""
     options = ["--format=plain", "--no-owner", "--no-privileges", f"--file={sql_path}"]
     if schema is not None:
-        options.append(f"--schema={schema}")
+        # Without --strict-names a missing schema is an empty dump, not an error.
+        options += [f"--schema={schema}", "--strict-names"]
     else:
         # Spares are disposable clones; the registry rows naming them go with them.
         options += ["--exclude-schema=spare_*", "--exclude-table-data=public.tenants_spareschema"]

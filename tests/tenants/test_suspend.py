@@ -37,7 +37,9 @@ def test_a_suspended_site_shows_a_notice_and_its_api_answers_403(union_a, union_
     }
     # B carries on.
     assert union_b.client().get("/api/v1/news/").status_code == 200
-    assert union_b.sentinel_title in union_b.client().get("/tin-tuc/tin-canh-gioi/").content.decode()
+    assert (
+        union_b.sentinel_title in union_b.client().get("/tin-tuc/tin-canh-gioi/").content.decode()
+    )
 
 
 def test_suspended_staff_can_sign_in_and_look_but_not_write(union_a, union_b, admin_a):
@@ -76,7 +78,9 @@ def test_reactivating_restores_writes_and_every_change_is_audited(union_a):
     assert union_a.client().get("/api/v1/news/").status_code == 200
     entries = list(AuditEntry.objects.filter(union=union_a.union).values_list("action", flat=True))
     assert entries == ["active", "suspended"]
-    assert AuditEntry.objects.filter(schema_name="uniona", union_name=union_a.union.name).count() == 2
+    assert (
+        AuditEntry.objects.filter(schema_name="uniona", union_name=union_a.union.name).count() == 2
+    )
 
 
 @pytest.mark.parametrize("status", ["pending", "deleted", ""])
