@@ -11,15 +11,16 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.validators import RegexValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from wagtail.admin.ui.components import Component
+from wagtail.images.fields import WagtailImageField
 from wagtail.models import Site
 
 from cms.models import UnionSiteSettings
 from cms.schema_scope import in_public_schema
+from cms.upload_forms import image_field_in_vietnamese
 
 WELCOME_PATH = "/admin/bat-dau/"
 _PERMISSION = "cms.change_unionsitesettings"
@@ -31,21 +32,12 @@ class WelcomeForm(forms.Form):
         max_length=255,
         error_messages={"required": "Cần nhập tên trang thông tin."},
     )
-    logo = forms.ImageField(
-        label="Biểu trưng (logo)",
-        required=False,
-        help_text="Ảnh PNG, JPG, GIF hoặc WebP.",
-        error_messages={
-            "invalid_image": "Tệp tải lên không phải là ảnh hợp lệ (PNG, JPG, GIF hoặc WebP).",
-        },
-    )
+    logo = image_field_in_vietnamese(WagtailImageField(label="Biểu trưng (logo)", required=False))
     primary_colour = forms.CharField(
         label="Màu chủ đạo",
         max_length=7,
-        initial="#0b5394",
-        validators=[
-            RegexValidator(r"^#[0-9a-fA-F]{6}$", "Màu phải có dạng #RRGGBB, ví dụ #0b5394.")
-        ],
+        # The settings model's own rule, so the wizard and the settings form agree.
+        validators=UnionSiteSettings._meta.get_field("primary_colour").validators,
         widget=forms.TextInput(attrs={"type": "color"}),
     )
     intro = forms.CharField(
@@ -54,20 +46,6 @@ class WelcomeForm(forms.Form):
         max_length=5000,
         error_messages={"required": "Cần viết vài dòng giới thiệu Liên hiệp Hội."},
     )
-
-    def clean_logo(self):
-        from django.conf import settings
-
-        logo = self.cleaned_data.get("logo")
-        if logo:
-            extension = logo.name.rsplit(".", 1)[-1].lower()
-            if extension not in settings.WAGTAILIMAGES_EXTENSIONS:
-                raise forms.ValidationError(
-                    "Tệp tải lên không phải là ảnh hợp lệ (PNG, JPG, GIF hoặc WebP)."
-                )
-            if logo.size > settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE:
-                raise forms.ValidationError("Ảnh quá lớn.")
-        return logo
 
 
 def _site_settings(request: HttpRequest) -> UnionSiteSettings:

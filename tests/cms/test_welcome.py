@@ -109,7 +109,7 @@ def test_the_first_admin_visit_goes_to_the_wizard_then_to_the_checklist(fresh, u
             "logo",
             "không phải là ảnh hợp lệ",
         ),
-        ({"logo": SimpleUploadedFile("logo.svg", b"<svg/>")}, "logo", "không phải là ảnh hợp lệ"),
+        ({"logo": SimpleUploadedFile("logo.svg", b"<svg/>")}, "logo", "Định dạng ảnh không"),
         ({"site_name": "  "}, "site_name", "Cần nhập tên trang thông tin."),
         ({"intro": ""}, "intro", "Cần viết vài dòng giới thiệu"),
     ],
