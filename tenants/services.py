@@ -416,10 +416,11 @@ def union_restore(*, archive_path: Path, actor: str, schema_name: str | None = N
                 raise backups.BackupError(
                     f"Số dòng sau khi khôi phục không khớp bản kê: {_count_diff(expected, actual)}"
                 )
+            # Files first: the registry rows are the last step, and make the union routable.
+            backups.media_place(work, media)
             union = _restored_union_register(
                 manifest=manifest, target=target, actor=actor, archive=archive
             )
-            backups.media_place(work, media)
         except BaseException:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP SCHEMA IF EXISTS {_quote(target)} CASCADE")

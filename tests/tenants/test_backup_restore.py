@@ -5,6 +5,7 @@ and clean up after themselves. Each makes its own throw-away union rather than
 deleting the shared unions A and B, and checks that B is left exactly as it was.
 """
 
+import io
 import json
 import os
 import subprocess
@@ -364,3 +365,27 @@ def test_the_whole_platform_restores_into_a_fresh_database(
     finally:
         with _admin_connection() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+
+
+def test_a_restore_whose_counts_differ_from_the_manifest_leaves_nothing_behind(
+    doomed, backup_root, tmp_path
+):
+    archive = union_backup(union=doomed)
+    tampered = tmp_path / "sua-doi.tar"
+    with tarfile.open(archive) as source, tarfile.open(tampered, "w") as target:
+        for member in source.getmembers():
+            data = source.extractfile(member) if member.isfile() else None
+            if member.name == backups.MANIFEST:
+                manifest = json.load(data)
+                manifest["counts"]["lcdel.cms_newsarticlepage"] += 1
+                payload = json.dumps(manifest).encode()
+                member.size = len(payload)
+                data = io.BytesIO(payload)
+            target.addfile(member, data)
+    with pytest.raises(backups.BackupError, match="không khớp bản kê"):
+        union_restore(archive_path=tampered, schema_name="lcnew", actor="kiểm thử")
+    assert not schema_exists("lcnew")
+    assert not Union.objects.filter(schema_name="lcnew").exists()
+    assert not backups.media_folder("lcnew").exists()
+    assert not AuditEntry.objects.filter(schema_name="lcnew").exists()
+    assert schema_exists("lcdel")  # the original is untouched
