@@ -24,7 +24,11 @@ def _too_large(size: int) -> ValidationError:
 
 
 def image_field_in_vietnamese(field: WagtailImageField) -> WagtailImageField:
-    """Vietnamese errors for a Wagtail image field (extension, content, size)."""
+    """Vietnamese help and errors for a Wagtail image field (extension, content, size)."""
+    field.help_text = (
+        f"Định dạng: {field.supported_formats_text}. "
+        f"Dung lượng tối đa: {field.max_upload_size_text}."
+    )
     field.error_messages["invalid_image_extension"] = (
         f"Định dạng ảnh không được hỗ trợ. Chỉ nhận: {field.supported_formats_text}."
     )

@@ -73,7 +73,7 @@ def welcome_view(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "cms/admin/welcome.html",
-        {"form": form, "header_title": "Bắt đầu với trang thông tin", "header_icon": "home"},
+        {"form": form, "page_title": "Bắt đầu với trang thông tin", "header_icon": "home"},
         status=400 if form.errors else 200,
     )
 

@@ -68,6 +68,8 @@ def _banner_insert(response: HttpResponse, union: Union) -> HttpResponse:
         return response
     banner = render_to_string("tenants/read_only_banner.html", {"union": union})
     response.content = content[:start] + banner + content[start:]
+    if response.has_header("Content-Length"):  # set by CommonMiddleware, inside this one
+        response["Content-Length"] = str(len(response.content))
     return response
 
 
