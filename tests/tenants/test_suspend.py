@@ -124,3 +124,17 @@ def test_over_real_http_a_suspended_union_refuses_its_api_and_keeps_its_admin_lo
         union_set_status(union=demo_union, status="active", actor="kiểm thử")
         AuditEntry.objects.filter(union=demo_union).delete()
     assert get("/api/v1/news/")[0] == 200
+
+
+def test_the_command_changes_status_with_an_audited_reason_and_refuses_bad_input(union_a):
+    from django.core.management import CommandError, call_command
+
+    call_command("union_set_status", "uniona", "suspended", "--reason", "Bảo trì", verbosity=0)
+    assert Union.objects.get(pk=union_a.union.pk).status == "suspended"
+    entry = AuditEntry.objects.get(union=union_a.union)
+    assert entry.action == "suspended" and "Lý do: Bảo trì" in entry.detail
+    assert "(lệnh quản trị)" in entry.actor
+    with pytest.raises(CommandError, match="Không có Liên hiệp Hội “khongco”"):
+        call_command("union_set_status", "khongco", "active")
+    with pytest.raises(CommandError, match="Liên hiệp Hội địa phương"):
+        call_command("union_set_status", "template", "archived")
