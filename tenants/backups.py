@@ -287,7 +287,7 @@ def scratch() -> tempfile.TemporaryDirectory:
 def prune(folder: Path, *, keep: int) -> list[Path]:
     """Delete all but the `keep` newest archives in `folder`. Returns those deleted."""
     archives = sorted(folder.glob("*.tar"))  # names carry a sortable UTC timestamp
-    doomed = archives[:-keep] if keep > 0 else archives
+    doomed = archives[: -max(keep, 1)]  # never the archive just written
     for path in doomed:
         path.unlink()
     return doomed

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment through
 `lhh.settings.env`, which fails loudly on a bad value."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from lhh.settings.env import (
@@ -176,6 +177,8 @@ WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 BACKUP_ROOT = envstr("BACKUP_ROOT", str(LOCAL_STATE / "backups"))
 # How many archives are kept per union (and of the whole platform); older ones are pruned.
 BACKUP_KEEP = envint("BACKUP_KEEP", 7)
+if BACKUP_KEEP < 1:  # 0 would prune the archive just written
+    raise ImproperlyConfigured(f"BACKUP_KEEP must be at least 1, got {BACKUP_KEEP}")
 # Where pg_dump/psql live, when neither pgserver's nor Debian's match the server's version.
 PG_BIN_DIR = envstr("PG_BIN_DIR")
 
