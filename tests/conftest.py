@@ -169,6 +169,20 @@ def site_server(demo_union) -> Iterator[str]:
     server.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """A real Celery worker (solo pool, in a thread) on the configured broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from lhh.celery import app
+
+    with (
+        django_db_blocker.unblock(),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
+        yield
+
+
 @pytest.fixture
 def union_a(union_pair, db) -> TestUnion:
     return union_pair[0]

@@ -26,7 +26,7 @@ def _broker() -> bool:
     from lhh.celery import app
 
     with app.connection_for_write() as broker:
-        broker.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+        broker.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT_SECONDS)
     return True
 
 
