@@ -31,4 +31,3 @@ logconfig_dict = {
 
 def on_starting(server) -> None:
     multiproc_dir_reset()
-

@@ -84,6 +84,22 @@ def server_database_url() -> str:
     return f"postgresql://{db['USER']}:{db['PASSWORD']}@{netloc}/{db['NAME']}{host}"
 
 
+# What a local or test run may have set that a production process must not inherit.
+_NOT_PRODUCTION = {
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "CACHE_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
+def production_env(**values: str) -> dict[str, str]:
+    """The environment of a process started with lhh.settings.production."""
+    env = {key: value for key, value in os.environ.items() if key not in _NOT_PRODUCTION}
+    return {**env, "DJANGO_SETTINGS_MODULE": "lhh.settings.production", **values}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb

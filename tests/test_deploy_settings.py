@@ -1,27 +1,20 @@
 """Production settings pass Django's deployment checks and refuse to start half-configured."""
 
-import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import production_env
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _check(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
-    # A production environment: none of the local or test-only variables.
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {"SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env.update({"DJANGO_SETTINGS_MODULE": "lhh.settings.production", **env_overrides})
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=env,
+        env=production_env(**env_overrides),
         capture_output=True,
         text=True,
         timeout=120,
@@ -54,14 +47,10 @@ def test_production_refuses_to_run_without_a_database_url():
 
 
 def _production_value(expression: str) -> str:
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL"}}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "lhh.settings.production",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
-            "DATABASE_URL": "postgres://lhh@127.0.0.1:5432/lhh",
-        }
+    env = production_env(
+        SECRET_KEY=secrets.token_urlsafe(50),
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        DATABASE_URL="postgres://lhh@127.0.0.1:5432/lhh",
     )
     code = f"import django; django.setup(); from django.conf import settings; print({expression})"
     result = subprocess.run(

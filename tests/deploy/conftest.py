@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from lhh.settings.env import LOCAL_STATE
-from tests.conftest import free_port, server_database_url
+from tests.conftest import free_port, production_env, server_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -109,17 +109,6 @@ def _client_tls(cert: Path) -> ssl.SSLContext:
     return context
 
 
-def _production_env(**extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env.update({"DJANGO_SETTINGS_MODULE": "lhh.settings.production", **extra})
-    return env
-
-
 def _wait_until_up(port: int, process: subprocess.Popen, what: str) -> None:
     deadline = time.monotonic() + 30
     while True:
@@ -150,7 +139,7 @@ def stack(union_pair, tmp_path_factory) -> Iterator[Stack]:
     work = tmp_path_factory.mktemp("stack")
     media_root = work / "media"
     token = secrets.token_urlsafe(32)
-    base_env = _production_env(
+    base_env = production_env(
         SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL=server_database_url(),
         # Nothing in these requests queues a task; the in-memory transport still goes
