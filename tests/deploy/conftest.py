@@ -27,6 +27,8 @@ DEPLOY = ROOT / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # Collected once, like the Docker image does at build time; later runs reuse it.
 STATIC_ROOT = LOCAL_STATE / "deploy-test-static"
+# A union's own domain, outside PLATFORM_DOMAIN (tests add it to union A while they run).
+CUSTOM_DOMAIN = "lienhiephoi-a.test"
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ def stack(union_pair, tmp_path_factory) -> Iterator[Stack]:
         # through kombu for the readiness check.
         CELERY_BROKER_URL="memory://",
         PLATFORM_DOMAIN="localhost",
+        ALLOWED_HOSTS=f"localhost,.localhost,{CUSTOM_DOMAIN}",
         LHH_LOCAL_STATE=str(work / "state"),
         MEDIA_ROOT=str(media_root),
         STATIC_ROOT=str(STATIC_ROOT),

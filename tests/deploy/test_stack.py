@@ -5,6 +5,8 @@ import json
 import re
 import secrets
 
+from tests.deploy.conftest import CUSTOM_DOMAIN
+
 NATIONAL = "localhost"
 SENTINEL_PATH = "/tin-tuc/tin-canh-gioi/"
 
@@ -23,6 +25,20 @@ def test_two_union_hosts_and_the_national_host_each_serve_their_own_site(stack, 
     # The national feed may quote a union's news, but the union's pages are not here.
     assert stack.get(NATIONAL, SENTINEL_PATH).status == 404
     assert stack.get("khongco.localhost", "/").status == 404
+
+
+def test_a_custom_domain_reaches_its_union_through_the_default_server(stack, union_pair, committed):
+    from tenants.models import Domain
+
+    union_a, union_b = union_pair
+    domain = Domain.objects.create(domain=CUSTOM_DOMAIN, tenant=union_a.union, is_primary=False)
+    try:
+        page = stack.get(CUSTOM_DOMAIN, SENTINEL_PATH)
+        assert page.status == 200
+        assert union_a.sentinel_title in page.text and union_b.sentinel_title not in page.text
+    finally:
+        domain.delete()
+    assert stack.get(CUSTOM_DOMAIN, SENTINEL_PATH).status == 404
 
 
 def test_plain_http_moves_to_https_and_django_sees_the_request_as_secure(stack, union_pair):
