@@ -140,3 +140,26 @@ def test_a_postgres_restart_under_load_never_serves_the_wrong_union(
         f"{len(answers)} requests, {len(failed)} failed during a restart of "
         f"{restart_ended - restart_began:.2f} s, {len(after)} after it, all from the right union"
     )
+
+
+def test_a_connection_killed_under_a_worker_is_replaced_with_the_unions_search_path(
+    stack, union_pair, committed
+):
+    """The same recovery, deterministic: every server-side connection of the web workers
+    is terminated while they are idle, and the next requests, for the union each worker
+    served last, must reconnect and select that union's schema again."""
+    union_a, union_b = union_pair
+    for _ in range(6):
+        assert stack.get(union_a.host, NEWS).status == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        assert cursor.fetchone()[0] >= 1  # the workers keep their connections (CONN_MAX_AGE)
+    for _ in range(6):
+        answer = stack.get(union_a.host, NEWS)
+        assert answer.status == 200
+        assert union_a.sentinel_title in answer.text
+        assert union_b.sentinel_title not in answer.text
