@@ -10,9 +10,12 @@ archived, and nothing (rollups, counters, mail) may change it or act for it.
 import logging
 import os
 
+from celery.signals import task_postrun, worker_init, worker_ready
 from django.db import connection
 from tenant_schemas_celery.app import CeleryApp
 from tenant_schemas_celery.task import TenantTask
+
+from lhh.ops.metrics import multiproc_dir_reset, task_count, worker_metrics_serve
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lhh.settings.dev")
 logger = logging.getLogger(__name__)
@@ -53,3 +56,9 @@ class NationalTask(TenantTask):
 app = CeleryApp("lhh", task_cls=UnionTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["tenants", "cms", "cms.records", "lhh.national"])
+
+
+# Task counts per union for Prometheus; the worker serves them on CELERY_METRICS_PORT.
+task_postrun.connect(task_count, dispatch_uid="lhh_task_count", weak=False)
+worker_init.connect(lambda **_: multiproc_dir_reset(), dispatch_uid="lhh_metrics_reset", weak=False)
+worker_ready.connect(worker_metrics_serve, dispatch_uid="lhh_metrics_serve", weak=False)

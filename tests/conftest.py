@@ -6,6 +6,7 @@ can be seen from B.
 """
 
 import os
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,36 @@ def _test_union_ensure(schema_name: str, name: str, sentinel_title: str) -> Test
     return TestUnion(union=union, sentinel_title=sentinel_title)
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_database_url() -> str:
+    """The test database as a DATABASE_URL, for server processes started by a test."""
+    db = connection.settings_dict
+    host = f"?host={db['HOST']}" if db["HOST"].startswith("/") else ""
+    netloc = "" if host else f"{db['HOST']}:{db['PORT'] or 5432}"
+    return f"postgresql://{db['USER']}:{db['PASSWORD']}@{netloc}/{db['NAME']}{host}"
+
+
+# What a local or test run may have set that a production process must not inherit.
+_NOT_PRODUCTION = {
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "CACHE_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
+def production_env(**values: str) -> dict[str, str]:
+    """The environment of a process started with lhh.settings.production."""
+    env = {key: value for key, value in os.environ.items() if key not in _NOT_PRODUCTION}
+    return {**env, "DJANGO_SETTINGS_MODULE": "lhh.settings.production", **values}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb
@@ -125,24 +156,16 @@ def demo_union(django_db_setup, django_db_blocker) -> Union:
 @pytest.fixture(scope="session")
 def site_server(demo_union) -> Iterator[str]:
     """The platform's own server process over the test database, on a free port."""
-    import socket
     import subprocess
     import sys
     import time
     import urllib.request
 
-    from django.db import connection
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    db = connection.settings_dict
-    host = f"?host={db['HOST']}" if db["HOST"].startswith("/") else ""
-    netloc = "" if host else f"{db['HOST']}:{db['PORT'] or 5432}"
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lhh.settings.test",
-        "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@{netloc}/{db['NAME']}{host}",
+        "DATABASE_URL": server_database_url(),
     }
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
@@ -162,6 +185,20 @@ def site_server(demo_union) -> Iterator[str]:
     yield str(port)
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """A real Celery worker (solo pool, in a thread) on the configured broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from lhh.celery import app
+
+    with (
+        django_db_blocker.unblock(),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
+        yield
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from lhh.settings.env import (
     cache_from_url,
     celery_broker,
     envbool,
+    envchoice,
     envint,
     envlist,
     envstr,
@@ -94,6 +95,10 @@ TENANT_APPS = [
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
 MIDDLEWARE = [
+    # Probes and the metrics scrape answer on any Host, before routing and before the
+    # request is counted.
+    "lhh.ops.middleware.OpsEndpointsMiddleware",
+    "lhh.ops.metrics.RequestMetricsMiddleware",
     "tenants.middleware.UnionMiddleware",
     # Counts every page view, cached ones too, in the cache only.
     "cms.visit_counter.VisitCounterMiddleware",
@@ -160,6 +165,10 @@ STORAGES = {
 MEDIA_ROOT = envstr("MEDIA_ROOT", str(LOCAL_STATE / "media"))
 MEDIA_URL = "/media/"
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+# Behind nginx, Django only decides whether this host may read a media file and hands
+# the sending to nginx's internal location with this prefix (X-Accel-Redirect).
+# Empty: Django sends the file itself.
+MEDIA_ACCEL_PREFIX = envstr("MEDIA_ACCEL_PREFIX", "")
 STATIC_ROOT = envstr("STATIC_ROOT", str(LOCAL_STATE / "static"))
 STATIC_URL = "/static/"
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_MB", 20) * 1024 * 1024
@@ -189,6 +198,8 @@ CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = celery_broker(
     envstr("CELERY_BROKER_URL"), folder=LOCAL_STATE / "broker"
 )
 CELERY_TASK_IGNORE_RESULT = True
+# The worker keeps Django's LOGGING, so its lines carry the schema like the web's.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_STATE / "celerybeat-schedule")
@@ -306,11 +317,29 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Bearer token a Prometheus scraper sends to /metrics; unset, /metrics is off (404).
+METRICS_TOKEN = envstr("METRICS_TOKEN", "")
+# The Celery worker's own metrics listener (0: none). No token there: keep it private.
+WORKER_METRICS_PORT = envint("WORKER_METRICS_PORT", 0)
+WORKER_METRICS_ADDR = envstr("WORKER_METRICS_ADDR", "127.0.0.1")
+
+LOG_FORMATS = ("plain", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every line names the schema it was written in (union, "public", or "-").
+    "filters": {"schema": {"()": "lhh.ops.logs.SchemaFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(schema)s] %(name)s %(message)s"},
+        "json": {"()": "lhh.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": envchoice("LOG_FORMAT", "plain", LOG_FORMATS),
+            "filters": ["schema"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # One line per Wagtail background task and per pgserver handle is noise.
     "loggers": {

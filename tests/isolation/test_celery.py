@@ -1,10 +1,7 @@
 """Tasks run in the schema they were queued from, on a real worker and broker."""
 
 import time
-from collections.abc import Iterator
 
-import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import connection
 from django_tenants.utils import schema_context
@@ -12,16 +9,6 @@ from django_tenants.utils import schema_context
 from cms.models import ReaderComment
 from cms.services import comment_submit
 from cms.tasks import comment_notify_moderators
-from lhh.celery import app
-
-
-@pytest.fixture(scope="module")
-def celery_worker(django_db_setup, django_db_blocker) -> Iterator[None]:
-    with (
-        django_db_blocker.unblock(),
-        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
-    ):
-        yield
 
 
 def _wait_for(predicate, timeout: float = 10.0) -> None:
