@@ -34,4 +34,4 @@ class NationalTask(TenantTask):
 
 app = CeleryApp("lhh", task_cls=UnionTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["tenants", "cms", "cms.records", "lhh.national"])
+app.autodiscover_tasks(["tenants", "tenants.onboarding", "cms", "cms.records", "lhh.national"])
