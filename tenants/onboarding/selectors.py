@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tenants.models import Domain, OnboardingPolicy, Province, SignupApplication, Union
 from tenants.schema_names import validate_schema_name
@@ -17,15 +17,20 @@ def subdomain_check(subdomain: str, *, application_id: int | None = None) -> Non
     `application_id` names an application whose own claim on the name does not count.
     """
     validate_schema_name(subdomain)
-    if (
-        Union.objects.filter(schema_name=subdomain).exists()
-        or Domain.objects.filter(domain=union_host(subdomain)).exists()
-        or SignupApplication.objects.filter(
+    # One query for the three places a subdomain can be held.
+    unions = Union.objects.filter(
+        Q(schema_name=subdomain)
+        | Q(pk__in=Domain.objects.filter(domain=union_host(subdomain)).values("tenant_id"))
+    ).values("pk").order_by()
+    applications = (
+        SignupApplication.objects.filter(
             subdomain=subdomain, status__in=SignupApplication.OPEN_STATUSES
         )
         .exclude(pk=application_id)
-        .exists()
-    ):
+        .values("pk")
+        .order_by()
+    )
+    if unions.union(applications).exists():
         raise ValidationError(SUBDOMAIN_TAKEN, code="subdomain_taken", params={"name": subdomain})
 
 
