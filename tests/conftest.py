@@ -202,6 +202,22 @@ def _fresh_cache() -> Iterator[None]:
 
 
 @pytest.fixture
+def fresh_subdomain(django_db_setup, committed) -> Iterator[str]:
+    """A name no union or sign-up holds; what a committing test made under it goes after."""
+    import secrets
+
+    from tenants.models import Domain, SignupApplication
+
+    name = f"moi{secrets.token_hex(4)}"
+    yield name
+    SignupApplication.objects.filter(subdomain=name).delete()
+    Domain.objects.filter(tenant__schema_name=name).delete()
+    Union.objects.filter(schema_name=name).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(name)} CASCADE")
+
+
+@pytest.fixture
 def committed(django_db_blocker) -> Iterator[None]:
     """Autocommit access, for work a separate thread (Celery worker, live server) must see."""
     with django_db_blocker.unblock():

@@ -9,7 +9,6 @@ through its management command, finishes the creation so rows and schemas match.
 
 import io
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_exists
 
-from tenants.models import Domain, Province, SignupApplication, Union
+from tenants.models import Province, SignupApplication, Union
 from tenants.onboarding import services
 from tenants.onboarding.reconciler import orphan_schemas
 from tests.conftest import PROJECT_ROOT, subprocess_env
@@ -65,21 +64,10 @@ def paused_worker(django_db_setup, committed, tmp_path) -> Iterator[tuple[subpro
         worker.wait(timeout=10)
 
 
-@pytest.fixture
-def subdomain(django_db_setup, committed) -> Iterator[str]:
-    """A fresh name; whatever the test made under it is removed after (the DB is reused)."""
-    name = f"giet{secrets.token_hex(3)}"
-    yield name
-    SignupApplication.objects.filter(subdomain=name).delete()
-    Domain.objects.filter(tenant__schema_name=name).delete()
-    Union.objects.filter(schema_name=name).delete()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
-
-
 def test_a_worker_killed_mid_creation_leaves_nothing_routable_and_the_reconciler_finishes(
-    paused_worker, subdomain
+    paused_worker, fresh_subdomain
 ):
+    subdomain = fresh_subdomain
     worker, pause_file = paused_worker
     application = services.signup_submit(
         province=Province.objects.get(name="Cao Bằng", is_current=True),
