@@ -35,3 +35,13 @@ class NationalTask(TenantTask):
 app = CeleryApp("lhh", task_cls=UnionTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["tenants", "tenants.onboarding", "cms", "cms.records", "lhh.national"])
+
+
+def worker_argv() -> list[str]:
+    """A one-process worker of this app, for scripts and tests that start their own."""
+    import sys
+
+    return [
+        sys.executable, "-m", "celery", "-A", "lhh.celery", "worker", "--pool=solo",
+        "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "WARNING",
+    ]  # fmt: skip

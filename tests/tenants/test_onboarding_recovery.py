@@ -11,7 +11,6 @@ import io
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_exists
 
+from lhh.celery import worker_argv
 from tenants.models import Province, SignupApplication, Union
 from tenants.onboarding import services
 from tenants.onboarding.reconciler import orphan_schemas
@@ -39,20 +39,7 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
 def paused_worker(django_db_setup, committed, tmp_path) -> Iterator[tuple[subprocess.Popen, Path]]:
     pause_file = tmp_path / "paused.pid"
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "lhh.celery",
-            "worker",
-            "--pool=solo",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "-l",
-            "WARNING",
-        ],
+        worker_argv(),
         cwd=PROJECT_ROOT,
         env=subprocess_env(LHH_PAUSE_UNION_CREATE=str(pause_file)),
     )
