@@ -524,3 +524,18 @@ def test_the_reconciler_repairs_rows_and_schemas_that_do_not_match(db):
         "lacloai"
     ]
     assert not schema_exists("lacloai")
+
+
+def test_national_staff_set_the_sign_up_policy_in_the_console(national_staff, admin_a):
+    response = national_staff.post(
+        "/admin/toan-quoc/don-dang-ky/",
+        {"auto_approve": "on", "auto_approve_domains": "vusta.vn\nlhh.example.vn"},
+    )
+    assert response.status_code == 302
+    policy = OnboardingPolicy.load()
+    assert policy.auto_approve and policy.domains() == {"vusta.vn", "lhh.example.vn"}
+    assert policy.several_unions_per_province is False
+    # A union's administrator cannot reach it on the union's host.
+    refused = admin_a.post("/admin/toan-quoc/don-dang-ky/", {"auto_approve": ""})
+    assert refused.status_code == 404
+    assert OnboardingPolicy.load().auto_approve is True
