@@ -101,8 +101,8 @@ def one_run(province: Province) -> tuple[float, float, bool]:
             raise RuntimeError(f"{application.subdomain} did not answer within {TIMEOUT_SECONDS} s")
         time.sleep(POLL_SECONDS)
     end_to_end = time.perf_counter() - start
-    # The in-process request left this connection in the new union's schema, and a
-    # task queued from here would carry that schema (tenant-schemas-celery).
+    # The in-process request left this connection in the new union's schema; the next
+    # approval starts in public, as the console's request on the national host does.
     connection.set_schema_to_public()
     application.refresh_from_db()
     db_work = (application.live_at - application.provisioning_started_at).total_seconds()

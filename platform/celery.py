@@ -31,6 +31,17 @@ class NationalTask(TenantTask):
 
     abstract = True
 
+    def apply_async(self, args=None, kwargs=None, **options):
+        # Queued during a request on a union's host (or a test client's), the message
+        # would carry that union's schema and the task would run there.
+        from django_tenants.utils import get_public_schema_name
+
+        options["headers"] = {
+            **(options.get("headers") or {}),
+            "_schema_name": get_public_schema_name(),
+        }
+        return super().apply_async(args, kwargs, **options)
+
 
 app = CeleryApp("lhh", task_cls=UnionTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")

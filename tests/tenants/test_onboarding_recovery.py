@@ -19,13 +19,14 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django_tenants.utils import schema_exists
+from django_tenants.utils import schema_context, schema_exists
 
 from lhh.celery import worker_argv
 from tenants.models import Province, SignupApplication, Union
 from tenants.onboarding import services
 from tenants.onboarding.reconciler import orphan_schemas
 from tests.conftest import PROJECT_ROOT, subprocess_env
+from tests.isolation.test_celery import celery_worker  # noqa: F401  (fixture)
 
 
 def _wait_for(predicate, timeout: float, what: str) -> None:
@@ -104,3 +105,31 @@ def test_a_worker_killed_mid_creation_leaves_nothing_routable_and_the_reconciler
         )
         assert cursor.fetchall() == []
     assert subdomain not in orphan_schemas()
+
+
+def test_a_creation_queued_from_a_union_schema_still_runs_in_public(
+    union_pair,
+    celery_worker,  # noqa: F811
+    fresh_subdomain,
+):
+    """A national task carries public, wherever it was queued from."""
+    union_a, _ = union_pair
+    application = services.signup_submit(
+        province=Province.objects.get(name="Cao Bằng", is_current=True),
+        name="Liên hiệp Hội Thử nghiệm hàng đợi",
+        short_name="LHH hàng đợi",
+        subdomain=fresh_subdomain,
+        contact_name="Người thử",
+        email=f"{fresh_subdomain}@example.vn",
+        phone="0912345678",
+    )
+    services.signup_verify(token=services.verification_token_issue(application=application))
+    with schema_context(union_a.schema_name):
+        services.signup_approve(application=application, actor="vusta")  # queued on commit here
+
+    def live() -> bool:
+        application.refresh_from_db()
+        return application.status == SignupApplication.Status.LIVE
+
+    _wait_for(live, 30, "the worker to create the union")
+    assert Union.objects.get(schema_name=fresh_subdomain).status == Union.Status.ACTIVE
