@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from tenants.models import Domain, OnboardingPolicy, Province, SignupApplication, Union
 from tenants.schema_names import validate_schema_name
@@ -18,10 +18,14 @@ def subdomain_check(subdomain: str, *, application_id: int | None = None) -> Non
     """
     validate_schema_name(subdomain)
     # One query for the three places a subdomain can be held.
-    unions = Union.objects.filter(
-        Q(schema_name=subdomain)
-        | Q(pk__in=Domain.objects.filter(domain=union_host(subdomain)).values("tenant_id"))
-    ).values("pk").order_by()
+    unions = (
+        Union.objects.filter(
+            Q(schema_name=subdomain)
+            | Q(pk__in=Domain.objects.filter(domain=union_host(subdomain)).values("tenant_id"))
+        )
+        .values("pk")
+        .order_by()
+    )
     applications = (
         SignupApplication.objects.filter(
             subdomain=subdomain, status__in=SignupApplication.OPEN_STATUSES
@@ -99,7 +103,19 @@ def application_progress(application: SignupApplication) -> dict:
     }
 
 
-def applications_for_console() -> QuerySet[SignupApplication]:
-    return SignupApplication.objects.select_related("province", "union").order_by(
-        "status", "-created_at"
+# Awaiting a decision first, then creations in flight and failures, then the settled.
+_CONSOLE_ORDER = ["verified", "failed", "provisioning", "approved", "unverified", "live"]
+CONSOLE_ROWS = 200
+
+
+def applications_for_console() -> list[SignupApplication]:
+    """The newest applications, those awaiting national staff first; one query."""
+    rank = Case(
+        *(When(status=status, then=Value(i)) for i, status in enumerate(_CONSOLE_ORDER)),
+        default=Value(len(_CONSOLE_ORDER)),
+    )
+    return list(
+        SignupApplication.objects.select_related("province", "union").order_by(rank, "-created_at")[
+            :CONSOLE_ROWS
+        ]
     )

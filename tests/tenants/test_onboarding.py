@@ -539,3 +539,16 @@ def test_national_staff_set_the_sign_up_policy_in_the_console(national_staff, ad
     refused = admin_a.post("/admin/toan-quoc/don-dang-ky/", {"auto_approve": ""})
     assert refused.status_code == 404
     assert OnboardingPolicy.load().auto_approve is True
+
+
+def test_the_console_lists_applications_awaiting_a_decision_first(national_staff):
+    waiting = _verified()
+    newer = _submit(
+        subdomain="moihon",
+        email="moi@example.vn",
+        province=Province.objects.get(name="Điện Biên", is_current=True).pk,
+    )
+    body = national_staff.get("/admin/toan-quoc/don-dang-ky/").content.decode()
+    assert body.index(f'data-subdomain="{waiting.subdomain}"') < body.index(
+        f'data-subdomain="{newer.subdomain}"'
+    )
