@@ -3,8 +3,11 @@
 A task that works on a union's data subclasses `UnionTask`, which refuses to run
 in the public schema: tenant-schemas-celery falls back to public when a message
 carries no schema, and that silent fallback must never touch national data.
+It also skips the work of an archived union: the union's data is kept as it was
+archived, and nothing (rollups, counters, mail) may change it or act for it.
 """
 
+import logging
 import os
 
 from django.db import connection
@@ -12,6 +15,7 @@ from tenant_schemas_celery.app import CeleryApp
 from tenant_schemas_celery.task import TenantTask
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lhh.settings.dev")
+logger = logging.getLogger(__name__)
 
 
 class UnionTask(TenantTask):
@@ -24,6 +28,20 @@ class UnionTask(TenantTask):
             raise RuntimeError(
                 f"{self.name} needs a union's schema and was queued without one; refusing to run"
             )
+
+    def __call__(self, *args, **kwargs):
+        from tenants.models import Union
+
+        # Asked on every run, not from the worker's tenant cache: an archive must
+        # stop work queued before it, at once. A suspended union's tasks still run:
+        # suspension is temporary, its data stays counted nationally, and work its
+        # staff queued just before (an import being applied) must not stop half-done.
+        if Union.objects.filter(
+            schema_name=connection.schema_name, status=Union.Status.ARCHIVED
+        ).exists():
+            logger.info("task skipped: union archived", extra={"schema": connection.schema_name})
+            return None
+        return super().__call__(*args, **kwargs)
 
 
 class NationalTask(TenantTask):

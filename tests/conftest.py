@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from cms.demo import DEMO_UNIONS, demo_content_create, demo_records_create
@@ -62,7 +63,8 @@ def _test_union_ensure(schema_name: str, name: str, sentinel_title: str) -> Test
                     title=sentinel_title, slug="tin-canh-gioi", summary=f"{name} sentinel"
                 )
             )
-            UnionSiteSettings.for_site(home.get_site())  # created on first use otherwise
+            # Created on first use otherwise; the first-login wizard is for new unions only.
+            UnionSiteSettings.objects.create(site=home.get_site(), welcome_done_at=timezone.now())
             get_user_model().objects.create_superuser(
                 "admin", f"admin@{schema_name}.example.vn", TestUnion.editor_password
             )

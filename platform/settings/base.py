@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment through
 `lhh.settings.env`, which fails loudly on a bad value."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from lhh.settings.env import (
@@ -106,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A new union's admin goes through the first-login wizard before the admin home.
+    "cms.welcome.WelcomeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -170,6 +173,15 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.upload_forms.UnionDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 
+# Backups of each union (schema + media) and of the whole platform; see tenants/backups.py.
+BACKUP_ROOT = envstr("BACKUP_ROOT", str(LOCAL_STATE / "backups"))
+# How many archives are kept per union (and of the whole platform); older ones are pruned.
+BACKUP_KEEP = envint("BACKUP_KEEP", 7)
+if BACKUP_KEEP < 1:  # 0 would prune the archive just written
+    raise ImproperlyConfigured(f"BACKUP_KEEP must be at least 1, got {BACKUP_KEEP}")
+# Where pg_dump/psql live, when neither pgserver's nor Debian's match the server's version.
+PG_BIN_DIR = envstr("PG_BIN_DIR")
+
 # ---------------------------------------------------------------------------
 # Celery: tasks carry the schema they were queued from (tenant-schemas-celery).
 # ---------------------------------------------------------------------------
@@ -197,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["lhh.national.tasks.union_health_refresh"],
         "schedule": 60 * 60.0,
     },
+    # Nightly: one archive per working union (schema + media), then prune to BACKUP_KEEP.
+    "backup-unions": {"task": "tenants.tasks.unions_backup", "schedule": 24 * 60 * 60.0},
+    # Weekly: the whole platform (every schema, public included, and all media).
+    "backup-platform": {"task": "tenants.tasks.platform_backup", "schedule": 7 * 24 * 60 * 60.0},
     "flush-visit-counters": {
         "task": "tenants.tasks.union_fan_out",
         "args": ["cms.tasks.visits_flush"],

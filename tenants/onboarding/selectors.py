@@ -2,11 +2,11 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, QuerySet, Value, When
 
-from tenants.models import Domain, OnboardingPolicy, Province, SignupApplication, Union
-from tenants.schema_names import validate_schema_name
+from tenants.models import OnboardingPolicy, Province, SignupApplication, Union
 from tenants.selectors import SCHEMA_READY, union_host
+from tenants.services import schema_name_check_free
 
 SUBDOMAIN_TAKEN = "Tên miền con “%(name)s” đã có Liên hiệp Hội khác sử dụng hoặc đang đăng ký."
 
@@ -14,27 +14,17 @@ SUBDOMAIN_TAKEN = "Tên miền con “%(name)s” đã có Liên hiệp Hội kh
 def subdomain_check(subdomain: str, *, application_id: int | None = None) -> None:
     """Raise a Vietnamese ValidationError unless `subdomain` can be asked for now.
 
-    `application_id` names an application whose own claim on the name does not count.
+    The union registry's own rule first (name, unions, hosts, schemas), then the
+    open applications; `application_id` names one whose own claim does not count.
     """
-    validate_schema_name(subdomain)
-    # One query for the three places a subdomain can be held.
-    unions = (
-        Union.objects.filter(
-            Q(schema_name=subdomain)
-            | Q(pk__in=Domain.objects.filter(domain=union_host(subdomain)).values("tenant_id"))
-        )
-        .values("pk")
-        .order_by()
-    )
-    applications = (
+    schema_name_check_free(subdomain)
+    if (
         SignupApplication.objects.filter(
             subdomain=subdomain, status__in=SignupApplication.OPEN_STATUSES
         )
         .exclude(pk=application_id)
-        .values("pk")
-        .order_by()
-    )
-    if unions.union(applications).exists():
+        .exists()
+    ):
         raise ValidationError(SUBDOMAIN_TAKEN, code="subdomain_taken", params={"name": subdomain})
 
 
