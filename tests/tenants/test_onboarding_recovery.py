@@ -36,6 +36,21 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
         time.sleep(0.1)
 
 
+def _verified(subdomain: str) -> SignupApplication:
+    """A sign-up whose address is verified, committed, waiting for approval."""
+    application = services.signup_submit(
+        province=Province.objects.get(name="Cao Bằng", is_current=True),
+        name=f"Liên hiệp Hội Thử nghiệm {subdomain}",
+        short_name="LHH thử nghiệm",
+        subdomain=subdomain,
+        contact_name="Người thử",
+        email=f"{subdomain}@example.vn",
+        phone="0912345678",
+    )
+    services.signup_verify(token=services.verification_token_issue(application=application))
+    return application
+
+
 @pytest.fixture
 def paused_worker(django_db_setup, committed, tmp_path) -> Iterator[tuple[subprocess.Popen, Path]]:
     pause_file = tmp_path / "paused.pid"
@@ -57,16 +72,7 @@ def test_a_worker_killed_mid_creation_leaves_nothing_routable_and_the_reconciler
 ):
     subdomain = fresh_subdomain
     worker, pause_file = paused_worker
-    application = services.signup_submit(
-        province=Province.objects.get(name="Cao Bằng", is_current=True),
-        name="Liên hiệp Hội Thử nghiệm khôi phục",
-        short_name="LHH khôi phục",
-        subdomain=subdomain,
-        contact_name="Người thử",
-        email=f"{subdomain}@example.vn",
-        phone="0912345678",
-    )
-    services.signup_verify(token=services.verification_token_issue(application=application))
+    application = _verified(subdomain)
     services.signup_approve(application=application, actor="vusta")  # queues the creation
 
     _wait_for(lambda: pause_file.exists() and pause_file.read_text(), 90, "the worker to pause")
@@ -114,16 +120,7 @@ def test_a_creation_queued_from_a_union_schema_still_runs_in_public(
 ):
     """A national task carries public, wherever it was queued from."""
     union_a, _ = union_pair
-    application = services.signup_submit(
-        province=Province.objects.get(name="Cao Bằng", is_current=True),
-        name="Liên hiệp Hội Thử nghiệm hàng đợi",
-        short_name="LHH hàng đợi",
-        subdomain=fresh_subdomain,
-        contact_name="Người thử",
-        email=f"{fresh_subdomain}@example.vn",
-        phone="0912345678",
-    )
-    services.signup_verify(token=services.verification_token_issue(application=application))
+    application = _verified(fresh_subdomain)
     with schema_context(union_a.schema_name):
         services.signup_approve(application=application, actor="vusta")  # queued on commit here
 
