@@ -52,13 +52,34 @@ class NationalTask(TenantTask):
 
     abstract = True
 
+    def apply_async(self, args=None, kwargs=None, **options):
+        # Queued during a request on a union's host (or a test client's), the message
+        # would carry that union's schema and the task would run there.
+        from django_tenants.utils import get_public_schema_name
+
+        options["headers"] = {
+            **(options.get("headers") or {}),
+            "_schema_name": get_public_schema_name(),
+        }
+        return super().apply_async(args, kwargs, **options)
+
 
 app = CeleryApp("lhh", task_cls=UnionTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["tenants", "cms", "cms.records", "lhh.national"])
+app.autodiscover_tasks(["tenants", "tenants.onboarding", "cms", "cms.records", "lhh.national"])
 
 
 # Task counts per union for Prometheus; the worker serves them on CELERY_METRICS_PORT.
 task_postrun.connect(task_count, dispatch_uid="lhh_task_count", weak=False)
 worker_init.connect(lambda **_: multiproc_dir_reset(), dispatch_uid="lhh_metrics_reset", weak=False)
 worker_ready.connect(worker_metrics_serve, dispatch_uid="lhh_metrics_serve", weak=False)
+
+
+def worker_argv() -> list[str]:
+    """A one-process worker of this app, for scripts and tests that start their own."""
+    import sys
+
+    return [
+        sys.executable, "-m", "celery", "-A", "lhh.celery", "worker", "--pool=solo",
+        "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "WARNING",
+    ]  # fmt: skip

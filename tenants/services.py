@@ -8,8 +8,10 @@ DDL is transactional, so a failure leaves no half-made union behind.
 
 import json
 import logging
+import os
 import shutil
 import tarfile
+import time
 import uuid
 from pathlib import Path
 
@@ -131,9 +133,15 @@ def union_create(
     contact_name: str = "",
     contact_email: str = "",
     contact_phone: str = "",
+    admin_email: str = "",
     use_warm_pool: bool = True,
 ) -> Union:
-    """Create a live union at `<schema_name>.<PLATFORM_DOMAIN>`."""
+    """Create a live union at `<schema_name>.<PLATFORM_DOMAIN>`.
+
+    With `admin_email`, the union's first administrator is made in its schema, in
+    the same transaction, with that address as login and no usable password: the
+    welcome e-mail carries a link to set one.
+    """
     schema_name_check_free(schema_name)
     host = union_host(schema_name)
     try:
@@ -153,8 +161,11 @@ def union_create(
             Domain.objects.create(domain=host, tenant=union, is_primary=True)
             if not (use_warm_pool and _spare_take(schema_name)):
                 _template_clone(schema_name)
+            _test_pause_point()
             with schema_context(schema_name):
                 site_setup(hostname=host, site_name=name)
+                if admin_email:
+                    _first_admin_create(admin_email)
             union.status = Union.Status.ACTIVE
             union.save(update_fields=["status", "updated_at"])
     except IntegrityError as exc:
@@ -170,6 +181,30 @@ def union_create(
         transaction.on_commit(warm_pool_refill.delay)
     logger.info("union created", extra={"schema": schema_name})
     return union
+
+
+def _first_admin_create(email: str) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()(username=email, email=email, is_staff=True, is_superuser=True)
+    user.set_unusable_password()
+    user.save()
+
+
+def _test_pause_point() -> None:
+    """Stop here, mid-creation, when a test asks for it (LHH_PAUSE_UNION_CREATE=<file>).
+
+    The recovery test (tests/tenants/test_onboarding_recovery.py) sets it for one
+    worker subprocess only: the worker writes its pid into the file and waits,
+    inside the creation transaction, until the test SIGKILLs it. Unset, this is a
+    dictionary lookup.
+    """
+    pause_file = os.environ.get("LHH_PAUSE_UNION_CREATE")
+    if not pause_file:
+        return
+    Path(pause_file).write_text(str(os.getpid()))
+    while True:
+        time.sleep(1)
 
 
 def warm_pool_prune() -> int:

@@ -153,6 +153,19 @@ def demo_union(django_db_setup, django_db_blocker) -> Union:
     return union
 
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """The environment of a platform process (server, worker) over the test database."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lhh.settings.test",
+        "DATABASE_URL": server_database_url(),
+        **extra,
+    }
+
+
 @pytest.fixture(scope="session")
 def site_server(demo_union) -> Iterator[str]:
     """The platform's own server process over the test database, on a free port."""
@@ -162,15 +175,10 @@ def site_server(demo_union) -> Iterator[str]:
     import urllib.request
 
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lhh.settings.test",
-        "DATABASE_URL": server_database_url(),
-    }
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
-        cwd=Path(__file__).resolve().parents[1],
-        env=env,
+        cwd=PROJECT_ROOT,
+        env=subprocess_env(),
     )
     deadline = time.monotonic() + 30
     while True:
@@ -232,6 +240,22 @@ def _fresh_cache() -> Iterator[None]:
     """Cached pages of content a test rolled back must not reach the next test."""
     yield
     cache.clear()
+
+
+@pytest.fixture
+def fresh_subdomain(django_db_setup, committed) -> Iterator[str]:
+    """A name no union or sign-up holds; what a committing test made under it goes after."""
+    import secrets
+
+    from tenants.models import Domain, SignupApplication
+
+    name = f"moi{secrets.token_hex(4)}"
+    yield name
+    SignupApplication.objects.filter(subdomain=name).delete()
+    Domain.objects.filter(tenant__schema_name=name).delete()
+    Union.objects.filter(schema_name=name).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(name)} CASCADE")
 
 
 @pytest.fixture

@@ -205,6 +205,11 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_STATE / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "refill-warm-pool": {"task": "tenants.tasks.warm_pool_refill", "schedule": 300.0},
+    # Finishes or cleans up union creations a dead worker left behind.
+    "reconcile-onboarding": {
+        "task": "tenants.onboarding.tasks.onboarding_reconcile",
+        "schedule": 300.0,
+    },
     "reconcile-rollups": {
         "task": "tenants.tasks.union_fan_out",
         "args": ["lhh.national.tasks.rollup_refresh"],

@@ -117,4 +117,7 @@ def celery_broker(url: str, *, folder: Path) -> tuple[str, dict]:
         # kombu otherwise writes its control exchange to ./control in the working tree.
         "control_folder": str(folder / "control"),
         "store_processed": False,
+        # kombu polls the folder once a second by default: up to a second before a
+        # queued union creation even starts. A folder listing ten times a second is cheap.
+        "polling_interval": 0.1,
     }
