@@ -68,22 +68,35 @@ def _tasks_done(schema: str) -> float:
 
 
 def test_celery_tasks_are_counted_and_logged_in_the_union_they_ran_in(
-    union_pair, committed, celery_worker, caplog
+    union_pair, committed, celery_worker
 ):
     from tenants.tasks import union_fan_out
 
     union_a, union_b = union_pair
     before = {u.schema_name: _tasks_done(u.schema_name) for u in union_pair}
-    caplog.handler.addFilter(SchemaFilter())
-    with caplog.at_level(logging.INFO, logger="celery.app.trace"):
+    # Listen on the worker's own logger: once a worker has run in this process,
+    # celery stops its records from reaching the root logger (and pytest's caplog).
+    trace_logger = logging.getLogger("celery.app.trace")
+    records: list[logging.LogRecord] = []
+    listener = logging.Handler(level=logging.INFO)
+    listener.emit = records.append
+    listener.addFilter(SchemaFilter())
+    trace_logger.addHandler(listener)
+    level = trace_logger.level
+    trace_logger.setLevel(logging.INFO)
+    # Celery builds a task's tracer once per process and decides then whether it logs
+    # at INFO; a worker started earlier in this process built it with INFO off.
+    app.tasks["cms.tasks.visits_flush"].__trace__ = None
+    try:
         union_fan_out.delay("cms.tasks.visits_flush")
         _wait_for(lambda: all(_tasks_done(s) > n for s, n in before.items()))
+    finally:
+        trace_logger.removeHandler(listener)
+        trace_logger.setLevel(level)
     assert _tasks_done(union_a.schema_name) == before[union_a.schema_name] + 1
     assert _tasks_done(union_b.schema_name) == before[union_b.schema_name] + 1
     # The worker's own "succeeded" line is written while the task's schema is selected.
     succeeded = {
-        record.schema
-        for record in caplog.records
-        if record.name == "celery.app.trace" and "cms.tasks.visits_flush" in record.getMessage()
+        record.schema for record in records if "cms.tasks.visits_flush" in record.getMessage()
     }
     assert {union_a.schema_name, union_b.schema_name} <= succeeded
