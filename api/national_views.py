@@ -32,7 +32,7 @@ GROUPINGS = {
 
 
 class UnionFilter(FilterSet):
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = Union
         fields = ["status"]
 
@@ -41,7 +41,7 @@ class SubmissionFilter(FilterSet):
     year = YearFilter()
     half = django_filters.ChoiceFilter(choices=[(1, "1"), (2, "2")])
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = ReportSubmission
         fields = ["status", "year", "half", "period_kind"]
 

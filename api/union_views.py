@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_serializer,
 )
 from rest_framework import filters, mixins, serializers, status, viewsets
@@ -18,7 +19,10 @@ from api import selectors
 from api.common import (
     PERIOD_PARAMETER,
     FilterSet,
+    IdFilter,
     Pagination,
+    PeriodField,
+    PeriodFilter,
     PeriodSerializer,
     SparseFieldsMixin,
     YearFilter,
@@ -69,7 +73,7 @@ class NewsFilter(FilterSet):
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
     published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = NewsArticlePage
         fields = ["category", "is_featured"]
 
@@ -139,7 +143,7 @@ class NewsViewSet(PublicContentViewSet):
 class DocumentFilter(FilterSet):
     year = YearFilter(field_name="issued_on__year")
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = OfficialDocument
         fields = ["kind", "year"]
 
@@ -220,12 +224,43 @@ class EventViewSet(PublicContentViewSet):
 
 
 class OrganisationFilter(FilterSet):
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = MemberOrganisation
         fields = ["kind", "status"]
 
 
+class ServiceWritesMixin:
+    """Create and update: checked by the InputSerializer, written by the view's service call
+    (`perform_create`/`perform_update`), answered in the OutputSerializer's shape, the same
+    shape the reads have (the schema says so: `api.schema.AutoSchema`)."""
+
+    answers_with_output = True
+
+    def get_serializer_class(self):
+        if self.action in {"create", "update", "partial_update"}:
+            return self.InputSerializer
+        return self.OutputSerializer
+
+    def _answer(self, instance, http_status: int) -> Response:
+        output = self.OutputSerializer(instance, context=self.get_serializer_context())
+        return Response(output.data, status=http_status)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return self._answer(serializer.instance, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return self._answer(serializer.instance, status.HTTP_200_OK)
+
+
 class OrganisationViewSet(
+    ServiceWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -270,12 +305,6 @@ class OrganisationViewSet(
     search_fields = ["name", "field"]
     ordering_fields = ["name"]
 
-    def get_serializer_class(self):
-        return (
-            self.InputSerializer
-            if self.action in {"create", "update", "partial_update"}
-            else self.OutputSerializer
-        )
 
     def perform_create(self, serializer):
         serializer.instance = services.organisation_save(
@@ -293,18 +322,14 @@ class OrganisationViewSet(
 
 
 class ActivityFilter(FilterSet):
-    period = django_filters.CharFilter(method="filter_period")
+    period = PeriodFilter()
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = Activity
         fields = ["kind", "status", "period"]
 
-    def filter_period(self, queryset, name, value):
-        kind, year, half = period_param(value)
-        return queryset.filter(period__kind=kind, period__year=year, period__half=half)
 
-
-class ActivityViewSet(UnionQuerysetMixin, viewsets.ModelViewSet):
+class ActivityViewSet(ServiceWritesMixin, UnionQuerysetMixin, viewsets.ModelViewSet):
     model = Activity
     """Activities of every kind (TVPB, training, seminars, publications, projects, contests…)."""
 
@@ -319,15 +344,11 @@ class ActivityViewSet(UnionQuerysetMixin, viewsets.ModelViewSet):
 
     @extend_schema_serializer(component_name="ActivityInput")
     class InputSerializer(serializers.ModelSerializer):
-        period = serializers.CharField(help_text="Kỳ báo cáo: 2021-1, 2021-2 hoặc 2021")
+        period = PeriodField()
 
         class Meta:
             model = Activity
             exclude = ["report_file", "created_at", "updated_at"]
-
-        def validate_period(self, value):
-            kind, year, half = period_param(value, field=None)
-            return services.period_get_or_create(kind=kind, year=year, half=half)
 
     permission_classes = [ModelPermissions]
     filterset_class = ActivityFilter
@@ -342,12 +363,6 @@ class ActivityViewSet(UnionQuerysetMixin, viewsets.ModelViewSet):
     def records(self):
         return Activity.objects.select_related("period", "organiser").order_by("-id")
 
-    def get_serializer_class(self):
-        return (
-            self.InputSerializer
-            if self.action in {"create", "update", "partial_update"}
-            else self.OutputSerializer
-        )
 
     def perform_create(self, serializer):
         serializer.instance = services.activity_save(activity=Activity(**serializer.validated_data))
@@ -434,15 +449,12 @@ class CongressViewSet(UnionQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class MemberCountFilter(FilterSet):
-    period = django_filters.CharFilter(method="filter_period")
+    organisation = IdFilter()
+    period = PeriodFilter()
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = MemberCount
         fields = ["organisation", "period"]
-
-    def filter_period(self, queryset, name, value):
-        kind, year, half = period_param(value)
-        return queryset.filter(period__kind=kind, period__year=year, period__half=half)
 
 
 class MemberCountPermissions(ModelPermissions):
@@ -479,12 +491,8 @@ class MemberCountViewSet(
     @extend_schema_serializer(component_name="MemberCountInput")
     class InputSerializer(serializers.Serializer):
         organisation = serializers.PrimaryKeyRelatedField(queryset=MemberOrganisation.objects.all())
-        period = serializers.CharField(help_text="Kỳ báo cáo: 2021-1, 2021-2 hoặc 2021")
+        period = PeriodField()
         members = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
-
-        def validate_period(self, value):
-            kind, year, half = period_param(value, field=None)
-            return services.period_get_or_create(kind=kind, year=year, half=half)
 
     permission_classes = [MemberCountPermissions]
     filterset_class = MemberCountFilter
@@ -513,6 +521,28 @@ class ReportPermissions(ModelPermissions):
                 "records.change_report"
             )
         return super().has_permission(request, view)
+
+
+class ReportFilter(FilterSet):
+    class Meta(FilterSet.Meta):
+        model = Report
+        fields = ["status"]
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "Nội dung từng phần của báo cáo; phần nào không gửi thì giữ nguyên.",
+        "properties": {
+            key: {"type": "string", "maxLength": 50_000, "description": label}
+            for key, label in REPORT_SECTIONS
+        },
+        "additionalProperties": False,
+    }
+)
+class NarrativeField(serializers.DictField):
+    # Unknown section names are refused by the service, in Vietnamese.
+    child = serializers.CharField(allow_blank=True, max_length=50_000)
 
 
 _DOWNLOAD_RESPONSES = {
@@ -563,22 +593,15 @@ class ReportViewSet(
 
     @extend_schema_serializer(component_name="ReportInput")
     class InputSerializer(serializers.Serializer):
-        period = serializers.CharField(help_text="Kỳ báo cáo: 2021-1, 2021-2 hoặc 2021")
-
-        def validate_period(self, value):
-            kind, year, half = period_param(value, field=None)
-            return services.period_get_or_create(kind=kind, year=year, half=half)
+        period = PeriodField()
 
     @extend_schema_serializer(component_name="ReportNarrativeInput")
     class NarrativeInputSerializer(serializers.Serializer):
-        narrative = serializers.DictField(
-            child=serializers.CharField(allow_blank=True, max_length=50_000),
-            help_text="Nội dung từng phần: " + ", ".join(key for key, _ in REPORT_SECTIONS),
-        )
+        narrative = NarrativeField(required=False)
 
     permission_classes = [ReportPermissions]
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
-    filterset_fields = ["status"]
+    filterset_class = ReportFilter
 
     def records(self):
         return selectors.reports()
@@ -601,7 +624,7 @@ class ReportViewSet(
         serializer = self.NarrativeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = services.report_narrative_update(
-            report=self.get_object(), narrative=serializer.validated_data["narrative"]
+            report=self.get_object(), narrative=serializer.validated_data.get("narrative", {})
         )
         return Response(self.OutputSerializer(report).data)
 

@@ -90,7 +90,9 @@ def test_writes_go_through_the_services_with_field_errors(union_a, in_a_period):
         content_type="application/json",
         **_bearer(key),
     )
-    assert bad.status_code == 400
+    # The documented shape, refused by the activity kind's rule: 422, not 400.
+    assert bad.status_code == 422
+    assert bad.json()["error"]["code"] == "rule_violation"
     assert "cần có lượt người tham dự" in bad.json()["error"]["details"]["participants"][0]
     bad_period = client.post(
         "/api/v1/activities/",
@@ -292,7 +294,7 @@ def test_a_report_is_written_submitted_and_then_frozen(union_a, in_a_period):
     unknown = client.patch(
         report, {"narrative": {"x": "?"}}, content_type="application/json", **_bearer(write)
     )
-    assert unknown.status_code == 400
+    assert unknown.status_code == 422
     assert "Phần báo cáo không hợp lệ" in str(unknown.json()["error"]["details"])
     assert client.post(f"{report}submit/", **_bearer(read)).status_code == 403
     submitted = client.post(f"{report}submit/", **_bearer(write))
@@ -302,7 +304,7 @@ def test_a_report_is_written_submitted_and_then_frozen(union_a, in_a_period):
     frozen = client.patch(
         report, {"narrative": {"tvpb": "sửa"}}, content_type="application/json", **_bearer(write)
     )
-    assert frozen.status_code == 400
+    assert frozen.status_code == 422
     assert "không thể sửa" in str(frozen.json()["error"]["details"])
     docx = client.get(f"{report}docx/", **_bearer(read))
     assert docx.status_code == 200 and docx["Content-Type"].endswith("wordprocessingml.document")
