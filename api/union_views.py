@@ -305,7 +305,6 @@ class OrganisationViewSet(
     search_fields = ["name", "field"]
     ordering_fields = ["name"]
 
-
     def perform_create(self, serializer):
         serializer.instance = services.organisation_save(
             organisation=MemberOrganisation(**serializer.validated_data)
@@ -362,7 +361,6 @@ class ActivityViewSet(ServiceWritesMixin, UnionQuerysetMixin, viewsets.ModelView
 
     def records(self):
         return Activity.objects.select_related("period", "organiser").order_by("-id")
-
 
     def perform_create(self, serializer):
         serializer.instance = services.activity_save(activity=Activity(**serializer.validated_data))
