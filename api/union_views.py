@@ -291,6 +291,9 @@ class OrganisationViewSet(
         class Meta:
             model = MemberOrganisation
             fields = ["id", *MemberOrganisation.EDITABLE_FIELDS]
+            # The model says "name already in use" itself, in Vietnamese and on the field;
+            # DRF's generated validator would say it in English.
+            validators: list = []
 
     queryset = MemberOrganisation.objects.order_by("name")
     lookup_value_regex = r"\d+"

@@ -346,3 +346,29 @@ def test_the_api_settings_are_edited_on_the_national_host_only(admin_a):
     assert page.status_code == 200 and b"public_union_directory" in page.content
     # Union A's superuser is refused (Wagtail sends people back to the dashboard).
     assert admin_a.get(url, follow=True).redirect_chain[-1][0] == "/admin/"
+
+
+def test_bodies_are_json_and_rule_errors_name_their_field_in_vietnamese(union_a):
+    client, key = union_a.client(), _token(union_a)
+    form = client.post("/api/v1/organisations/", {"name": "Hội A"}, **_bearer(key))
+    assert form.status_code == 415
+    first = client.post(
+        "/api/v1/organisations/",
+        {"name": "Hội Hóa học"},
+        content_type="application/json",
+        **_bearer(key),
+    )
+    assert first.status_code == 201
+    assert set(first.json()) >= {"id", "name", "status"}
+    for body, field, words in [
+        ({"name": "Hội Hóa học"}, "name", "Đã có tổ chức đang hoạt động"),
+        ({"name": "Hội Lý", "status": "merged"}, "merged_into", "hợp nhất vào tổ chức nào"),
+    ]:
+        refused = client.post(
+            "/api/v1/organisations/", body, content_type="application/json", **_bearer(key)
+        )
+        assert refused.status_code == 422, refused.json()
+        details = refused.json()["error"]["details"]
+        assert words in details.get(field, [""])[0], details
+    with schema_context(union_a.schema_name):
+        assert MemberOrganisation.objects.count() == 1
