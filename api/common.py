@@ -60,26 +60,32 @@ class FilterSet(django_filters.FilterSet):
         form = StrictFilterForm
 
 
-@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100})
-class YearFilter(django_filters.NumberFilter):
+class _IntegerFilter(django_filters.NumberFilter):
+    """A whole number between `bounds`, refused (not ignored) outside them."""
+
     field_class = forms.IntegerField
+    bounds: tuple[int, int]
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1900)
-        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault("min_value", self.bounds[0])
+        kwargs.setdefault("max_value", self.bounds[1])
         super().__init__(*args, **kwargs)
 
 
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2_147_483_647})
-class IdFilter(django_filters.NumberFilter):
+def _integer_schema(low: int, high: int) -> dict:
+    return {"type": "integer", "minimum": low, "maximum": high}
+
+
+@extend_schema_field(_integer_schema(1900, 2100))
+class YearFilter(_IntegerFilter):
+    bounds = (1900, 2100)
+
+
+@extend_schema_field(_integer_schema(1, 2_147_483_647))
+class IdFilter(_IntegerFilter):
     """A row by its id; an id that matches nothing gives an empty list, as any filter does."""
 
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2_147_483_647)
-        super().__init__(*args, **kwargs)
+    bounds = (1, 2_147_483_647)
 
 
 class SparseFieldsMixin:

@@ -78,6 +78,7 @@ from rest_framework.pagination import PageNumberPagination  # noqa: E402
 from rest_framework.permissions import AllowAny  # noqa: E402
 from rest_framework.throttling import SimpleRateThrottle  # noqa: E402
 
+from api.union_views import NewsViewSet  # noqa: E402
 from cms.models import NewsArticlePage  # noqa: E402
 from cms.records.models import ReportingPeriod  # noqa: E402
 from lhh.national.models import Rollup  # noqa: E402
@@ -107,17 +108,7 @@ class PlainNewsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NewsArticlePage
-        fields = [
-            "id",
-            "title",
-            "url",
-            "published_on",
-            "author",
-            "summary",
-            "category",
-            "tags",
-            "is_featured",
-        ]
+        fields = NewsViewSet.OutputSerializer.Meta.fields
 
     def get_url(self, article) -> str:
         return article.url
@@ -130,13 +121,18 @@ class PlainPagination(PageNumberPagination):
     page_size = 20
 
 
-class PlainNewsList(generics.ListAPIView):
-    serializer_class = PlainNewsSerializer
-    pagination_class = PlainPagination
+class PlainList(generics.ListAPIView):
+    """DRF's list and nothing else: no authentication, throttling or filters."""
+
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes: list = []
     filter_backends: list = []
+
+
+class PlainNewsList(PlainList):
+    serializer_class = PlainNewsSerializer
+    pagination_class = PlainPagination
 
     def get_queryset(self):
         return (
@@ -154,13 +150,9 @@ class PlainTotalSerializer(serializers.Serializer):
     total = serializers.IntegerField()
 
 
-class PlainStatisticsList(generics.ListAPIView):
+class PlainStatisticsList(PlainList):
     serializer_class = PlainTotalSerializer
     pagination_class = None
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    throttle_classes: list = []
-    filter_backends: list = []
 
     def get_queryset(self):
         kind, year, half = PERIOD
