@@ -17,6 +17,7 @@ from cms.records.models import (
     MemberOrganisation,
     Person,
     Position,
+    Report,
 )
 from cms.records.services import member_count_set, period_get_or_create, report_get_or_create
 from lhh.national.models import ReportSubmission
@@ -330,6 +331,7 @@ def test_the_public_union_directory_opens_only_when_the_national_union_enables_i
         "province",
         "site_url",
     }
+    assert _public_queries(national, 1) == _public_queries(national, 100)
     # A bad token does not lock anyone out of public data.
     assert national.get("/api/v1/public/unions/", **_bearer("lhh_sai")).status_code == 200
     # The switch is the national union's: a union host has neither the endpoint nor the setting.
@@ -372,3 +374,26 @@ def test_bodies_are_json_and_rule_errors_name_their_field_in_vietnamese(union_a)
         assert words in details.get(field, [""])[0], details
     with schema_context(union_a.schema_name):
         assert MemberOrganisation.objects.count() == 1
+
+
+def test_union_as_records_stay_on_union_as_host(union_a, union_b, in_a_period):
+    with schema_context(union_a.schema_name):
+        _congress_with_leadership(term=7, starts_year=2026, people=1)
+        report = report_get_or_create(period=in_a_period)
+    key_a, key_b = _token(union_a, scope="read"), _token(union_b, scope="read")
+    for path in ["/api/v1/congresses/", "/api/v1/member-counts/", "/api/v1/reports/"]:
+        assert union_b.client().get(path, **_bearer(key_a)).status_code == 401, path
+        on_b = union_b.client().get(path, **_bearer(key_b))
+        assert on_b.status_code == 200 and "Nguyễn Văn 7-0" not in on_b.content.decode(), path
+    # B's own token on B's host never reaches A's report, even by A's id.
+    with schema_context(union_b.schema_name):
+        assert not Report.objects.exists()
+    for suffix in ["", "docx/", "pdf/"]:
+        url = f"/api/v1/reports/{report.pk}/{suffix}"
+        assert union_b.client().get(url, **_bearer(key_b)).status_code == 404, url
+
+
+def _public_queries(client: Client, size: int) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/public/unions/", {"page_size": size}).status_code == 200
+    return len([q for q in captured.captured_queries if not q["sql"].startswith("SET ")])
