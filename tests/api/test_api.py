@@ -397,3 +397,26 @@ def _public_queries(client: Client, size: int) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/api/v1/public/unions/", {"page_size": size}).status_code == 200
     return len([q for q in captured.captured_queries if not q["sql"].startswith("SET ")])
+
+
+def test_staff_without_the_records_permissions_are_refused(union_a, in_a_period):
+    from django.contrib.auth.models import Permission
+
+    with schema_context(union_a.schema_name):
+        user = get_user_model().objects.create_user("bientap-api", password="x")
+        user.user_permissions.add(Permission.objects.get(codename="view_membercount"))
+    key = _token(union_a, username="bientap-api")
+    client = union_a.client()
+    assert client.get("/api/v1/member-counts/", **_bearer(key)).status_code == 200
+    for path in ["/api/v1/congresses/", "/api/v1/reports/"]:
+        assert client.get(path, **_bearer(key)).status_code == 403, path
+    # Viewing counts is not setting them, even with a read-write token.
+    with schema_context(union_a.schema_name):
+        organisation = MemberOrganisation.objects.create(name="Hội Nông học")
+    posted = client.post(
+        "/api/v1/member-counts/",
+        {"organisation": organisation.pk, "period": "2021-1", "members": 5},
+        content_type="application/json",
+        **_bearer(key),
+    )
+    assert posted.status_code == 403

@@ -7,7 +7,7 @@ examples per operation, a fixed seed and deterministic generation, so it takes t
 requests every time.
 
 It writes with a read-write token, so the union it fuzzes is one of its own (`apifuzz`,
-seeded like the demo union), never the demo union other tests read.
+seeded like the demo union, dropped after the run), never the demo union other tests read.
 """
 
 import os
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django_tenants.utils import schema_context
 
 from api.models import ApiToken
@@ -36,27 +37,40 @@ FUZZ_SCHEMA = "apifuzz"
 TIME_LIMIT_SECONDS = 50
 
 
-@pytest.fixture(scope="session")
-def fuzz_union(django_db_setup, django_db_blocker) -> Union:
+@pytest.fixture(scope="module")
+def fuzz_union(django_db_setup, django_db_blocker) -> Iterator[Union]:
+    """A fresh union seeded like the demo union, dropped again after this module.
+
+    It must not outlive the run: its figures would count in every national total
+    (the national console's own tests check those against the demo union's).
+    """
     demo = next(d for d in DEMO_UNIONS if d.schema_name == "thanhhoa")
     with django_db_blocker.unblock():
-        union = Union.objects.filter(schema_name=FUZZ_SCHEMA).first()
-        if union is None:
-            union = union_create(
-                schema_name=FUZZ_SCHEMA,
-                name="Liên hiệp Hội Kiểm thử API",
-                province=Province.objects.get(name=demo.province, is_current=True),
-                use_warm_pool=False,
-            )
-            with schema_context(FUZZ_SCHEMA):
-                demo_content_create(demo)
-                demo_records_create(demo)
+        _fuzz_union_drop()  # left over from an interrupted run
+        union = union_create(
+            schema_name=FUZZ_SCHEMA,
+            name="Liên hiệp Hội Kiểm thử API",
+            province=Province.objects.get(name=demo.province, is_current=True),
+            use_warm_pool=False,
+        )
         with schema_context(FUZZ_SCHEMA):
-            if not Congress.objects.exists():
-                _leadership_seed()
+            demo_content_create(demo)
+            demo_records_create(demo)
+            _leadership_seed()
             # The national statistics read rollups; the pipeline fills them after commit.
             rollup_refresh()
-    return union
+    yield union
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        _fuzz_union_drop()
+
+
+def _fuzz_union_drop() -> None:
+    union = Union.objects.filter(schema_name=FUZZ_SCHEMA).first()
+    if union is not None:
+        # Submissions are kept when a union goes (PROTECT); this one was never real.
+        ReportSubmission.objects.filter(union=union).delete()
+        union.delete(force_drop=True)
 
 
 def _leadership_seed() -> None:
