@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -54,17 +54,38 @@ class StrictFilterForm(forms.Form):
 
 
 class FilterSet(django_filters.FilterSet):
+    """Subclasses declare `class Meta(FilterSet.Meta)`, or they lose the strict form."""
+
     class Meta:
         form = StrictFilterForm
 
 
-class YearFilter(django_filters.NumberFilter):
+class _IntegerFilter(django_filters.NumberFilter):
+    """A whole number between `bounds`, refused (not ignored) outside them."""
+
     field_class = forms.IntegerField
+    bounds: tuple[int, int]
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1900)
-        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault("min_value", self.bounds[0])
+        kwargs.setdefault("max_value", self.bounds[1])
         super().__init__(*args, **kwargs)
+
+
+def _integer_schema(low: int, high: int) -> dict:
+    return {"type": "integer", "minimum": low, "maximum": high}
+
+
+@extend_schema_field(_integer_schema(1900, 2100))
+class YearFilter(_IntegerFilter):
+    bounds = (1900, 2100)
+
+
+@extend_schema_field(_integer_schema(1, 2_147_483_647))
+class IdFilter(_IntegerFilter):
+    """A row by its id; an id that matches nothing gives an empty list, as any filter does."""
+
+    bounds = (1, 2_147_483_647)
 
 
 class SparseFieldsMixin:
@@ -81,16 +102,19 @@ class SparseFieldsMixin:
 
 
 PERIOD_ERROR = "Kỳ báo cáo phải có dạng 2021-1, 2021-2 hoặc 2021."
+PERIOD_HELP = "Kỳ báo cáo: 2021-1, 2021-2 hoặc 2021"
+# The years a period may have (1990–2100, as the records allow).
+PERIOD_PATTERN = r"^(199\d|20\d\d|2100)(-[12])?$"
+_PERIOD_SCHEMA = {"type": "string", "pattern": PERIOD_PATTERN, "description": PERIOD_HELP}
 
 
 PERIOD_PARAMETER = OpenApiParameter(
     "period",
     str,
     required=True,
-    # The years a period may have (1990–2100, as the records allow).
-    pattern=r"^(199\d|20\d\d|2100)(-[12])?$",
+    pattern=PERIOD_PATTERN,
     allow_blank=False,
-    description="Kỳ báo cáo: 2021-1, 2021-2 hoặc 2021",
+    description=PERIOD_HELP,
 )
 
 
@@ -105,6 +129,38 @@ def period_param(value: str | None, *, field: str | None = "period") -> tuple[st
     if period is None or not 1990 <= period.year <= 2100:
         raise ValidationError({field: [PERIOD_ERROR]} if field else [PERIOD_ERROR])
     return period.kind, period.year, period.half
+
+
+class _PeriodFormField(forms.CharField):
+    """Its own class, so the strict form treats an empty period as an error, not free text."""
+
+
+@extend_schema_field(_PERIOD_SCHEMA)
+class PeriodFilter(django_filters.CharFilter):
+    """`?period=2021-1`: the rows of that period."""
+
+    field_class = _PeriodFormField
+
+    def filter(self, queryset, value):
+        if value in ("", None):
+            return queryset
+        kind, year, half = period_param(value, field=self.field_name)
+        prefix = self.field_name
+        return queryset.filter(
+            **{f"{prefix}__kind": kind, f"{prefix}__year": year, f"{prefix}__half": half}
+        )
+
+
+@extend_schema_field(_PERIOD_SCHEMA)
+class PeriodField(serializers.CharField):
+    """A period written as 2021-1, 2021-2 or 2021; the period itself once validated (made
+    when it was not recorded yet, as the admin does)."""
+
+    def to_internal_value(self, data):
+        from cms.records.services import period_get_or_create
+
+        kind, year, half = period_param(super().to_internal_value(data), field=None)
+        return period_get_or_create(kind=kind, year=year, half=half)
 
 
 class PeriodSerializer(serializers.Serializer):

@@ -15,17 +15,49 @@ MESSAGES = {
     "method_not_allowed": "Phương thức không được hỗ trợ.",
     "throttled": "Bạn gửi quá nhiều yêu cầu; vui lòng thử lại sau.",
     "invalid": "Dữ liệu gửi lên không hợp lệ.",
+    "rule_violation": "Dữ liệu không thỏa quy định của hồ sơ; xem chi tiết từng trường.",
     "parse_error": "Không đọc được dữ liệu gửi lên.",
     "unsupported_media_type": "Định dạng dữ liệu không được hỗ trợ.",
     "not_acceptable": "Không thể trả về định dạng yêu cầu.",
 }
 
 
+class RuleViolation(exceptions.ValidationError):
+    """Data of the documented shape that the union's rules refuse: a field an activity's kind
+    requires, a name already in use, a report already sent, an id that names nothing.
+
+    422, so that 400 keeps meaning "not what the schema describes" and a client can tell a
+    malformed request from one its user must correct.
+    """
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "rule_violation"
+
+
+# Refusals by DRF's own validators that are about the data's content, not its shape.
+_RULE_CODES = {"does_not_exist", "unique"}
+
+
+def _codes(codes) -> set[str]:
+    if isinstance(codes, dict):
+        return set().union(*(_codes(value) for value in codes.values()))
+    if isinstance(codes, list):
+        return set().union(*(_codes(value) for value in codes))
+    return {codes}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
+        # The models' and services' checks: the request had the documented shape.
+        exc = RuleViolation(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    elif (
+        type(exc) is exceptions.ValidationError
+        and isinstance(exc.detail, dict)
+        and _codes(exc.get_codes()) <= _RULE_CODES
+    ):
+        exc = RuleViolation(exc.detail)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -34,7 +66,9 @@ def exception_handler(exc, context):
     if response is None:
         return None
     code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, RuleViolation):
+        code, details = "rule_violation", response.data
+    elif isinstance(exc, exceptions.ValidationError):
         code, details = "invalid", response.data
     else:
         code = code if isinstance(code, str) else "error"

@@ -3,6 +3,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from cms.schema_scope import in_public_schema
 
 
 def token_hash(key: str) -> str:
@@ -42,3 +46,32 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "lhh_" + secrets.token_urlsafe(32)
+
+
+class ApiSettingsPermissionPolicy(ModelPermissionPolicy):
+    """These settings are the national union's: on a union's host nobody may see or edit them."""
+
+    def user_has_permission(self, user, action: str) -> bool:
+        return in_public_schema() and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions) -> bool:
+        return in_public_schema() and super().user_has_any_permission(user, actions)
+
+
+@register_setting(icon="key")
+class ApiSettings(BaseGenericSetting):
+    """The national union's choices about its API. Only the public schema's row is read."""
+
+    public_union_directory = models.BooleanField(
+        "công khai danh sách Liên hiệp Hội qua API",
+        default=False,
+        help_text="Khi bật, ai cũng xem được tên, tỉnh và địa chỉ trang của các Liên hiệp Hội "
+        "đang hoạt động tại /api/v1/public/unions/, không cần đăng nhập.",
+    )
+
+    class Meta:
+        verbose_name = "cài đặt API toàn quốc"
+
+    @classmethod
+    def get_permission_policy(cls) -> ModelPermissionPolicy:
+        return ApiSettingsPermissionPolicy(cls)

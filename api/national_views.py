@@ -3,7 +3,9 @@
 import django_filters
 from django.db.models import Sum
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import generics, serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,8 +17,10 @@ from api.common import (
     YearFilter,
     period_param,
 )
+from api.models import ApiSettings
 from api.permissions import NationalStaff
 from lhh.national.models import ReportSubmission, Rollup
+from lhh.national.selectors import union_site_url
 from tenants.models import Union
 
 GROUPINGS = {
@@ -28,7 +32,7 @@ GROUPINGS = {
 
 
 class UnionFilter(FilterSet):
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = Union
         fields = ["status"]
 
@@ -37,7 +41,7 @@ class SubmissionFilter(FilterSet):
     year = YearFilter()
     half = django_filters.ChoiceFilter(choices=[(1, "1"), (2, "2")])
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = ReportSubmission
         fields = ["status", "year", "half", "period_kind"]
 
@@ -167,3 +171,41 @@ class ReportSubmissionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return ReportSubmission.objects.select_related("union").order_by("-submitted_at")
+
+
+class PublicUnionDirectoryView(generics.ListAPIView):
+    """Active unions with their province and site: open to anyone, but only while the
+    national union has enabled it (Cài đặt → Cài đặt API toàn quốc); off, it is a 404.
+
+    Only what the national home page already shows; status, contacts and activity stay
+    in the staff directory.
+    """
+
+    @extend_schema_serializer(component_name="PublicUnion")
+    class OutputSerializer(serializers.ModelSerializer):
+        province = serializers.CharField(source="province.name", default=None, allow_null=True)
+        site_url = serializers.SerializerMethodField()
+
+        class Meta:
+            model = Union
+            fields = ["schema_name", "name", "short_name", "province", "site_url"]
+
+        def get_site_url(self, union) -> str | None:
+            return union_site_url(union) or None
+
+    serializer_class = OutputSerializer
+    permission_classes = [AllowAny]
+    # Credentials are not looked at: a bad token must not lock anyone out of public data.
+    authentication_classes: list = []
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        if not getattr(self, "swagger_fake_view", False):
+            if not ApiSettings.load().public_union_directory:
+                raise NotFound()
+        return (
+            Union.objects.filter(kind=Union.Kind.PROVINCIAL, status=Union.Status.ACTIVE)
+            .select_related("province")
+            .prefetch_related("domains")
+            .order_by("name", "schema_name")
+        )

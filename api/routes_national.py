@@ -14,6 +14,11 @@ router.register(
 
 routes = [
     path("statistics/", national_views.NationalStatisticsView.as_view(), name="statistics"),
+    path(
+        "public/unions/",
+        national_views.PublicUnionDirectoryView.as_view(),
+        name="public-unions",
+    ),
     path("", include(router.urls)),
     re_path(r"^[\s\S]*$", api_not_found),
 ]

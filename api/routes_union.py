@@ -12,6 +12,9 @@ router.register("documents", union_views.DocumentViewSet, basename="documents")
 router.register("events", union_views.EventViewSet, basename="events")
 router.register("organisations", union_views.OrganisationViewSet, basename="organisations")
 router.register("activities", union_views.ActivityViewSet, basename="activities")
+router.register("congresses", union_views.CongressViewSet, basename="congresses")
+router.register("member-counts", union_views.MemberCountViewSet, basename="member-counts")
+router.register("reports", union_views.ReportViewSet, basename="reports")
 
 routes = [
     path("statistics/", union_views.StatisticsView.as_view(), name="statistics"),

@@ -2,19 +2,27 @@
 
 import django_filters
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_serializer,
 )
-from rest_framework import filters, mixins, serializers, viewsets
+from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import selectors
 from api.common import (
     PERIOD_PARAMETER,
     FilterSet,
+    IdFilter,
     Pagination,
+    PeriodField,
+    PeriodFilter,
     PeriodSerializer,
     SparseFieldsMixin,
     YearFilter,
@@ -23,7 +31,16 @@ from api.common import (
 from api.permissions import ModelPermissions
 from cms.models import EventPage, NewsArticlePage, OfficialDocument
 from cms.records import services
-from cms.records.models import Activity, MemberOrganisation, ReportingPeriod
+from cms.records.documents import DOCX_CONTENT_TYPE, report_download_response
+from cms.records.models import (
+    Activity,
+    Congress,
+    MemberCount,
+    MemberOrganisation,
+    Report,
+    ReportingPeriod,
+)
+from cms.records.models.reports import REPORT_SECTIONS
 from cms.records.selectors import period_figures
 
 
@@ -56,7 +73,7 @@ class NewsFilter(FilterSet):
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
     published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = NewsArticlePage
         fields = ["category", "is_featured"]
 
@@ -126,7 +143,7 @@ class NewsViewSet(PublicContentViewSet):
 class DocumentFilter(FilterSet):
     year = YearFilter(field_name="issued_on__year")
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = OfficialDocument
         fields = ["kind", "year"]
 
@@ -207,12 +224,43 @@ class EventViewSet(PublicContentViewSet):
 
 
 class OrganisationFilter(FilterSet):
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = MemberOrganisation
         fields = ["kind", "status"]
 
 
+class ServiceWritesMixin:
+    """Create and update: checked by the InputSerializer, written by the view's service call
+    (`perform_create`/`perform_update`), answered in the OutputSerializer's shape, the same
+    shape the reads have (the schema says so: `api.schema.AutoSchema`)."""
+
+    answers_with_output = True
+
+    def get_serializer_class(self):
+        if self.action in {"create", "update", "partial_update"}:
+            return self.InputSerializer
+        return self.OutputSerializer
+
+    def _answer(self, instance, http_status: int) -> Response:
+        output = self.OutputSerializer(instance, context=self.get_serializer_context())
+        return Response(output.data, status=http_status)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return self._answer(serializer.instance, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return self._answer(serializer.instance, status.HTTP_200_OK)
+
+
 class OrganisationViewSet(
+    ServiceWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -243,6 +291,9 @@ class OrganisationViewSet(
         class Meta:
             model = MemberOrganisation
             fields = ["id", *MemberOrganisation.EDITABLE_FIELDS]
+            # The model says "name already in use" itself, in Vietnamese and on the field;
+            # DRF's generated validator would say it in English.
+            validators: list = []
 
     queryset = MemberOrganisation.objects.order_by("name")
     lookup_value_regex = r"\d+"
@@ -256,13 +307,6 @@ class OrganisationViewSet(
     filterset_class = OrganisationFilter
     search_fields = ["name", "field"]
     ordering_fields = ["name"]
-
-    def get_serializer_class(self):
-        return (
-            self.InputSerializer
-            if self.action in {"create", "update", "partial_update"}
-            else self.OutputSerializer
-        )
 
     def perform_create(self, serializer):
         serializer.instance = services.organisation_save(
@@ -280,18 +324,14 @@ class OrganisationViewSet(
 
 
 class ActivityFilter(FilterSet):
-    period = django_filters.CharFilter(method="filter_period")
+    period = PeriodFilter()
 
-    class Meta:
+    class Meta(FilterSet.Meta):
         model = Activity
         fields = ["kind", "status", "period"]
 
-    def filter_period(self, queryset, name, value):
-        kind, year, half = period_param(value)
-        return queryset.filter(period__kind=kind, period__year=year, period__half=half)
 
-
-class ActivityViewSet(UnionQuerysetMixin, viewsets.ModelViewSet):
+class ActivityViewSet(ServiceWritesMixin, UnionQuerysetMixin, viewsets.ModelViewSet):
     model = Activity
     """Activities of every kind (TVPB, training, seminars, publications, projects, contests…)."""
 
@@ -306,15 +346,11 @@ class ActivityViewSet(UnionQuerysetMixin, viewsets.ModelViewSet):
 
     @extend_schema_serializer(component_name="ActivityInput")
     class InputSerializer(serializers.ModelSerializer):
-        period = serializers.CharField(help_text="Kỳ báo cáo: 2021-1, 2021-2 hoặc 2021")
+        period = PeriodField()
 
         class Meta:
             model = Activity
             exclude = ["report_file", "created_at", "updated_at"]
-
-        def validate_period(self, value):
-            kind, year, half = period_param(value, field=None)
-            return services.period_get_or_create(kind=kind, year=year, half=half)
 
     permission_classes = [ModelPermissions]
     filterset_class = ActivityFilter
@@ -328,13 +364,6 @@ class ActivityViewSet(UnionQuerysetMixin, viewsets.ModelViewSet):
 
     def records(self):
         return Activity.objects.select_related("period", "organiser").order_by("-id")
-
-    def get_serializer_class(self):
-        return (
-            self.InputSerializer
-            if self.action in {"create", "update", "partial_update"}
-            else self.OutputSerializer
-        )
 
     def perform_create(self, serializer):
         serializer.instance = services.activity_save(activity=Activity(**serializer.validated_data))
@@ -363,3 +392,255 @@ class StatisticsView(APIView):
         kind, year, half = period_param(request.query_params.get("period"))
         period = get_object_or_404(ReportingPeriod, kind=kind, year=year, half=half)
         return Response(period_figures(period))
+
+
+# --- Governance, member counts, reports (the union's staff) -------------------------------
+
+
+@extend_schema_serializer(component_name="Position")
+class PositionOutputSerializer(serializers.Serializer):
+    name = serializers.CharField(source="person.name")
+    title = serializers.CharField(source="person.title")
+    role = serializers.CharField()
+    role_label = serializers.CharField(source="get_role_display")
+    from_on = serializers.DateField(allow_null=True)
+    to_on = serializers.DateField(allow_null=True)
+
+
+@extend_schema_serializer(component_name="Committee")
+class CommitteeOutputSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    positions = PositionOutputSerializer(many=True)
+
+
+class CongressViewSet(UnionQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Terms (nhiệm kỳ) with their committees and who holds which position.
+
+    People appear with their name, academic title and role only: what the union's own
+    organisation page already publishes. Their e-mail, phone and workplace stay in the
+    admin, where access to and erasure of personal data are handled; a long-lived token
+    in some script is the wrong place for them. Read-only: terms and positions are kept
+    in the admin, which has no service layer to write them through.
+    """
+
+    model = Congress
+
+    @extend_schema_serializer(component_name="Congress")
+    class OutputSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+        committees = CommitteeOutputSerializer(many=True)
+
+        class Meta:
+            model = Congress
+            fields = [
+                "id",
+                "term_number",
+                "starts_year",
+                "ends_year",
+                "held_on",
+                "note",
+                "committees",
+            ]
+
+    serializer_class = OutputSerializer
+    permission_classes = [ModelPermissions]
+
+    def records(self):
+        return selectors.congresses_with_leadership()
+
+
+class MemberCountFilter(FilterSet):
+    organisation = IdFilter()
+    period = PeriodFilter()
+
+    class Meta(FilterSet.Meta):
+        model = MemberCount
+        fields = ["organisation", "period"]
+
+
+class MemberCountPermissions(ModelPermissions):
+    # Posting a count replaces the one already set for that organisation and period.
+    perms_map = {
+        **ModelPermissions.perms_map,
+        "POST": ["%(app_label)s.add_%(model_name)s", "%(app_label)s.change_%(model_name)s"],
+    }
+
+
+class MemberCountViewSet(
+    UnionQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """How many individual members each organisation reported, per period.
+
+    POST sets the count of one organisation for one period, replacing any count it had.
+    """
+
+    model = MemberCount
+
+    @extend_schema_serializer(component_name="MemberCount")
+    class OutputSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+        organisation_name = serializers.CharField(source="organisation.name")
+        period = PeriodSerializer()
+
+        class Meta:
+            model = MemberCount
+            fields = ["id", "organisation", "organisation_name", "period", "members"]
+
+    @extend_schema_serializer(component_name="MemberCountInput")
+    class InputSerializer(serializers.Serializer):
+        organisation = serializers.PrimaryKeyRelatedField(queryset=MemberOrganisation.objects.all())
+        period = PeriodField()
+        members = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
+
+    permission_classes = [MemberCountPermissions]
+    filterset_class = MemberCountFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+
+    def records(self):
+        return selectors.member_counts()
+
+    def get_serializer_class(self):
+        return self.InputSerializer if self.action == "create" else self.OutputSerializer
+
+    @extend_schema(responses={201: OutputSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        count = services.member_count_set(**serializer.validated_data)
+        count = selectors.member_counts().get(pk=count.pk)
+        return Response(self.OutputSerializer(count).data, status=status.HTTP_201_CREATED)
+
+
+class ReportPermissions(ModelPermissions):
+    # Sending a report to the national union changes it; it creates nothing.
+    def has_permission(self, request, view) -> bool:
+        if getattr(view, "action", None) == "submit":
+            return super().has_permission(request, view) and request.user.has_perm(
+                "records.change_report"
+            )
+        return super().has_permission(request, view)
+
+
+class ReportFilter(FilterSet):
+    class Meta(FilterSet.Meta):
+        model = Report
+        fields = ["status"]
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "Nội dung từng phần của báo cáo; phần nào không gửi thì giữ nguyên.",
+        "properties": {
+            key: {"type": "string", "maxLength": 50_000, "description": label}
+            for key, label in REPORT_SECTIONS
+        },
+        "additionalProperties": False,
+    }
+)
+class NarrativeField(serializers.DictField):
+    # Unknown section names are refused by the service, in Vietnamese.
+    child = serializers.CharField(allow_blank=True, max_length=50_000)
+
+
+_DOWNLOAD_RESPONSES = {
+    "docx": {(200, DOCX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY)},
+    "pdf": {(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
+}
+
+
+class ReportViewSet(
+    UnionQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The 6-month and annual reports: figures from the records, narrative by staff.
+
+    POST opens the report of a period (or returns the one already open); PATCH edits its
+    narrative until it is submitted; `submit` freezes its figures and sends it to the
+    national union; `docx` and `pdf` download it.
+    """
+
+    model = Report
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @extend_schema_serializer(component_name="Report")
+    class OutputSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+        period = PeriodSerializer()
+        title = serializers.CharField(source="__str__")
+        narrative = serializers.DictField(child=serializers.CharField(allow_blank=True))
+        figures = serializers.JSONField(allow_null=True)
+
+        class Meta:
+            model = Report
+            fields = [
+                "id",
+                "title",
+                "period",
+                "status",
+                "narrative",
+                "figures",
+                "submitted_at",
+                "decided_at",
+                "national_comment",
+                "updated_at",
+            ]
+
+    @extend_schema_serializer(component_name="ReportInput")
+    class InputSerializer(serializers.Serializer):
+        period = PeriodField()
+
+    @extend_schema_serializer(component_name="ReportNarrativeInput")
+    class NarrativeInputSerializer(serializers.Serializer):
+        narrative = NarrativeField(required=False)
+
+    permission_classes = [ReportPermissions]
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filterset_class = ReportFilter
+
+    def records(self):
+        return selectors.reports()
+
+    def get_serializer_class(self):
+        return {
+            "create": self.InputSerializer,
+            "partial_update": self.NarrativeInputSerializer,
+        }.get(self.action, self.OutputSerializer)
+
+    @extend_schema(responses={201: OutputSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.report_get_or_create(period=serializer.validated_data["period"])
+        return Response(self.OutputSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: OutputSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        serializer = self.NarrativeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.report_narrative_update(
+            report=self.get_object(), narrative=serializer.validated_data.get("narrative", {})
+        )
+        return Response(self.OutputSerializer(report).data)
+
+    @extend_schema(request=None, responses={200: OutputSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        report = services.report_submit(report=self.get_object())
+        return Response(self.OutputSerializer(report).data)
+
+    @extend_schema(responses=_DOWNLOAD_RESPONSES["docx"])
+    @action(detail=True, methods=["get"])
+    def docx(self, request, pk=None):
+        return report_download_response(self.get_object(), request.tenant.name, "docx")
+
+    @extend_schema(responses=_DOWNLOAD_RESPONSES["pdf"])
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        return report_download_response(self.get_object(), request.tenant.name, "pdf")

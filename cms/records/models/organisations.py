@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -77,6 +78,21 @@ class MemberOrganisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The constraints say the same, but only in English and without naming the field.
+        errors = {}
+        if self.status == self.Status.MERGED and self.merged_into_id is None:
+            errors["merged_into"] = "Tổ chức đã hợp nhất cần ghi rõ hợp nhất vào tổ chức nào."
+        if (
+            self.status == self.Status.ACTIVE
+            and MemberOrganisation.objects.filter(name=self.name, status=self.Status.ACTIVE)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["name"] = f"Đã có tổ chức đang hoạt động tên “{self.name}”."
+        if errors:
+            raise ValidationError(errors)
 
 
 class MemberCount(models.Model):
