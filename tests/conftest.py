@@ -120,6 +120,18 @@ def demo_union(django_db_setup, django_db_blocker) -> Union:
     return union
 
 
+def manage_py_env() -> dict[str, str]:
+    """The environment for a `manage.py` process that works on the test database."""
+    db = connection.settings_dict
+    host = f"?host={db['HOST']}" if db["HOST"].startswith("/") else ""
+    netloc = "" if host else f"{db['HOST']}:{db['PORT'] or 5432}"
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lhh.settings.test",
+        "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@{netloc}/{db['NAME']}{host}",
+    }
+
+
 @pytest.fixture(scope="session")
 def site_server(demo_union) -> Iterator[str]:
     """The platform's own server process over the test database, on a free port."""
@@ -129,23 +141,14 @@ def site_server(demo_union) -> Iterator[str]:
     import time
     import urllib.request
 
-    from django.db import connection
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    db = connection.settings_dict
-    host = f"?host={db['HOST']}" if db["HOST"].startswith("/") else ""
-    netloc = "" if host else f"{db['HOST']}:{db['PORT'] or 5432}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lhh.settings.test",
-        "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@{netloc}/{db['NAME']}{host}",
-    }
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
         cwd=Path(__file__).resolve().parents[1],
-        env=env,
+        env=manage_py_env(),
     )
     deadline = time.monotonic() + 30
     while True:
