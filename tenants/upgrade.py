@@ -52,10 +52,10 @@ def schema_migrate(schema_name: str, verbosity: int = 1) -> str | None:
     Each migration is atomic, so a failure leaves the schema at the last one applied.
     """
     try:
-        run_migrations([], _migrate_options(verbosity), "nâng cấp", schema_name, allow_atomic=False)
+        run_migrations([], _migrate_options(verbosity), "nâng cấp", schema_name)
     except Exception as exc:  # one union's failure must not stop the others
         logger.exception("schema migration failed", extra={"schema": schema_name})
-        connection.close()
+        # The failed migration's own transaction was rolled back; only the path is left.
         connection.set_schema_to_public()
         first_line = next(iter(str(exc).strip().splitlines()), "")
         return f"{type(exc).__name__}: {first_line}"
