@@ -143,15 +143,20 @@ def test_rollups_equal_the_records_after_random_changes(union_a, union_b):
     assert selectors._metric_totals(period, region) == expected
 
 
+def _members_recorded(union, *, year: int, members: int) -> None:
+    """One organisation with `members` in `year`, and the union's rollups refreshed."""
+    with schema_context(union.schema_name):
+        period = services.period_get_or_create(kind="year", year=year)
+        organisation = services.organisation_save(
+            organisation=MemberOrganisation(name=f"Hội {year}", kind="association")
+        )
+        services.member_count_set(organisation=organisation, period=period, members=members)
+        rollup_refresh()
+
+
 def test_the_nightly_rebuild_repairs_drifted_totals(union_a, union_b):
     _place(union_a, union_b)
-    with schema_context(union_a.schema_name):
-        period = services.period_get_or_create(kind="year", year=2023)
-        organisation = services.organisation_save(
-            organisation=MemberOrganisation(name="Hội Dược học", kind="association")
-        )
-        services.member_count_set(organisation=organisation, period=period, members=70)
-        rollup_refresh()
+    _members_recorded(union_a, year=2023, members=70)
     RollupTotal.objects.filter(scope="all", metric="members").update(value=1)
     RollupTotal.objects.create(
         scope="all", period_kind="year", year=1999, metric="members", value=5, unions=1
@@ -163,13 +168,7 @@ def test_the_nightly_rebuild_repairs_drifted_totals(union_a, union_b):
 
 
 def test_a_refresh_repairs_drift_and_forgets_deleted_periods(union_a):
-    with schema_context(union_a.schema_name):
-        period = services.period_get_or_create(kind="year", year=2024)
-        organisation = services.organisation_save(
-            organisation=MemberOrganisation(name="Hội Y học", kind="association")
-        )
-        services.member_count_set(organisation=organisation, period=period, members=100)
-        rollup_refresh()
+    _members_recorded(union_a, year=2024, members=100)
     Rollup.objects.filter(union=union_a.union, metric="members").update(value=999)
     Rollup.objects.create(
         union=union_a.union, period_kind="year", year=1999, metric="members", value=5
