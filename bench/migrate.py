@@ -17,6 +17,10 @@ It works on the unions already in the database (make 1,000 with
    `unions_migrate` with 1, 2 and 3 jobs, and by the standard executor: the time to
    migrate P unions, and whether processes in parallel help on this machine.
 
+The standard way runs with django-tenants' stock table listing; the project's backend
+(`tenants.postgresql_backend`) lists a schema's tables from an index instead of
+scanning the whole catalog, which the new way uses.
+
 Every way runs `--runs` times (median reported) except the standard one (once: it is
 slow). Before and after, every schema must be current (`schemas_behind`); a failure
 or Ctrl-C applies the forgotten migration again, so nothing is left behind.
@@ -48,6 +52,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django_tenants.management.commands.migrate_schemas import Command as MigrateSchemas  # noqa: E402
 from django_tenants.migration_executors.standard import StandardExecutor  # noqa: E402
+from django_tenants.postgresql_backend.introspection import (  # noqa: E402
+    DatabaseSchemaIntrospection,
+)
 from django_tenants.utils import get_public_schema_name  # noqa: E402
 
 from tenants.migration_state import schemas_behind  # noqa: E402
@@ -96,12 +103,19 @@ def migrate_platform_process() -> None:
 
 
 def standard(schemas: list[str]) -> None:
-    """What `migrate_schemas --tenant` runs: one migration executor per schema, in turn."""
+    """What `migrate_schemas --tenant` runs: one migration executor per schema, in turn,
+    with django-tenants' own table listing (the project's backend lists tables faster,
+    which would speed this way up too; the baseline is django-tenants as shipped)."""
     command = MigrateSchemas()
     options = vars(command.create_parser("manage.py", "migrate_schemas").parse_args([]))
     options.update(verbosity=0, interactive=False, skip_checks=True)
-    StandardExecutor([], options).run_migrations(tenants=list(schemas))
-    connection.set_schema_to_public()
+    ours = connection.introspection
+    connection.introspection = DatabaseSchemaIntrospection(connection)
+    try:
+        StandardExecutor([], options).run_migrations(tenants=list(schemas))
+    finally:
+        connection.introspection = ours
+        connection.set_schema_to_public()
 
 
 def standard_process() -> None:

@@ -108,3 +108,17 @@ def test_a_broken_union_fails_alone_named_and_the_run_exits_non_zero(union_pair,
         [union_a.schema_name],
         [],
     )
+
+
+def test_the_backend_lists_the_same_tables_as_django_tenants(union_a, db):
+    """Read through pg_depend's index instead of scanning pg_class: the same list."""
+    from django_tenants.postgresql_backend.introspection import DatabaseSchemaIntrospection
+
+    stock = DatabaseSchemaIntrospection(connection)
+    for schema in ("public", union_a.schema_name, "template"):
+        connection.set_schema(schema)
+        with connection.cursor() as cursor:
+            ours = sorted(connection.introspection.get_table_list(cursor))
+            assert ours == sorted(stock.get_table_list(cursor))
+        assert ("django_migrations", "t", None) in [tuple(table) for table in ours]
+    connection.set_schema_to_public()
