@@ -5,7 +5,8 @@ django-tenants' `migrate_schemas --tenant` opens a migration executor in every s
 one after the other, even when none has anything to apply (11.6 s for 60 unions; about
 12 minutes reported for 900), and its first failure stops the run. Here one query per
 250 schemas finds the schemas that are behind; only those are migrated, the template
-first, the rest by a pool of processes, each with its own connection; a failure is
+first, the rest by a pool of processes, each with its own connection (threads would
+share Django's per-alias content-type cache across schemas); a failure is
 recorded against its union and the others go on.
 """
 
@@ -20,6 +21,7 @@ from django.db import connection, connections
 from django_tenants.migration_executors.base import run_migrations
 from django_tenants.utils import get_public_schema_name, get_tenant_base_migrate_command_class
 
+from tenants import upgrade_pool
 from tenants.migration_state import schemas_behind
 from tenants.models import Union
 
@@ -62,11 +64,6 @@ def schema_migrate(schema_name: str, verbosity: int = 1) -> str | None:
     return None
 
 
-def _schema_migrate_in_pool(job: tuple[str, int]) -> tuple[str, str | None]:
-    schema_name, verbosity = job
-    return schema_name, schema_migrate(schema_name, verbosity)
-
-
 def unions_migrate(*, jobs: int = 2, verbosity: int = 1) -> UpgradeResult:
     """Migrate the template and every union that is behind the code. Never raises for one
     union: the failures are in the result."""
@@ -90,13 +87,13 @@ def unions_migrate(*, jobs: int = 2, verbosity: int = 1) -> UpgradeResult:
     outcomes: list[tuple[str, str | None]] = []
     # Inside a transaction (a test's) other processes would not see its data: in turn.
     if jobs > 1 and len(queue) > 1 and not connection.in_atomic_block:
-        # Forked children inherit the loaded apps; the parent's connection is closed first
-        # so that each child opens its own instead of sharing one socket.
-        connections.close_all()
         with ProcessPoolExecutor(
-            max_workers=min(jobs, len(queue)), mp_context=multiprocessing.get_context("fork")
+            max_workers=min(jobs, len(queue)),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=upgrade_pool.start,
+            initargs=(dict(connections["default"].settings_dict),),
         ) as pool:
-            futures = {pool.submit(_schema_migrate_in_pool, (n, verbosity)): n for n in queue}
+            futures = {pool.submit(upgrade_pool.schema_migrate, (n, verbosity)): n for n in queue}
             for future in as_completed(futures):
                 try:
                     outcomes.append(future.result())
