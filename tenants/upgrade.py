@@ -64,7 +64,7 @@ def schema_migrate(schema_name: str, verbosity: int = 1) -> str | None:
     return None
 
 
-def unions_migrate(*, jobs: int = 2, verbosity: int = 1) -> UpgradeResult:
+def unions_migrate(*, jobs: int = 1, verbosity: int = 1) -> UpgradeResult:
     """Migrate the template and every union that is behind the code. Never raises for one
     union: the failures are in the result."""
     started = time.perf_counter()

@@ -1,5 +1,3 @@
-import os
-
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -18,11 +16,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
+        # One by default: on 2 shared cores, 2 processes took 18.1 s for 40 unions where one
+        # took 14.9 s (docs/benchmarks.md, "Upgrades"). Worth raising on a bigger host.
         parser.add_argument(
             "--jobs",
             type=int,
-            default=os.cpu_count() or 1,
-            help="unions migrated at once, one process and connection each (default: CPUs)",
+            default=1,
+            help="unions migrated at once, one spawned process and connection each (default 1)",
         )
 
     def handle(self, *args, **options) -> None:
