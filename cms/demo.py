@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from cms.models import (
@@ -678,6 +679,7 @@ def demo_content_create(demo: DemoUnion) -> None:
     for key, value in demo.footer.items():
         setattr(site_settings, key, value)
     site_settings.visits_before_platform = max(visits_total - visits_week, 0)
+    site_settings.welcome_done_at = timezone.now()  # a seeded site needs no first-login wizard
     site_settings.save()
 
     get_user_model().objects.create_superuser(

@@ -1,4 +1,5 @@
-"""A fixed-window rate limit in the (tenant-keyed) cache, per client address."""
+"""A fixed-window rate limit in the (tenant-keyed) cache, per client address or per
+another key (an e-mail address, a login name)."""
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -10,9 +11,12 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def rate_limited(request: HttpRequest, *, scope: str, limit: int) -> bool:
-    """Count this request; True once `limit` requests were seen in the window."""
-    key = f"ratelimit:{scope}:{client_address(request)}"
+def rate_limited(request: HttpRequest, *, scope: str, limit: int, key: str | None = None) -> bool:
+    """Count this request; True once `limit` requests were seen in the window.
+
+    Counted per client address, or per `key` when given.
+    """
+    key = f"ratelimit:{scope}:{client_address(request) if key is None else key.lower()}"
     cache.add(key, 0, timeout=WINDOW_SECONDS)
     try:
         count = cache.incr(key)

@@ -163,3 +163,38 @@ def site_search_results(query: str):
     from wagtail.models import Page
 
     return Page.objects.live().public().specific().search(query)
+
+
+def welcome_checklist(*, site_settings) -> list[dict]:
+    """Next steps after the first-login wizard, each ticked from the union's real data."""
+    from django.contrib.auth import get_user_model
+
+    from cms.records.models import MemberOrganisation, ReportingPeriod
+
+    return [
+        {
+            "label": "Tải biểu trưng và chọn màu chủ đạo",
+            "done": site_settings.logo_id is not None,
+            "url": f"/admin/settings/cms/unionsitesettings/{site_settings.site_id}/",
+        },
+        {
+            "label": "Đăng tin tức đầu tiên",
+            "done": NewsArticlePage.objects.live().exists(),
+            "url": "/admin/pages/",
+        },
+        {
+            "label": "Thêm các tổ chức thành viên",
+            "done": MemberOrganisation.objects.exists(),
+            "url": "/admin/records/memberorganisation/",
+        },
+        {
+            "label": "Mở kỳ báo cáo đầu tiên",
+            "done": ReportingPeriod.objects.exists(),
+            "url": "/admin/records/reportingperiod/",
+        },
+        {
+            "label": "Mời cán bộ cùng quản trị trang",
+            "done": get_user_model().objects.filter(is_active=True).count() > 1,
+            "url": "/admin/users/add/",
+        },
+    ]

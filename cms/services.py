@@ -6,7 +6,14 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from cms.models import EventPage, EventRegistration, HomePage, NewsArticlePage, ReaderComment
+from cms.models import (
+    EventPage,
+    EventRegistration,
+    HomePage,
+    NewsArticlePage,
+    ReaderComment,
+    UnionSiteSettings,
+)
 
 
 @transaction.atomic
@@ -87,3 +94,34 @@ def comment_moderate(*, comment: ReaderComment, approve: bool) -> ReaderComment:
     comment.moderated_at = timezone.now()
     comment.save(update_fields=["status", "moderated_at"])
     return comment
+
+
+@transaction.atomic
+def site_welcome_apply(
+    *, site: Site, site_name: str, primary_colour: str, intro: str, logo=None, user=None
+) -> UnionSiteSettings:
+    """The first-login wizard's answers: site and home title, intro, colour, logo.
+
+    The logo's file is written last, so a failure before it leaves no stray file.
+    """
+    from django.utils.html import escape
+    from wagtail.images import get_image_model
+
+    site.site_name = site_name
+    site.save(update_fields=["site_name"])
+    home = site.root_page.specific
+    home.title = site_name
+    paragraphs = [p.strip() for p in intro.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    home.intro = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    home.save_revision(user=user).publish(user=user)
+    site_settings = UnionSiteSettings.for_site(site)
+    site_settings.primary_colour = primary_colour
+    site_settings.welcome_done_at = timezone.now()
+    fields = ["primary_colour", "welcome_done_at"]
+    if logo is not None:
+        site_settings.logo = get_image_model().objects.create(
+            title=f"Biểu trưng {site_name}", file=logo, uploaded_by_user=user
+        )
+        fields.append("logo")
+    site_settings.save(update_fields=fields)
+    return site_settings

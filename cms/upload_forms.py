@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
 
@@ -22,16 +23,29 @@ def _too_large(size: int) -> ValidationError:
     )
 
 
+def image_field_in_vietnamese(field: WagtailImageField) -> WagtailImageField:
+    """Vietnamese help and errors for a Wagtail image field (extension, content, size)."""
+    field.help_text = (
+        f"Định dạng: {field.supported_formats_text}. "
+        f"Dung lượng tối đa: {field.max_upload_size_text}."
+    )
+    field.error_messages["invalid_image_extension"] = (
+        f"Định dạng ảnh không được hỗ trợ. Chỉ nhận: {field.supported_formats_text}."
+    )
+    field.error_messages["invalid_image"] = "Tệp tải lên không phải là ảnh hợp lệ hoặc đã bị hỏng."
+    field.error_messages["invalid_image_known_format"] = (
+        "Tệp không phải là ảnh .%(extension)s hợp lệ (nội dung là %(image_format)s)."
+    )
+    field.error_messages["file_too_large"] = (
+        "Tệp quá lớn (%(file_size)s). Dung lượng tối đa cho phép là %(max_filesize)s."
+    )
+    return field
+
+
 class UnionImageForm(BaseImageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["file"]
-        field.error_messages["invalid_image_extension"] = (
-            f"Định dạng ảnh không được hỗ trợ. Chỉ nhận: {field.supported_formats_text}."
-        )
-        field.error_messages["file_too_large"] = (
-            "Tệp quá lớn (%(file_size)s). Dung lượng tối đa cho phép là %(max_filesize)s."
-        )
+        image_field_in_vietnamese(self.fields["file"])
 
 
 class UnionDocumentForm(BaseDocumentForm):

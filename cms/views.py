@@ -2,6 +2,7 @@
 
 import mimetypes
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -96,7 +97,12 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def union_media(request: HttpRequest, schema_name: str, path: str) -> HttpResponse:
-    """Serve a file of this union only: another union's folder is a 404 here."""
+    """Serve a file of this union only: another union's folder is a 404 here.
+
+    This check is the one authority on who reads a union's media; behind nginx the
+    view still decides and only hands the sending over (X-Accel-Redirect to an
+    internal location), so nginx never serves media/ on its own.
+    """
     if schema_name != connection.schema_name:
         raise Http404
     root = (Path(settings.MEDIA_ROOT) / schema_name).resolve()
@@ -104,9 +110,15 @@ def union_media(request: HttpRequest, schema_name: str, path: str) -> HttpRespon
     if root not in file_path.parents or not file_path.is_file():
         raise Http404
     content_type, _ = mimetypes.guess_type(file_path.name)
-    response = FileResponse(
-        file_path.open("rb"), content_type=content_type or "application/octet-stream"
-    )
+    content_type = content_type or "application/octet-stream"
+    if settings.MEDIA_ACCEL_PREFIX:
+        response = HttpResponse(content_type=content_type)
+        relative = file_path.relative_to(root).as_posix()
+        response["X-Accel-Redirect"] = quote(
+            f"{settings.MEDIA_ACCEL_PREFIX}{schema_name}/{relative}"
+        )
+    else:
+        response = FileResponse(file_path.open("rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     if file_path.suffix.lower() in _ACTIVE_CONTENT:

@@ -163,3 +163,18 @@ def hide_union_menus_on_national_host(request, menu_items):
 def hide_union_settings_on_national_host(request, menu_items):
     if in_public_schema():
         menu_items[:] = [item for item in menu_items if not _union_only(item)]
+
+
+@hooks.register("register_admin_urls")
+def _welcome_urls():
+    from cms.welcome import welcome_view
+
+    return [path("bat-dau/", welcome_view, name="cms_welcome")]
+
+
+@hooks.register("construct_homepage_panels")
+def _welcome_checklist(request, panels) -> None:
+    from cms.welcome import ChecklistPanel
+
+    if not in_public_schema():
+        panels.insert(0, ChecklistPanel())

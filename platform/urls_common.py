@@ -5,7 +5,11 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from tenants.login import admin_login
+
 admin_and_pages = [
+    # Ahead of Wagtail's own login URL, which has no rate limit.
+    path("admin/login/", admin_login),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

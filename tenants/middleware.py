@@ -1,5 +1,7 @@
 """Host → union → schema, before anything else touches the database."""
 
+import json
+
 from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -8,6 +10,17 @@ from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.models import Union
 from tenants.selectors import union_for_host
+
+SUSPENDED_API_MESSAGE = (
+    "Liên hiệp Hội này đang tạm ngừng hoạt động; API không phục vụ trong thời gian tạm ngừng."
+)
+SUSPENDED_WRITE_MESSAGE = (
+    "Liên hiệp Hội đang tạm ngừng hoạt động: trang quản trị chỉ cho phép xem, "
+    "mọi thay đổi đều không được lưu."
+)
+# Signing in and out writes only the session; staff of a suspended union may still look.
+_SUSPENDED_ADMIN_WRITES_ALLOWED = ("/admin/login/", "/admin/logout/")
+_READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def _page(template: str, status: int, **context: object) -> HttpResponse:
@@ -20,12 +33,53 @@ def _page(template: str, status: int, **context: object) -> HttpResponse:
     )
 
 
+def _suspended_refusal(request: HttpRequest, union: Union) -> HttpResponse | None:
+    """What a suspended union's host refuses; None lets a read of its admin through."""
+    if request.path.startswith("/api/"):
+        connection.set_schema_to_public()
+        # The API's own error body ({"error": {code, message, details}}, api/exceptions.py).
+        body = {
+            "error": {"code": "union_suspended", "message": SUSPENDED_API_MESSAGE, "details": None}
+        }
+        return HttpResponse(
+            json.dumps(body, ensure_ascii=False),
+            status=403,
+            content_type="application/json; charset=utf-8",
+        )
+    if not request.path.startswith("/admin/"):
+        return _page("suspended.html", 503, union=union)
+    if request.method in _READ_METHODS or request.path in _SUSPENDED_ADMIN_WRITES_ALLOWED:
+        return None
+    return _page("read_only.html", 403, union=union, message=SUSPENDED_WRITE_MESSAGE)
+
+
+def _banner_insert(response: HttpResponse, union: Union) -> HttpResponse:
+    """Put the read-only notice at the top of every admin page of a suspended union.
+
+    Done on the response, not in Wagtail's templates, so every admin page (pages,
+    snippets, records, settings) carries it without overriding Wagtail's skeleton.
+    """
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return response
+    content = response.content.decode(response.charset or "utf-8")
+    marker = content.find('id="main"')
+    start = content.find(">", marker) + 1 if marker != -1 else 0
+    if start == 0:
+        return response
+    banner = render_to_string("tenants/read_only_banner.html", {"union": union})
+    response.content = content[:start] + banner + content[start:]
+    if response.has_header("Content-Length"):  # set by CommonMiddleware, inside this one
+        response["Content-Length"] = str(len(response.content))
+    return response
+
+
 class UnionMiddleware(TenantMainMiddleware):
     """Serves a request only in a union whose schema is ready.
 
     An unknown host, the template or a union still being made is a plain 404;
-    an archived union is 410; a suspended one shows a notice; a union whose schema
-    is missing is 503 -- never the national site or another union's rows.
+    an archived union is 410; a suspended one shows a notice on its site, answers
+    403 on its API and keeps its admin read-only for its staff; a union whose
+    schema is missing is 503 -- never the national site or another union's rows.
     """
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
@@ -43,7 +97,9 @@ class UnionMiddleware(TenantMainMiddleware):
         if not union.schema_ready:
             return _page("unavailable.html", 503, union=union)
         if union.status == Union.Status.SUSPENDED:
-            return _page("suspended.html", 503, union=union)
+            refusal = _suspended_refusal(request, union)
+            if refusal is not None:
+                return refusal
         union.domain_url = hostname
         request.tenant = union
         if connection.schema_name == union.schema_name:
@@ -54,3 +110,9 @@ class UnionMiddleware(TenantMainMiddleware):
             connection.set_tenant(union)
         self.setup_url_routing(request)
         return None
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        union = getattr(request, "tenant", None)
+        if isinstance(union, Union) and union.status == Union.Status.SUSPENDED:
+            return _banner_insert(response, union)
+        return response

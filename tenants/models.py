@@ -1,5 +1,7 @@
 """The tenant registry, in the public schema: provinces, unions and their hosts."""
 
+import uuid
+
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -150,3 +152,109 @@ class SpareSchema(models.Model):
 
     def __str__(self) -> str:
         return self.schema_name
+
+
+# Applications in these statuses hold their subdomain: no other may ask for it meanwhile.
+_SIGNUP_OPEN_STATUSES = ("unverified", "verified", "approved", "provisioning")
+
+
+class SignupApplication(models.Model):
+    """A union's request for a site, from the sign-up page to its first day live.
+
+    It lives in public and holds no schema: the schema is made only after approval,
+    by `tenants.services.union_create`, so unverified sign-ups cost one row each.
+    """
+
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", "Chờ xác minh thư điện tử"
+        VERIFIED = "verified", "Chờ duyệt"
+        APPROVED = "approved", "Đã duyệt"
+        PROVISIONING = "provisioning", "Đang khởi tạo"
+        LIVE = "live", "Đã hoạt động"
+        REJECTED = "rejected", "Bị từ chối"
+        FAILED = "failed", "Khởi tạo không thành công"
+        EXPIRED = "expired", "Hết hạn xác minh"
+
+    OPEN_STATUSES = _SIGNUP_OPEN_STATUSES
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    province = models.ForeignKey(
+        Province,
+        verbose_name="tỉnh/thành phố",
+        on_delete=models.PROTECT,
+        related_name="signup_applications",
+        limit_choices_to={"is_current": True},
+    )
+    name = models.CharField("tên chính thức", max_length=255)
+    short_name = models.CharField("tên viết tắt", max_length=100)
+    subdomain = models.CharField("tên miền con", max_length=31)
+    contact_name = models.CharField("người liên hệ", max_length=255)
+    email = models.EmailField("thư điện tử")
+    phone = models.CharField("điện thoại", max_length=20)
+    status = models.CharField(
+        "trạng thái", max_length=20, choices=Status, default=Status.UNVERIFIED, db_index=True
+    )
+    # Only a SHA-256 of the link's token is kept; the token itself is only in the e-mail.
+    email_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    email_token_sent_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField("xác minh lúc", null=True, blank=True)
+    decided_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
+    decided_by = models.CharField("người xử lý", max_length=150, blank=True)
+    reject_reason = models.TextField("lý do từ chối", blank=True)
+    provisioning_started_at = models.DateTimeField(null=True, blank=True)
+    live_at = models.DateTimeField("hoạt động từ", null=True, blank=True)
+    failure_message = models.TextField(blank=True)
+    union = models.OneToOneField(
+        Union,
+        verbose_name="Liên hiệp Hội",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signup_application",
+    )
+    created_at = models.DateTimeField("ngày đăng ký", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "đơn đăng ký"
+        verbose_name_plural = "các đơn đăng ký"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subdomain"],
+                condition=models.Q(status__in=_SIGNUP_OPEN_STATUSES),
+                name="signup_open_subdomain_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.subdomain})"
+
+
+class OnboardingPolicy(models.Model):
+    """The national union's rules for sign-ups: one row, edited in the national console."""
+
+    auto_approve = models.BooleanField("tự động duyệt", default=False)
+    auto_approve_domains = models.TextField(
+        "tên miền thư điện tử được tự động duyệt",
+        blank=True,
+        help_text="Mỗi dòng một tên miền, ví dụ: vusta.vn",
+    )
+    several_unions_per_province = models.BooleanField(
+        "cho phép nhiều Liên hiệp Hội trong một tỉnh", default=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "quy định đăng ký"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="policy_singleton")]
+
+    def __str__(self) -> str:
+        return "Quy định đăng ký"
+
+    @classmethod
+    def load(cls) -> "OnboardingPolicy":
+        return cls.objects.get_or_create(pk=1)[0]
+
+    def domains(self) -> set[str]:
+        return {word.lower().lstrip("@") for word in self.auto_approve_domains.split()} - {""}

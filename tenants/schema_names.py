@@ -25,8 +25,38 @@ RESERVED_SCHEMA_NAMES = frozenset(
         "vusta",
         "national",
         "localhost",
+        # Names a mail, DNS or web operator expects to own, or that read as the platform's.
+        "smtp",
+        "imap",
+        "pop",
+        "pop3",
+        "ftp",
+        "ns",
+        "ns1",
+        "ns2",
+        "mx",
+        "cdn",
+        "assets",
+        "app",
+        "dev",
+        "test",
+        "staging",
+        "status",
+        "support",
+        "help",
+        "root",
+        "postgres",
+        "pgbouncer",
+        "default",
+        "dangky",
+        "toanquoc",
+        "trunguong",
+        "lienhiephoi",
     }
 )
+# Prefixes PostgreSQL or the platform keep for themselves (`pg_*` system schemas,
+# `spare*` warm-pool schemas, `template*`), even written without the underscore.
+RESERVED_PREFIXES = ("pg", "spare", "template")
 
 
 def validate_schema_name(name: str) -> None:
@@ -38,7 +68,11 @@ def validate_schema_name(name: str) -> None:
         )
     # The pattern already rules out PostgreSQL's own `pg_*` names and the warm
     # pool's `spare_*` schemas: neither can contain an underscore here.
-    if name in RESERVED_SCHEMA_NAMES or name == settings.TEMPLATE_SCHEMA_NAME:
+    if (
+        name in RESERVED_SCHEMA_NAMES
+        or name == settings.TEMPLATE_SCHEMA_NAME
+        or name.startswith(RESERVED_PREFIXES)
+    ):
         raise ValidationError(
             "Tên miền con “%(name)s” đã được hệ thống dành riêng, vui lòng chọn tên khác.",
             code="reserved_schema_name",

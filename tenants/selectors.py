@@ -1,6 +1,7 @@
 """Reads of the tenant registry."""
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from tenants.models import Union
@@ -23,6 +24,13 @@ def union_for_host(hostname: str) -> Union | None:
 
 def union_host(schema_name: str) -> str:
     return f"{schema_name}.{settings.PLATFORM_DOMAIN}"
+
+
+def unions_working() -> QuerySet[Union]:
+    """Provincial unions whose data still lives: active or suspended, not archived."""
+    return Union.objects.filter(
+        kind=Union.Kind.PROVINCIAL, status__in=[Union.Status.ACTIVE, Union.Status.SUSPENDED]
+    )
 
 
 def union_list(*, kind: str = Union.Kind.PROVINCIAL) -> list[Union]:

@@ -6,8 +6,14 @@ Wagtail fix-up inside the new schema commit together or not at all. PostgreSQL
 DDL is transactional, so a failure leaves no half-made union behind.
 """
 
+import json
 import logging
+import os
+import shutil
+import tarfile
+import time
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +23,7 @@ from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
 
 from cms.services import site_setup
+from tenants import backups
 from tenants.migration_state import code_fingerprint, template_is_current
 from tenants.models import Domain, Province, SpareSchema, Union
 from tenants.schema_names import validate_schema_name
@@ -101,6 +108,21 @@ def _template_clone(schema_name: str) -> None:
     CloneSchema().clone_schema(settings.TEMPLATE_SCHEMA_NAME, schema_name)
 
 
+def schema_name_check_free(schema_name: str) -> None:
+    """Refuse a bad name, or one a union, a host or a schema already holds."""
+    validate_schema_name(schema_name)
+    if (
+        Union.objects.filter(schema_name=schema_name).exists()
+        or Domain.objects.filter(domain=union_host(schema_name)).exists()
+        or schema_exists(schema_name, case_sensitive=False)
+    ):
+        raise ValidationError(
+            "Tên miền con “%(name)s” đã có Liên hiệp Hội khác sử dụng.",
+            code="schema_name_taken",
+            params={"name": schema_name},
+        )
+
+
 def union_create(
     *,
     schema_name: str,
@@ -111,21 +133,17 @@ def union_create(
     contact_name: str = "",
     contact_email: str = "",
     contact_phone: str = "",
+    admin_email: str = "",
     use_warm_pool: bool = True,
 ) -> Union:
-    """Create a live union at `<schema_name>.<PLATFORM_DOMAIN>`."""
-    validate_schema_name(schema_name)
+    """Create a live union at `<schema_name>.<PLATFORM_DOMAIN>`.
+
+    With `admin_email`, the union's first administrator is made in its schema, in
+    the same transaction, with that address as login and no usable password: the
+    welcome e-mail carries a link to set one.
+    """
+    schema_name_check_free(schema_name)
     host = union_host(schema_name)
-    if (
-        Union.objects.filter(schema_name=schema_name).exists()
-        or Domain.objects.filter(domain=host).exists()
-        or schema_exists(schema_name, case_sensitive=False)
-    ):
-        raise ValidationError(
-            "Tên miền con “%(name)s” đã có Liên hiệp Hội khác sử dụng.",
-            code="schema_name_taken",
-            params={"name": schema_name},
-        )
     try:
         with transaction.atomic():
             union = Union.objects.create(
@@ -143,8 +161,11 @@ def union_create(
             Domain.objects.create(domain=host, tenant=union, is_primary=True)
             if not (use_warm_pool and _spare_take(schema_name)):
                 _template_clone(schema_name)
+            _test_pause_point()
             with schema_context(schema_name):
                 site_setup(hostname=host, site_name=name)
+                if admin_email:
+                    _first_admin_create(admin_email)
             union.status = Union.Status.ACTIVE
             union.save(update_fields=["status", "updated_at"])
     except IntegrityError as exc:
@@ -162,12 +183,28 @@ def union_create(
     return union
 
 
-def union_set_status(*, union: Union, status: Union.Status) -> Union:
-    if union.kind != Union.Kind.PROVINCIAL:
-        raise ValidationError("Chỉ thay đổi trạng thái được cho Liên hiệp Hội địa phương.")
-    union.status = status
-    union.save(update_fields=["status", "updated_at"])
-    return union
+def _first_admin_create(email: str) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()(username=email, email=email, is_staff=True, is_superuser=True)
+    user.set_unusable_password()
+    user.save()
+
+
+def _test_pause_point() -> None:
+    """Stop here, mid-creation, when a test asks for it (LHH_PAUSE_UNION_CREATE=<file>).
+
+    The recovery test (tests/tenants/test_onboarding_recovery.py) sets it for one
+    worker subprocess only: the worker writes its pid into the file and waits,
+    inside the creation transaction, until the test SIGKILLs it. Unset, this is a
+    dictionary lookup.
+    """
+    pause_file = os.environ.get("LHH_PAUSE_UNION_CREATE")
+    if not pause_file:
+        return
+    Path(pause_file).write_text(str(os.getpid()))
+    while True:
+        time.sleep(1)
 
 
 def warm_pool_prune() -> int:
@@ -206,3 +243,337 @@ def warm_pool_refill(*, size: int | None = None) -> int:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_WARM_POOL_LOCK])
+
+
+# --- Lifecycle: suspend, archive, delete, back up, restore --------------------
+# Every action is audited in public (lhh.national.models.AuditEntry); an entry
+# outlives the union it names, so a deletion stays on record.
+
+LIFECYCLE_STATUSES = (Union.Status.ACTIVE, Union.Status.SUSPENDED, Union.Status.ARCHIVED)
+
+
+def _audit(*, union: Union, actor: str, action: str, detail: str) -> None:
+    from lhh.national.models import AuditEntry
+
+    AuditEntry.objects.create(
+        union=union,
+        schema_name=union.schema_name,
+        union_name=union.name,
+        actor=actor,
+        action=action,
+        detail=detail,
+    )
+
+
+def _provincial_only(union: Union) -> None:
+    if union.kind != Union.Kind.PROVINCIAL:
+        raise ValidationError(
+            "Chỉ thao tác được với Liên hiệp Hội địa phương.", code="not_provincial"
+        )
+
+
+@transaction.atomic
+def union_set_status(*, union: Union, status: str, actor: str, reason: str = "") -> Union:
+    """Suspend, reactivate or archive a union, with an audit entry.
+
+    Suspended: notice on the site, read-only admin, API 403 (tenants.middleware).
+    Archived: 410, and its Celery work is skipped (lhh.celery.UnionTask); data kept.
+    """
+    _provincial_only(union)
+    if status not in LIFECYCLE_STATUSES:
+        raise ValidationError("Trạng thái không hợp lệ.", code="bad_status")
+    previous = union.get_status_display()
+    union.status = status
+    union.save(update_fields=["status", "updated_at"])
+    _audit(
+        union=union,
+        actor=actor,
+        action=status,
+        detail=f"{previous} → {union.get_status_display()}"
+        + (f". Lý do: {reason}" if reason else ""),
+    )
+    logger.info("union status changed", extra={"schema": union.schema_name, "status": status})
+    return union
+
+
+def _public_rows(union: Union) -> list:
+    """The union's rows in public that its schema cannot rebuild: report submissions.
+
+    Rollups and the news feed are derived from the schema and are recomputed on restore.
+    """
+    from django.core import serializers
+
+    from lhh.national.models import ReportSubmission
+
+    return json.loads(serializers.serialize("json", ReportSubmission.objects.filter(union=union)))
+
+
+def union_backup(*, union: Union) -> Path:
+    """Archive a union's schema, media and public rows; keep the BACKUP_KEEP newest."""
+    _provincial_only(union)
+    with backups.scratch() as work:
+        sql_path = Path(work) / backups.DUMP
+        backups.dump(sql_path, schema=union.schema_name)
+        public_rows = _public_rows(union)
+        manifest = {
+            "kind": "union",
+            "schema_name": union.schema_name,
+            "union": {
+                "name": union.name,
+                "short_name": union.short_name,
+                "province": union.province.name if union.province_id else None,
+                "former_province": (
+                    union.former_province.name if union.former_province_id else None
+                ),
+                "contact_name": union.contact_name,
+                "contact_email": union.contact_email,
+                "contact_phone": union.contact_phone,
+                "status": union.status,
+            },
+            "counts": backups.row_counts(sql_path),
+            "public_counts": {"national.reportsubmission": len(public_rows)},
+        }
+        folder = Path(settings.BACKUP_ROOT) / "unions" / union.schema_name
+        path = backups.archive_write(
+            folder=folder,
+            stem=union.schema_name,
+            manifest=manifest,
+            sql_path=sql_path,
+            media=backups.media_folder(union.schema_name),
+            public_rows=public_rows,
+        )
+    backups.prune(folder, keep=settings.BACKUP_KEEP)
+    logger.info("union backed up", extra={"schema": union.schema_name, "archive": str(path)})
+    return path
+
+
+def platform_backup() -> Path:
+    """Archive every schema (public and the template included, spares left out) and all media."""
+    with backups.scratch() as work:
+        sql_path = Path(work) / backups.DUMP
+        backups.dump(sql_path, schema=None)
+        manifest = {
+            "kind": "platform",
+            "schemas": sorted(
+                Union.objects.exclude(kind=Union.Kind.NATIONAL).values_list(
+                    "schema_name", flat=True
+                )
+            ),
+            "counts": backups.row_counts(sql_path),
+        }
+        folder = Path(settings.BACKUP_ROOT) / "platform"
+        path = backups.archive_write(
+            folder=folder,
+            stem="platform",
+            manifest=manifest,
+            sql_path=sql_path,
+            media=Path(settings.MEDIA_ROOT),
+        )
+    backups.prune(folder, keep=settings.BACKUP_KEEP)
+    logger.info("platform backed up", extra={"archive": str(path)})
+    return path
+
+
+def union_delete(*, union: Union, confirm_name: str, actor: str) -> Path:
+    """Delete a union for good: its schema, media folder and registry rows.
+
+    A backup is taken first (restorable with `union_restore`); the union's exact
+    name must be typed as confirmation. Returns the backup's path.
+    """
+    from lhh.national.models import ReportSubmission
+    from lhh.national.rollups import union_rollups_forget
+
+    _provincial_only(union)
+    if confirm_name.strip() != union.name:
+        raise ValidationError(
+            {"confirm_name": "Tên xác nhận không khớp với tên Liên hiệp Hội; chưa xoá gì."},
+            code="confirm_mismatch",
+        )
+    archive = union_backup(union=union)
+    schema_name = union.schema_name
+    with transaction.atomic():
+        _audit(
+            union=union,
+            actor=actor,
+            action="deleted",
+            detail=f"Đã xoá Liên hiệp Hội; bản sao lưu: {archive.name}",
+        )
+        # Submissions are PROTECTed against accidental loss; they are in the backup.
+        ReportSubmission.objects.filter(union=union).delete()
+        # Its rollups would go by cascade; the national totals must lose them too.
+        union_rollups_forget(union)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA {_quote(schema_name)} CASCADE")
+        union.delete()
+        # Files are not transactional: they go only once the rows and schema are gone.
+        media = backups.media_folder(schema_name)
+        transaction.on_commit(lambda: shutil.rmtree(media, ignore_errors=True))
+    logger.info("union deleted", extra={"schema": schema_name, "archive": str(archive)})
+    return archive
+
+
+def union_restore(*, archive_path: Path, actor: str, schema_name: str | None = None) -> Union:
+    """Restore a union's archive beside the live unions, or into a fresh platform database.
+
+    Under its own schema name or `schema_name`; a name in use is refused. Counts
+    are checked against the manifest, and the Wagtail site is pointed at the host.
+    A failure leaves no schema, rows or media behind.
+    """
+    archive = backups.archive_read(Path(archive_path))
+    manifest = archive.manifest
+    if manifest.get("kind") != "union":
+        raise ValidationError(
+            "Tệp này là bản sao lưu toàn hệ thống; hãy dùng `platform_restore`.",
+            code="bad_archive",
+        )
+    source = manifest["schema_name"]
+    target = schema_name or source
+    schema_name_check_free(target)
+    media = backups.media_folder(target)
+    if media.exists() and any(media.iterdir()):
+        raise ValidationError(
+            "Thư mục tệp “%(path)s” đã có dữ liệu; không khôi phục đè lên.",
+            code="media_in_use",
+            params={"path": media},
+        )
+    expected = backups.counts_by_table(manifest["counts"], schema=source, new_schema=target)
+    with backups.scratch() as work:
+        work = Path(work)
+        backups.archive_unpack(archive, work)
+        sql_path = work / backups.DUMP
+        if target != source:
+            renamed = work / "renamed.sql"
+            backups.dump_renamed(sql_path, renamed, old=source, new=target)
+            sql_path = renamed
+        # psql commits the schema on its own connection; everything after it is
+        # undone by hand if it fails.
+        backups.psql_file(sql_path)
+        try:
+            actual = backups.counts_in_database(expected)
+            if actual != expected:
+                raise backups.BackupError(
+                    f"Số dòng sau khi khôi phục không khớp bản kê: {_count_diff(expected, actual)}"
+                )
+            # Files first: the registry rows are the last step, and make the union routable.
+            backups.media_place(work, media)
+            union = _restored_union_register(
+                manifest=manifest, target=target, actor=actor, archive=archive
+            )
+        except BaseException:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {_quote(target)} CASCADE")
+            shutil.rmtree(media, ignore_errors=True)
+            raise
+    _derived_rows_refresh(union)
+    logger.info("union restored", extra={"schema": target, "archive": str(archive.path)})
+    return union
+
+
+def _count_diff(expected: dict[str, int], actual: dict[str, int]) -> str:
+    return ", ".join(
+        f"{table}: {expected.get(table)} ≠ {actual.get(table)}"
+        for table in sorted(set(expected) | set(actual))
+        if expected.get(table) != actual.get(table)
+    )
+
+
+@transaction.atomic
+def _restored_union_register(
+    *, manifest: dict, target: str, actor: str, archive: backups.Archive
+) -> Union:
+    from django.core import serializers
+
+    data = manifest["union"]
+    host = union_host(target)
+    union = Union.objects.create(
+        schema_name=target,
+        name=data["name"],
+        short_name=data["short_name"],
+        province=Province.objects.filter(name=data["province"], is_current=True).first(),
+        former_province=Province.objects.filter(
+            name=data["former_province"], is_current=False
+        ).first(),
+        contact_name=data["contact_name"],
+        contact_email=data["contact_email"],
+        contact_phone=data["contact_phone"],
+        kind=Union.Kind.PROVINCIAL,
+        status=data["status"] if data["status"] in LIFECYCLE_STATUSES else Union.Status.ACTIVE,
+    )
+    Domain.objects.create(domain=host, tenant=union, is_primary=True)
+    with tarfile.open(archive.path) as tar:
+        rows = tar.extractfile(backups.PUBLIC_ROWS).read().decode()
+    for row in serializers.deserialize("json", rows):
+        row.object.pk = None
+        row.object.union = union
+        row.object.save()
+    with schema_context(target):
+        site_setup(hostname=host, site_name=union.name)
+    _audit(
+        union=union,
+        actor=actor,
+        action="restored",
+        detail=f"Khôi phục từ {archive.path.name}"
+        + (
+            f" (lược đồ gốc: {manifest['schema_name']})"
+            if target != manifest["schema_name"]
+            else ""
+        ),
+    )
+    return union
+
+
+def _derived_rows_refresh(union: Union) -> None:
+    """Rebuild what public derives from the schema: rollups, news feed, cached pages."""
+    from cms.page_cache import page_cache_clear
+    from lhh.national.news_feed import news_feed_refresh
+    from lhh.national.rollups import rollup_refresh
+
+    with schema_context(union.schema_name):
+        rollup_refresh()
+        news_feed_refresh()
+        page_cache_clear()
+
+
+def platform_restore(*, archive_path: Path) -> dict[str, int]:
+    """Restore a whole-platform archive into an empty database. Returns the row counts."""
+    archive = backups.archive_read(Path(archive_path))
+    if archive.manifest.get("kind") != "platform":
+        raise ValidationError(
+            "Tệp này là bản sao lưu của một Liên hiệp Hội; hãy dùng `union_restore`.",
+            code="bad_archive",
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', "
+            "'information_schema')"
+        )
+        if cursor.fetchone()[0]:
+            raise ValidationError(
+                "Cơ sở dữ liệu đích đã có dữ liệu; chỉ khôi phục toàn hệ thống vào cơ sở dữ "
+                "liệu trống.",
+                code="database_not_empty",
+            )
+    expected = archive.manifest["counts"]
+    media_root = Path(settings.MEDIA_ROOT)
+    with backups.scratch() as work:
+        work = Path(work)
+        backups.archive_unpack(archive, work)
+        folders = sorted((work / backups.MEDIA).glob("*"))
+        taken = [f.name for f in folders if (media_root / f.name).exists()]
+        if taken:
+            raise ValidationError(
+                "Thư mục tệp đích đã có: %(names)s; không khôi phục đè lên.",
+                code="media_in_use",
+                params={"names": ", ".join(taken)},
+            )
+        backups.psql_file(work / backups.DUMP)
+        actual = backups.counts_in_database(expected)
+        if actual != expected:
+            raise backups.BackupError(
+                f"Số dòng sau khi khôi phục không khớp bản kê: {_count_diff(expected, actual)}"
+            )
+        media_root.mkdir(parents=True, exist_ok=True)
+        for folder in folders:
+            shutil.move(folder, media_root / folder.name)
+    logger.info("platform restored", extra={"archive": str(archive.path)})
+    return actual

@@ -3,6 +3,7 @@ from django_tenants.utils import schema_context
 from lhh.celery import NationalTask, app
 from tenants import services
 from tenants.models import Union
+from tenants.selectors import unions_working
 
 
 @app.task(base=NationalTask)
@@ -12,10 +13,12 @@ def warm_pool_refill() -> int:
 
 @app.task(base=NationalTask)
 def union_fan_out(task_name: str) -> int:
-    """Queue `task_name` once in every active union's schema. Returns how many."""
-    schemas = Union.objects.filter(
-        kind=Union.Kind.PROVINCIAL, status=Union.Status.ACTIVE
-    ).values_list("schema_name", flat=True)
+    """Queue `task_name` once in every working union's schema. Returns how many.
+
+    Archived unions get nothing (their data is frozen; `UnionTask` also refuses
+    anything queued before the archive). Suspended ones still do: see `UnionTask`.
+    """
+    schemas = unions_working().values_list("schema_name", flat=True)
     count = 0
     for schema_name in schemas:
         with schema_context(schema_name):
@@ -23,3 +26,23 @@ def union_fan_out(task_name: str) -> int:
             app.send_task(task_name)
         count += 1
     return count
+
+
+@app.task(base=NationalTask)
+def unions_backup() -> int:
+    """Beat's nightly backup: one task per working union, so one failure stops no other."""
+    ids = list(unions_working().values_list("pk", flat=True))
+    for union_id in ids:
+        union_backup.delay(union_id)
+    return len(ids)
+
+
+@app.task(base=NationalTask)
+def union_backup(union_id: int) -> str:
+    union = Union.objects.select_related("province", "former_province").get(pk=union_id)
+    return str(services.union_backup(union=union))
+
+
+@app.task(base=NationalTask)
+def platform_backup() -> str:
+    return str(services.platform_backup())

@@ -6,6 +6,7 @@ can be seen from B.
 """
 
 import os
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from cms.demo import DEMO_UNIONS, demo_content_create, demo_records_create
@@ -62,11 +64,42 @@ def _test_union_ensure(schema_name: str, name: str, sentinel_title: str) -> Test
                     title=sentinel_title, slug="tin-canh-gioi", summary=f"{name} sentinel"
                 )
             )
-            UnionSiteSettings.for_site(home.get_site())  # created on first use otherwise
+            # Created on first use otherwise; the first-login wizard is for new unions only.
+            UnionSiteSettings.objects.create(site=home.get_site(), welcome_done_at=timezone.now())
             get_user_model().objects.create_superuser(
                 "admin", f"admin@{schema_name}.example.vn", TestUnion.editor_password
             )
     return TestUnion(union=union, sentinel_title=sentinel_title)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_database_url() -> str:
+    """The test database as a DATABASE_URL, for server processes started by a test."""
+    db = connection.settings_dict
+    host = f"?host={db['HOST']}" if db["HOST"].startswith("/") else ""
+    netloc = "" if host else f"{db['HOST']}:{db['PORT'] or 5432}"
+    return f"postgresql://{db['USER']}:{db['PASSWORD']}@{netloc}/{db['NAME']}{host}"
+
+
+# What a local or test run may have set that a production process must not inherit.
+_NOT_PRODUCTION = {
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "CACHE_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
+def production_env(**values: str) -> dict[str, str]:
+    """The environment of a process started with lhh.settings.production."""
+    env = {key: value for key, value in os.environ.items() if key not in _NOT_PRODUCTION}
+    return {**env, "DJANGO_SETTINGS_MODULE": "lhh.settings.production", **values}
 
 
 @pytest.fixture(scope="session")
@@ -120,35 +153,32 @@ def demo_union(django_db_setup, django_db_blocker) -> Union:
     return union
 
 
-def manage_py_env() -> dict[str, str]:
-    """The environment for a `manage.py` process that works on the test database."""
-    db = connection.settings_dict
-    host = f"?host={db['HOST']}" if db["HOST"].startswith("/") else ""
-    netloc = "" if host else f"{db['HOST']}:{db['PORT'] or 5432}"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """The environment of a platform process (server, worker) over the test database."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lhh.settings.test",
-        "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@{netloc}/{db['NAME']}{host}",
+        "DATABASE_URL": server_database_url(),
+        **extra,
     }
 
 
 @pytest.fixture(scope="session")
 def site_server(demo_union) -> Iterator[str]:
     """The platform's own server process over the test database, on a free port."""
-    import socket
     import subprocess
     import sys
     import time
     import urllib.request
 
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
-        cwd=Path(__file__).resolve().parents[1],
-        env=manage_py_env(),
+        cwd=PROJECT_ROOT,
+        env=subprocess_env(),
     )
     deadline = time.monotonic() + 30
     while True:
@@ -163,6 +193,20 @@ def site_server(demo_union) -> Iterator[str]:
     yield str(port)
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """A real Celery worker (solo pool, in a thread) on the configured broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from lhh.celery import app
+
+    with (
+        django_db_blocker.unblock(),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
+        yield
 
 
 @pytest.fixture
@@ -196,6 +240,22 @@ def _fresh_cache() -> Iterator[None]:
     """Cached pages of content a test rolled back must not reach the next test."""
     yield
     cache.clear()
+
+
+@pytest.fixture
+def fresh_subdomain(django_db_setup, committed) -> Iterator[str]:
+    """A name no union or sign-up holds; what a committing test made under it goes after."""
+    import secrets
+
+    from tenants.models import Domain, SignupApplication
+
+    name = f"moi{secrets.token_hex(4)}"
+    yield name
+    SignupApplication.objects.filter(subdomain=name).delete()
+    Domain.objects.filter(tenant__schema_name=name).delete()
+    Union.objects.filter(schema_name=name).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(name)} CASCADE")
 
 
 @pytest.fixture

@@ -1,27 +1,20 @@
 """Production settings pass Django's deployment checks and refuse to start half-configured."""
 
-import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import production_env
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _check(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
-    # A production environment: none of the local or test-only variables.
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {"SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env.update({"DJANGO_SETTINGS_MODULE": "lhh.settings.production", **env_overrides})
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=env,
+        env=production_env(**env_overrides),
         capture_output=True,
         text=True,
         timeout=120,
@@ -51,3 +44,70 @@ def test_production_refuses_to_run_without_a_database_url():
     result = _check({"SECRET_KEY": secrets.token_urlsafe(50)})
     assert result.returncode != 0
     assert "DATABASE_URL must be set" in result.stderr
+
+
+def _production_value(expression: str) -> str:
+    env = production_env(
+        SECRET_KEY=secrets.token_urlsafe(50),
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        DATABASE_URL="postgres://lhh@127.0.0.1:5432/lhh",
+    )
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_keeps_checked_connections_logs_json_and_hands_media_to_nginx():
+    db = "settings.DATABASES['default']"
+    expression = (
+        f"{db}['CONN_MAX_AGE'], {db}['CONN_HEALTH_CHECKS'], "
+        "settings.LOGGING['handlers']['console']['formatter'], settings.MEDIA_ACCEL_PREFIX"
+    )
+    assert _production_value(expression) == "60 True json /_media/"
+
+
+def test_the_example_environment_lists_every_variable_the_settings_read():
+    import re
+
+    read = set()
+    for module in ("env.py", "base.py", "production.py"):
+        source = (ROOT / "platform" / "settings" / module).read_text()
+        read |= set(re.findall(r'env[a-z]*\(\s*"([A-Z_]+)"', source))
+        read |= set(re.findall(r'os\.environ\.get\(\s*"([A-Z_]+)"', source))
+    example = (ROOT / "deploy" / "env.example").read_text()
+    listed = set(re.findall(r"^#?([A-Z_]+)=", example, re.M))
+    assert read - listed == set()
+    assert {"SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "METRICS_TOKEN"} <= listed
+    # Secrets are placeholders only: the example never carries a usable one.
+    for name in ("SECRET_KEY", "METRICS_TOKEN", "POSTGRES_PASSWORD", "EMAIL_HOST_PASSWORD"):
+        assert re.search(rf"^{name}=$", example, re.M), name
+
+
+def test_the_dockerfile_passes_hadolint():
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "hadolint"), "deploy/Dockerfile"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_compose_file_matches_the_compose_specification():
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            "deploy/docker-compose.yml",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -43,6 +43,9 @@ class UnionSiteSettings(BaseSiteSetting):
     phone = models.CharField("điện thoại", max_length=100, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
 
+    # Set when the union's admin finishes the first-login wizard (cms.welcome).
+    welcome_done_at = models.DateTimeField("hoàn tất khởi tạo lúc", null=True, blank=True)
+
     panels = [
         MultiFieldPanel(
             [FieldPanel("logo"), FieldPanel("hero_image"), FieldPanel("primary_colour")],

@@ -139,12 +139,16 @@ class RollupTotal(models.Model):
 class AuditEntry(models.Model):
     """Who did what to which union, from the national console. Never edited."""
 
+    # A deleted union's entries stay, named by the copies below.
     union = models.ForeignKey(
         "tenants.Union",
         verbose_name="Liên hiệp Hội",
-        on_delete=models.CASCADE,
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="audit_entries",
     )
+    schema_name = models.CharField("lược đồ", max_length=63, blank=True)
+    union_name = models.CharField("tên Liên hiệp Hội", max_length=255, blank=True)
     actor = models.CharField("người thực hiện", max_length=150)
     action = models.CharField("thao tác", max_length=50)
     detail = models.TextField("chi tiết", blank=True)
@@ -156,7 +160,7 @@ class AuditEntry(models.Model):
         verbose_name_plural = "nhật ký thao tác"
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.actor} {self.action} {self.union}"
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor} {self.action} {self.union_name}"
 
 
 class NewsFeedItem(models.Model):

@@ -136,6 +136,22 @@ def rollup_refresh(period_ids: list[int] | None = None) -> int:
     return written
 
 
+@transaction.atomic
+def union_rollups_forget(union: Union) -> None:
+    """Take a union's figures out of the totals and drop its rollups: before it is deleted
+    (its rows would go by cascade, leaving the totals counting them)."""
+    union = Union.objects.select_for_update().get(pk=union.pk)
+    rows = Rollup.objects.filter(union=union)
+    periods: dict[tuple, dict[str, int]] = {}
+    for kind, year, half, metric, value in rows.values_list(
+        "period_kind", "year", "half", "metric", "value"
+    ):
+        periods.setdefault((kind, year, half), {})[metric] = value
+    for period, before in periods.items():
+        _totals_add(union_scopes(union), period, before, {})
+    rows.delete()
+
+
 _REBUILD_SQL = """
 INSERT INTO {totals} (scope, period_kind, year, half, metric, value, unions)
 SELECT s.scope, r.period_kind, r.year, r.half, r.metric, SUM(r.value), COUNT(*)

@@ -85,27 +85,6 @@ def report_decide(
     return submission
 
 
-@transaction.atomic
-def union_status_change(*, union: Union, status: str, actor: str, reason: str = "") -> Union:
-    """Suspend, reactivate or archive a union from the console, with an audit entry."""
-    from lhh.national.models import AuditEntry
-    from tenants.services import union_set_status
-
-    allowed = {Union.Status.ACTIVE, Union.Status.SUSPENDED, Union.Status.ARCHIVED}
-    if status not in allowed:
-        raise ValidationError("Trạng thái không hợp lệ.")
-    previous = union.get_status_display()
-    union_set_status(union=union, status=status)
-    AuditEntry.objects.create(
-        union=union,
-        actor=actor,
-        action=status,
-        detail=f"{previous} → {union.get_status_display()}"
-        + (f". Lý do: {reason}" if reason else ""),
-    )
-    return union
-
-
 def report_reminders_send(*, period_kind: str, year: int, half: int | None) -> int:
     """E-mail every active union that has not submitted its report for the period."""
     from django.core.mail import send_mass_mail

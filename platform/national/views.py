@@ -17,8 +17,10 @@ from lhh.national import selectors, services
 from lhh.national.models import AuditEntry, ReportSubmission
 from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.tasks import report_reminders_send
+from tenants.backups import BackupError
 from tenants.models import Union
 from tenants.selectors import SCHEMA_READY
+from tenants.services import union_delete, union_set_status
 
 
 def _console(request: HttpRequest) -> None:
@@ -89,7 +91,7 @@ def union_status(request: HttpRequest, schema_name: str) -> HttpResponse:
         raise PermissionDenied
     union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
     try:
-        services.union_status_change(
+        union_set_status(
             union=union,
             status=request.POST.get("status", ""),
             actor=request.user.get_username(),
@@ -99,6 +101,34 @@ def union_status(request: HttpRequest, schema_name: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("national:union_detail", schema_name=schema_name)
+
+
+def union_delete_confirm(request: HttpRequest, schema_name: str) -> HttpResponse:
+    """Delete a union after a backup; the national staff type its exact name to confirm."""
+    _console(request)
+    if not request.user.has_perm("tenants.delete_union"):
+        raise PermissionDenied
+    union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
+    error = ""
+    if request.method == "POST":
+        try:
+            archive = union_delete(
+                union=union,
+                confirm_name=request.POST.get("confirm_name", ""),
+                actor=request.user.get_username(),
+            )
+            messages.success(request, f"Đã xoá {union.name}; bản sao lưu: {archive.name}.")
+            return redirect("national:directory")
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        except BackupError as exc:  # nothing was deleted: the backup comes first
+            error = f"Không sao lưu được nên chưa xoá: {exc}"
+    return TemplateResponse(
+        request,
+        "national/console/union_delete.html",
+        {"union": union, "error": error},
+        status=400 if error else 200,
+    )
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -236,6 +266,7 @@ urlpatterns = [
     path("lien-hiep-hoi/", directory, name="directory"),
     path("lien-hiep-hoi/<str:schema_name>/", union_detail, name="union_detail"),
     path("lien-hiep-hoi/<str:schema_name>/trang-thai/", union_status, name="union_status"),
+    path("lien-hiep-hoi/<str:schema_name>/xoa/", union_delete_confirm, name="union_delete"),
     path("bao-cao/", reports, name="reports"),
     path("bao-cao/<int:pk>/", report_submission, name="report_submission"),
 ]

@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from cms.schema_scope import in_public_schema
-from lhh.national import views
+from lhh.national import signups, views
 from tenants.models import Province, Region
 
 
@@ -19,6 +19,23 @@ class NationalMenuItem(MenuItem):
 @hooks.register("register_admin_urls")
 def register_console_urls():
     return [path("toan-quoc/", include((views.urlpatterns, "national"), namespace="national"))]
+
+
+@hooks.register("register_admin_urls")
+def register_signup_urls():
+    return [
+        path(
+            "toan-quoc/don-dang-ky/",
+            include((signups.urlpatterns, "national_signups"), namespace="national_signups"),
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_signups_menu():
+    return NationalMenuItem(
+        "Đơn đăng ký trang", "/admin/toan-quoc/don-dang-ky/", icon_name="form", order=104
+    )
 
 
 @hooks.register("register_admin_menu_item")

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment through
 `lhh.settings.env`, which fails loudly on a bad value."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from lhh.settings.env import (
@@ -9,6 +10,7 @@ from lhh.settings.env import (
     cache_from_url,
     celery_broker,
     envbool,
+    envchoice,
     envint,
     envlist,
     envstr,
@@ -93,6 +95,10 @@ TENANT_APPS = [
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
 MIDDLEWARE = [
+    # Probes and the metrics scrape answer on any Host, before routing and before the
+    # request is counted.
+    "lhh.ops.middleware.OpsEndpointsMiddleware",
+    "lhh.ops.metrics.RequestMetricsMiddleware",
     "tenants.middleware.UnionMiddleware",
     # Counts every page view, cached ones too, in the cache only.
     "cms.visit_counter.VisitCounterMiddleware",
@@ -106,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A new union's admin goes through the first-login wizard before the admin home.
+    "cms.welcome.WelcomeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -157,6 +165,10 @@ STORAGES = {
 MEDIA_ROOT = envstr("MEDIA_ROOT", str(LOCAL_STATE / "media"))
 MEDIA_URL = "/media/"
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+# Behind nginx, Django only decides whether this host may read a media file and hands
+# the sending to nginx's internal location with this prefix (X-Accel-Redirect).
+# Empty: Django sends the file itself.
+MEDIA_ACCEL_PREFIX = envstr("MEDIA_ACCEL_PREFIX", "")
 STATIC_ROOT = envstr("STATIC_ROOT", str(LOCAL_STATE / "static"))
 STATIC_URL = "/static/"
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_MB", 20) * 1024 * 1024
@@ -170,6 +182,15 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.upload_forms.UnionDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 
+# Backups of each union (schema + media) and of the whole platform; see tenants/backups.py.
+BACKUP_ROOT = envstr("BACKUP_ROOT", str(LOCAL_STATE / "backups"))
+# How many archives are kept per union (and of the whole platform); older ones are pruned.
+BACKUP_KEEP = envint("BACKUP_KEEP", 7)
+if BACKUP_KEEP < 1:  # 0 would prune the archive just written
+    raise ImproperlyConfigured(f"BACKUP_KEEP must be at least 1, got {BACKUP_KEEP}")
+# Where pg_dump/psql live, when neither pgserver's nor Debian's match the server's version.
+PG_BIN_DIR = envstr("PG_BIN_DIR")
+
 # ---------------------------------------------------------------------------
 # Celery: tasks carry the schema they were queued from (tenant-schemas-celery).
 # ---------------------------------------------------------------------------
@@ -177,11 +198,18 @@ CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = celery_broker(
     envstr("CELERY_BROKER_URL"), folder=LOCAL_STATE / "broker"
 )
 CELERY_TASK_IGNORE_RESULT = True
+# The worker keeps Django's LOGGING, so its lines carry the schema like the web's.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_STATE / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "refill-warm-pool": {"task": "tenants.tasks.warm_pool_refill", "schedule": 300.0},
+    # Finishes or cleans up union creations a dead worker left behind.
+    "reconcile-onboarding": {
+        "task": "tenants.onboarding.tasks.onboarding_reconcile",
+        "schedule": 300.0,
+    },
     "reconcile-rollups": {
         "task": "tenants.tasks.union_fan_out",
         "args": ["lhh.national.tasks.rollup_refresh"],
@@ -197,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["lhh.national.tasks.union_health_refresh"],
         "schedule": 60 * 60.0,
     },
+    # Nightly: one archive per working union (schema + media), then prune to BACKUP_KEEP.
+    "backup-unions": {"task": "tenants.tasks.unions_backup", "schedule": 24 * 60 * 60.0},
+    # Weekly: the whole platform (every schema, public included, and all media).
+    "backup-platform": {"task": "tenants.tasks.platform_backup", "schedule": 7 * 24 * 60 * 60.0},
     "flush-visit-counters": {
         "task": "tenants.tasks.union_fan_out",
         "args": ["cms.tasks.visits_flush"],
@@ -295,11 +327,29 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Bearer token a Prometheus scraper sends to /metrics; unset, /metrics is off (404).
+METRICS_TOKEN = envstr("METRICS_TOKEN", "")
+# The Celery worker's own metrics listener (0: none). No token there: keep it private.
+WORKER_METRICS_PORT = envint("WORKER_METRICS_PORT", 0)
+WORKER_METRICS_ADDR = envstr("WORKER_METRICS_ADDR", "127.0.0.1")
+
+LOG_FORMATS = ("plain", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every line names the schema it was written in (union, "public", or "-").
+    "filters": {"schema": {"()": "lhh.ops.logs.SchemaFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(schema)s] %(name)s %(message)s"},
+        "json": {"()": "lhh.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": envchoice("LOG_FORMAT", "plain", LOG_FORMATS),
+            "filters": ["schema"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # One line per Wagtail background task and per pgserver handle is noise.
     "loggers": {

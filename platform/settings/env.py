@@ -47,6 +47,13 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def envsecret(name: str) -> str:
     """A secret has no default: production refuses to start without it."""
     value = os.environ.get(name, "")
@@ -110,4 +117,7 @@ def celery_broker(url: str, *, folder: Path) -> tuple[str, dict]:
         # kombu otherwise writes its control exchange to ./control in the working tree.
         "control_folder": str(folder / "control"),
         "store_processed": False,
+        # kombu polls the folder once a second by default: up to a second before a
+        # queued union creation even starts. A folder listing ten times a second is cheap.
+        "polling_interval": 0.1,
     }

@@ -2,6 +2,7 @@ from lhh.settings.base import *  # noqa: F403
 from lhh.settings.env import (
     database_from_url,
     envbool,
+    envchoice,
     envint,
     envrequired,
     envsecret,
@@ -28,6 +29,16 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+
+# nginx sends media after Django has checked the host (deploy/nginx/site.inc.template).
+MEDIA_ACCEL_PREFIX = envstr("MEDIA_ACCEL_PREFIX", "/_media/")
+# A log shipper indexes JSON lines by schema.
+LOGGING["handlers"]["console"]["formatter"] = envchoice("LOG_FORMAT", "json", LOG_FORMATS)  # noqa: F405
 # Wagtail's live preview shows the page in a same-origin iframe, so frames stay
 # SAMEORIGIN (set in base) instead of DENY.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]

@@ -1,10 +1,7 @@
 """Tasks run in the schema they were queued from, on a real worker and broker."""
 
 import time
-from collections.abc import Iterator
 
-import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import connection
 from django_tenants.utils import schema_context
@@ -12,17 +9,7 @@ from django_tenants.utils import schema_context
 from cms.models import ReaderComment
 from cms.services import comment_submit
 from cms.tasks import comment_notify_moderators
-from lhh.celery import app
 from lhh.national.rollups import rollup_totals_rebuild
-
-
-@pytest.fixture(scope="module")
-def celery_worker(django_db_setup, django_db_blocker) -> Iterator[None]:
-    with (
-        django_db_blocker.unblock(),
-        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
-    ):
-        yield
 
 
 def _wait_for(predicate, timeout: float = 10.0) -> None:
@@ -206,3 +193,80 @@ def test_publishing_news_reaches_the_national_feed_through_the_worker(
     _wait_for(lambda: not feed.exists())
     with schema_context(union_a.schema_name):
         union_a.sentinel().save_revision().publish()  # leave the sentinel live for other tests
+
+
+def test_an_archived_unions_tasks_are_skipped_and_its_data_kept(
+    union_pair, committed, celery_worker
+):
+    from django.utils import timezone
+
+    from cms.models import VisitDay
+    from cms.tasks import visits_flush
+    from lhh.national.models import AuditEntry
+    from tenants.services import union_set_status
+    from tenants.tasks import union_fan_out
+
+    union_a, union_b = union_pair
+    for union in (union_a, union_b):
+        union.client().get("/")  # one counted view each, waiting in the cache
+    connection.set_schema_to_public()
+    union_set_status(union=union_a.union, status="archived", actor="kiểm thử")
+    try:
+        assert union_a.client().get("/").status_code == 410
+        connection.set_schema_to_public()
+        with schema_context(union_a.schema_name):
+            pages_before = union_a.sentinel().title
+            visits_flush.delay()  # queued straight into A's schema, not through the fan-out
+        union_fan_out.delay("cms.tasks.visits_flush")
+
+        def b_flushed() -> bool:
+            with schema_context(union_b.schema_name):
+                return VisitDay.objects.filter(day=timezone.localdate()).exists()
+
+        # The solo worker takes the queue in order: A's task came first.
+        _wait_for(b_flushed)
+        with schema_context(union_a.schema_name):
+            assert not VisitDay.objects.exists()
+            assert union_a.sentinel().title == pages_before  # data kept
+    finally:
+        union_set_status(union=union_a.union, status="active", actor="kiểm thử")
+        AuditEntry.objects.filter(union=union_a.union).delete()
+    # Reactivated, the same work runs again.
+    with schema_context(union_a.schema_name):
+        visits_flush.delay()
+
+    def a_flushed() -> bool:
+        with schema_context(union_a.schema_name):
+            return VisitDay.objects.filter(day=timezone.localdate()).exists()
+
+    try:
+        _wait_for(a_flushed)
+    finally:
+        for union in (union_a, union_b):
+            with schema_context(union.schema_name):
+                VisitDay.objects.all().delete()
+
+
+def test_the_nightly_backup_runs_on_the_worker_one_archive_per_union(
+    union_pair, committed, celery_worker, settings, tmp_path
+):
+    import tarfile
+
+    from lhh.celery import app as celery_app
+    from tenants.tasks import unions_backup
+
+    settings.BACKUP_ROOT = str(tmp_path)
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"tenants.tasks.unions_backup", "tenants.tasks.platform_backup"} <= schedule
+    assert schedule <= set(celery_app.tasks)
+    unions_backup.delay()
+    union_a, union_b = union_pair
+    folders = [tmp_path / "unions" / u.schema_name for u in (union_a, union_b)]
+    _wait_for(lambda: all(list(f.glob("*.tar")) for f in folders), timeout=60)
+    for union, folder in zip((union_a, union_b), folders, strict=True):
+        (archive,) = folder.glob("*.tar")
+        with tarfile.open(archive) as tar:
+            dump = tar.extractfile("schema.sql").read().decode()
+        assert union.sentinel_title in dump
+        other = union_b if union is union_a else union_a
+        assert other.sentinel_title not in dump

@@ -188,3 +188,18 @@ def test_site_figures_count_in_their_period(union_a):
         VisitDay.objects.create(day=dt.date(2026, 3, 1), views=7)  # another half
         metrics = union_metrics(period)
     assert metrics["site.visits"] == 40
+
+
+def test_a_deleted_unions_figures_leave_the_totals(union_a, union_b):
+    """`union_delete` calls this before the union's rows go by cascade."""
+    from lhh.national.rollups import union_rollups_forget
+
+    _place(union_a, union_b)
+    _members_recorded(union_a, year=2022, members=40)
+    _members_recorded(union_b, year=2022, members=2)
+    union_rollups_forget(union_a.union)
+    assert not Rollup.objects.filter(union=union_a.union).exists()
+    kept = _totals()
+    assert kept[("all", "year", 2022, None, "members")][0] >= 2
+    rollup_totals_rebuild()  # recomputed from the rollups that are left
+    assert kept == _totals()

@@ -4,7 +4,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -12,9 +11,7 @@ from django.db import connection
 
 from tenants.migration_state import code_migrations, schemas_behind
 from tenants.models import Union
-from tests.conftest import manage_py_env
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import PROJECT_ROOT, subprocess_env
 
 
 def _has_sessions_table(schema: str) -> bool:
@@ -92,8 +89,8 @@ def test_a_broken_union_fails_alone_named_and_the_run_exits_non_zero(union_pair,
     _forget_sessions_migration(union_b.schema_name, drop_table=True)
     run = subprocess.run(
         [sys.executable, "manage.py", "migrate_platform", "--jobs", "2"],
-        cwd=ROOT,
-        env=manage_py_env(),
+        cwd=PROJECT_ROOT,
+        env=subprocess_env(),
         capture_output=True,
         text=True,
         timeout=300,

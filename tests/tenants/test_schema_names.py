@@ -36,7 +36,25 @@ def test_unsafe_slugs_are_refused_in_vietnamese(name):
 
 
 @pytest.mark.parametrize(
-    "name", ["public", "template", "www", "admin", "api", "static", "media", "information_schema"]
+    "name",
+    [
+        "public",
+        "template",
+        "www",
+        "admin",
+        "api",
+        "static",
+        "media",
+        "information_schema",
+        "mail",
+        "smtp",
+        "dangky",
+        # platform and PostgreSQL prefixes, even without the underscore
+        "spare1",
+        "sparepool",
+        "pgtemp",
+        "templatecu",
+    ],
 )
 def test_reserved_names_are_refused(name):
     with pytest.raises(ValidationError) as exc:

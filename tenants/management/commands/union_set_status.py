@@ -1,8 +1,7 @@
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from tenants.models import Union
-from tenants.services import union_set_status
+from tenants.management.commands._lifecycle import command_actor, run, union_get
+from tenants.services import LIFECYCLE_STATUSES, union_set_status
 
 
 class Command(BaseCommand):
@@ -10,17 +9,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("schema_name")
-        parser.add_argument(
-            "status",
-            choices=[Union.Status.ACTIVE, Union.Status.SUSPENDED, Union.Status.ARCHIVED],
-        )
+        parser.add_argument("status", choices=LIFECYCLE_STATUSES)
+        parser.add_argument("--reason", default="", help="written into the audit log")
 
     def handle(self, *args, **options) -> None:
-        try:
-            union = Union.objects.get(schema_name=options["schema_name"])
-            union_set_status(union=union, status=options["status"])
-        except Union.DoesNotExist:
-            raise CommandError(f"Không có Liên hiệp Hội “{options['schema_name']}”.") from None
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+        union = union_get(options["schema_name"])
+        run(
+            lambda: union_set_status(
+                union=union,
+                status=options["status"],
+                actor=command_actor(),
+                reason=options["reason"],
+            )
+        )
         self.stdout.write(f"{union.schema_name} is now {union.status}")

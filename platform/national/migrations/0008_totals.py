@@ -23,7 +23,7 @@ GROUP BY 1, 2, 3, 4, 5
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('national', '0006_unionhealth'),
+        ('national', '0007_lifecycle_audit_outlives_union'),
         ('tenants', '0002_provinces'),
     ]
 

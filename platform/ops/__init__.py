@@ -1,0 +1,1 @@
+"""What a hosting team watches: health probes, structured logs and Prometheus metrics."""

@@ -1,0 +1,293 @@
+"""Backup archives: one `.tar` file holding a plain `pg_dump`, the media and a manifest.
+
+A union's archive holds its schema (`pg_dump -n <schema>`), its media folder, its
+rows in public that are not derived from the schema (report submissions), and a
+manifest: schema and union name, province, row counts per table, server version,
+created_at. The whole platform's archive holds every schema but the disposable
+warm-pool spares, and all media.
+
+The dump is plain SQL on purpose: restoring a union under another schema name only
+needs the schema's name rewritten in the dump's statements, never in its data
+(COPY blocks), so a page that mentions `uniona.localhost` is restored unchanged.
+"""
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+
+ARCHIVE_FORMAT = 1
+MANIFEST = "manifest.json"
+DUMP = "schema.sql"
+PUBLIC_ROWS = "public.json"
+MEDIA = "media"
+_COPY_HEADER = re.compile(r"^COPY (?P<table>\S+) ")
+
+
+@dataclass(frozen=True)
+class Archive:
+    path: Path
+    manifest: dict
+
+
+class BackupError(RuntimeError):
+    """pg_dump, psql or the archive failed; the message says which and why."""
+
+
+# --- PostgreSQL client programs ----------------------------------------------
+
+
+def _server_major() -> int:
+    connection.ensure_connection()
+    return connection.pg_version // 10000
+
+
+def _client_major(bin_dir: Path) -> int | None:
+    program = bin_dir / "pg_dump"
+    if not program.exists():
+        return None
+    output = subprocess.run(
+        [str(program), "--version"], capture_output=True, text=True, check=False
+    ).stdout
+    match = re.search(r"(\d+)(?:\.\d+)?", output)
+    return int(match.group(1)) if match else None
+
+
+@cache
+def pg_bin_dir(server_major: int) -> Path:
+    """The folder of pg_dump/psql whose major version is the server's.
+
+    pg_dump refuses a newer server and an older psql may not read a newer dump,
+    so the versions must match: PG_BIN_DIR if set, else the embedded pgserver's
+    own programs, else Debian's /usr/lib/postgresql/<major>/bin.
+    """
+    candidates = [Path(settings.PG_BIN_DIR)] if settings.PG_BIN_DIR else []
+    try:
+        import pgserver
+
+        candidates.append(Path(pgserver.__file__).parent / "pginstall" / "bin")
+    except ImportError:  # production may run without the embedded server
+        pass
+    candidates.append(Path(f"/usr/lib/postgresql/{server_major}/bin"))
+    for candidate in candidates:
+        if _client_major(candidate) == server_major:
+            return candidate
+    raise BackupError(
+        f"Không tìm thấy pg_dump phiên bản {server_major} (khớp máy chủ PostgreSQL); "
+        "hãy đặt biến môi trường PG_BIN_DIR."
+    )
+
+
+def _pg_env() -> dict[str, str]:
+    db = connection.settings_dict
+    env = {**os.environ, "PGDATABASE": db["NAME"], "PGUSER": db["USER"] or "postgres"}
+    if db["HOST"]:
+        env["PGHOST"] = db["HOST"]
+    if db["PORT"]:
+        env["PGPORT"] = str(db["PORT"])
+    if db["PASSWORD"]:
+        env["PGPASSWORD"] = db["PASSWORD"]
+    return env
+
+
+def _run(program: str, *args: str) -> None:
+    path = pg_bin_dir(_server_major()) / program
+    result = subprocess.run(
+        [str(path), *args], env=_pg_env(), capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise BackupError(f"{program} thất bại: {result.stderr.strip()[-2000:]}")
+
+
+def server_version() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0]
+
+
+def dump(sql_path: Path, *, schema: str | None) -> None:
+    """A plain-SQL dump of one schema, or of every schema but the warm-pool spares."""
+    options = ["--format=plain", "--no-owner", "--no-privileges", f"--file={sql_path}"]
+    if schema is not None:
+        # Without --strict-names a missing schema is an empty dump, not an error.
+        options += [f"--schema={schema}", "--strict-names"]
+    else:
+        # Spares are disposable clones; the registry rows naming them go with them.
+        options += ["--exclude-schema=spare_*", "--exclude-table-data=public.tenants_spareschema"]
+    _run("pg_dump", *options)
+
+
+def psql_file(sql_path: Path) -> None:
+    """Run a dump in one transaction: it restores entirely or not at all."""
+    _run("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", str(sql_path))
+
+
+# --- Dump text ---------------------------------------------------------------
+
+
+def _dump_lines(sql_path: Path) -> Iterator[tuple[str, bool]]:
+    """Each line of a plain dump, and whether it is table data (inside a COPY block)."""
+    in_copy = False
+    with sql_path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if in_copy:
+                in_copy = line != "\\.\n"
+                yield line, in_copy
+                continue
+            yield line, False
+            in_copy = bool(_COPY_HEADER.match(line))
+
+
+def row_counts(sql_path: Path) -> dict[str, int]:
+    """Rows per table, counted in the dump itself: exactly what a restore brings back."""
+    counts: dict[str, int] = {}
+    table = None
+    for line, is_data in _dump_lines(sql_path):
+        if is_data:
+            counts[table] += 1
+        elif match := _COPY_HEADER.match(line):
+            table = match.group("table")
+            counts[table] = 0
+    return counts
+
+
+def dump_renamed(source: Path, target: Path, *, old: str, new: str) -> None:
+    """Rewrite the schema's name in a dump's statements; table data is left as it is."""
+    name = re.compile(rf'(?<![\w$."]){re.escape(old)}(?=[.;\s])')
+    with target.open("w", encoding="utf-8") as out:
+        for line, is_data in _dump_lines(source):
+            out.write(line if is_data else name.sub(new, line))
+
+
+def counts_by_table(counts: dict[str, int], *, schema: str, new_schema: str) -> dict[str, int]:
+    """The manifest's counts of `schema`'s tables, named in `new_schema`."""
+    prefix = f"{schema}."
+    return {
+        f"{new_schema}.{table.removeprefix(prefix)}": n
+        for table, n in counts.items()
+        if table.startswith(prefix)
+    }
+
+
+def counts_in_database(tables: Iterable[str]) -> dict[str, int]:
+    """Live row counts of `schema.table` names, in one query."""
+    tables = list(tables)
+    if not tables:
+        return {}
+    quote = connection.ops.quote_name
+    parts = [
+        f"SELECT %s, count(*) FROM {'.'.join(quote(p) for p in table.split('.', 1))}"
+        for table in tables
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), tables)
+        return dict(cursor.fetchall())
+
+
+# --- Archive files -----------------------------------------------------------
+
+
+def media_folder(schema_name: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / schema_name
+
+
+def archive_write(
+    *,
+    folder: Path,
+    stem: str,
+    manifest: dict,
+    sql_path: Path,
+    media: Path | None,
+    public_rows: list | None = None,
+) -> Path:
+    """Write the archive under `folder`; it appears complete or not at all."""
+    folder.mkdir(parents=True, exist_ok=True)
+    created = timezone.now()
+    manifest = {
+        "format": ARCHIVE_FORMAT,
+        **manifest,
+        "server_version": server_version(),
+        "created_at": created.isoformat(),
+    }
+    path = folder / f"{stem}-{created:%Y%m%dT%H%M%S%fZ}.tar"
+    partial = path.with_suffix(".partial")
+    try:
+        with tarfile.open(partial, "w") as tar:
+            _add_bytes(tar, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
+            tar.add(sql_path, arcname=DUMP)
+            if public_rows is not None:
+                _add_bytes(tar, PUBLIC_ROWS, json.dumps(public_rows, ensure_ascii=False).encode())
+            if media is not None and media.is_dir():
+                tar.add(media, arcname=MEDIA)
+        partial.rename(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(timezone.now().timestamp())
+    tar.addfile(info, io.BytesIO(data))
+
+
+def archive_read(path: Path) -> Archive:
+    """Open an archive and check its manifest; a bad file is a Vietnamese error."""
+    try:
+        with tarfile.open(path) as tar:
+            manifest = json.load(tar.extractfile(MANIFEST))
+    except (OSError, KeyError, tarfile.TarError, ValueError):
+        raise ValidationError(
+            "“%(path)s” không phải là tệp sao lưu hợp lệ.",
+            code="bad_archive",
+            params={"path": path},
+        ) from None
+    if manifest.get("format") != ARCHIVE_FORMAT:
+        raise ValidationError("Tệp sao lưu có định dạng không được hỗ trợ.", code="bad_archive")
+    return Archive(path=path, manifest=manifest)
+
+
+def archive_unpack(archive: Archive, into: Path) -> None:
+    with tarfile.open(archive.path) as tar:
+        # The "data" filter refuses absolute paths, links out of the folder and devices.
+        tar.extractall(into, filter="data")
+
+
+def media_place(unpacked: Path, target: Path) -> bool:
+    """Move an unpacked archive's media to `target`. Returns whether there was any."""
+    source = unpacked / MEDIA
+    if not source.is_dir():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(source, target)
+    return True
+
+
+def scratch() -> tempfile.TemporaryDirectory:
+    """A work folder beside the backups: dumps can be large and /tmp small."""
+    root = Path(settings.BACKUP_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(dir=root, prefix=".work-")
+
+
+def prune(folder: Path, *, keep: int) -> list[Path]:
+    """Delete all but the `keep` newest archives in `folder`. Returns those deleted."""
+    archives = sorted(folder.glob("*.tar"))  # names carry a sortable UTC timestamp
+    doomed = archives[: -max(keep, 1)]  # never the archive just written
+    for path in doomed:
+        path.unlink()
+    return doomed

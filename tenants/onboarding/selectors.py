@@ -1,0 +1,111 @@
+"""Reads for sign-up: availability of a subdomain or a province, progress, URLs."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Case, QuerySet, Value, When
+
+from tenants.models import OnboardingPolicy, Province, SignupApplication, Union
+from tenants.selectors import SCHEMA_READY, union_host
+from tenants.services import schema_name_check_free
+
+SUBDOMAIN_TAKEN = "Tên miền con “%(name)s” đã có Liên hiệp Hội khác sử dụng hoặc đang đăng ký."
+
+
+def subdomain_check(subdomain: str, *, application_id: int | None = None) -> None:
+    """Raise a Vietnamese ValidationError unless `subdomain` can be asked for now.
+
+    The union registry's own rule first (name, unions, hosts, schemas), then the
+    open applications; `application_id` names one whose own claim does not count.
+    """
+    schema_name_check_free(subdomain)
+    if (
+        SignupApplication.objects.filter(
+            subdomain=subdomain, status__in=SignupApplication.OPEN_STATUSES
+        )
+        .exclude(pk=application_id)
+        .exists()
+    ):
+        raise ValidationError(SUBDOMAIN_TAKEN, code="subdomain_taken", params={"name": subdomain})
+
+
+def province_check(province: Province, *, policy: OnboardingPolicy) -> None:
+    """A province keeps one union unless the national union allows several."""
+    if not province.is_current:
+        raise ValidationError(
+            "Vui lòng chọn một trong 34 tỉnh, thành phố hiện hành.", code="province_former"
+        )
+    if policy.several_unions_per_province:
+        return
+    if (
+        Union.objects.filter(kind=Union.Kind.PROVINCIAL, province=province)
+        .exclude(status=Union.Status.ARCHIVED)
+        .exists()
+    ):
+        raise ValidationError(
+            "%(province)s đã có Liên hiệp Hội hoạt động trên hệ thống. Liên hệ Liên hiệp Hội "
+            "Việt Nam nếu cần mở thêm trang.",
+            code="province_taken",
+            params={"province": province.name},
+        )
+
+
+def current_provinces() -> QuerySet[Province]:
+    return Province.objects.filter(is_current=True).order_by("name")
+
+
+def national_url(path: str) -> str:
+    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
+    return f"http://{settings.PLATFORM_DOMAIN}{port}{path}"
+
+
+def union_url(schema_name: str, path: str = "/") -> str:
+    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
+    return f"http://{union_host(schema_name)}{port}{path}"
+
+
+def application_progress(application: SignupApplication) -> dict:
+    """What the progress page shows; `site_ready` is the host router's own test."""
+    union = (
+        Union.objects.filter(pk=application.union_id).annotate(schema_ready=SCHEMA_READY).first()
+        if application.union_id
+        else None
+    )
+    site_ready = bool(union and union.is_routable and union.schema_ready)
+    steps = [
+        ("verified", "Xác minh thư điện tử", application.verified_at is not None),
+        (
+            "approved",
+            "Liên hiệp Hội Việt Nam phê duyệt",
+            application.decided_at is not None
+            and application.status != SignupApplication.Status.REJECTED,
+        ),
+        ("provisioning", "Khởi tạo trang", application.status == SignupApplication.Status.LIVE),
+        ("live", "Trang đã hoạt động", site_ready),
+    ]
+    return {
+        "status": application.status,
+        "status_label": application.get_status_display(),
+        "steps": [{"key": k, "label": label, "done": done} for k, label, done in steps],
+        "site_ready": site_ready,
+        "site_url": union_url(application.subdomain) if site_ready else "",
+        "admin_url": union_url(application.subdomain, "/admin/") if site_ready else "",
+        "message": application.reject_reason or application.failure_message,
+    }
+
+
+# Awaiting a decision first, then creations in flight and failures, then the settled.
+_CONSOLE_ORDER = ["verified", "failed", "provisioning", "approved", "unverified", "live"]
+CONSOLE_ROWS = 200
+
+
+def applications_for_console() -> list[SignupApplication]:
+    """The newest applications, those awaiting national staff first; one query."""
+    rank = Case(
+        *(When(status=status, then=Value(i)) for i, status in enumerate(_CONSOLE_ORDER)),
+        default=Value(len(_CONSOLE_ORDER)),
+    )
+    return list(
+        SignupApplication.objects.select_related("province", "union").order_by(rank, "-created_at")[
+            :CONSOLE_ROWS
+        ]
+    )

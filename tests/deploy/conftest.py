@@ -1,0 +1,246 @@
+"""The production recipe, run for real on loopback: gunicorn with lhh.settings.production
+behind Debian's nginx, configured from the shipped deploy/nginx templates, with TLS from
+a certificate made here. No piece is replaced by a stand-in."""
+
+import http.client
+import json
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from lhh.settings.env import LOCAL_STATE
+from tests.conftest import free_port, production_env, server_database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+# Collected once, like the Docker image does at build time; later runs reuse it.
+STATIC_ROOT = LOCAL_STATE / "deploy-test-static"
+# A union's own domain, outside PLATFORM_DOMAIN (tests add it to union A while they run).
+CUSTOM_DOMAIN = "lienhiephoi-a.test"
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+
+@dataclass(frozen=True)
+class Stack:
+    https_port: int
+    http_port: int
+    gunicorn_port: int
+    media_root: Path
+    static_root: Path
+    metrics_token: str
+    gunicorn_log: Path
+    _tls: ssl.SSLContext
+
+    def get(self, host: str, path: str, *, headers: dict[str, str] | None = None) -> Response:
+        """A request through nginx over TLS, as a browser on `host` would send it."""
+        conn = http.client.HTTPSConnection(
+            "127.0.0.1", self.https_port, context=self._tls, timeout=10
+        )
+        return _request(conn, host, path, headers)
+
+    def get_plain(self, host: str, path: str) -> Response:
+        conn = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=10)
+        return _request(conn, host, path, None)
+
+    def get_gunicorn(self, path: str, *, headers: dict[str, str] | None = None) -> Response:
+        """Straight to gunicorn, as a scraper on the private network would."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.gunicorn_port, timeout=10)
+        return _request(conn, "127.0.0.1", path, headers)
+
+
+def _request(conn, host: str, path: str, headers: dict[str, str] | None) -> Response:
+    try:
+        conn.request("GET", path, headers={"Host": host, **(headers or {})})
+        answer = conn.getresponse()
+        return Response(
+            answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+        )
+    finally:
+        conn.close()
+
+
+def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    result = subprocess.run(args, capture_output=True, text=True, timeout=120, **kwargs)
+    assert result.returncode == 0, f"{args[0]} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def _self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    _run(
+        [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-days", "1", "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost,DNS:*.localhost",
+            "-keyout", str(key), "-out", str(cert),
+        ]
+    )  # fmt: skip
+    return cert, key
+
+
+def _client_tls(cert: Path) -> ssl.SSLContext:
+    # The chain must be ours; the name is not checked because the client connects to
+    # 127.0.0.1 while the Host header names the union.
+    context = ssl.create_default_context(cafile=str(cert))
+    context.check_hostname = False
+    return context
+
+
+def _wait_until_up(port: int, process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        assert process.poll() is None, f"{what} exited with {process.returncode}"
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            conn.close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, f"{what} did not start"
+            time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen, how: signal.Signals) -> None:
+    process.send_signal(how)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def stack(union_pair, tmp_path_factory) -> Iterator[Stack]:
+    assert Path(NGINX).exists(), "Debian's nginx is missing: ./deploy/test installs it as root"
+    work = tmp_path_factory.mktemp("stack")
+    media_root = work / "media"
+    token = secrets.token_urlsafe(32)
+    base_env = production_env(
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=server_database_url(),
+        # Nothing in these requests queues a task; the in-memory transport still goes
+        # through kombu for the readiness check.
+        CELERY_BROKER_URL="memory://",
+        PLATFORM_DOMAIN="localhost",
+        ALLOWED_HOSTS=f"localhost,.localhost,{CUSTOM_DOMAIN}",
+        LHH_LOCAL_STATE=str(work / "state"),
+        MEDIA_ROOT=str(media_root),
+        STATIC_ROOT=str(STATIC_ROOT),
+        METRICS_TOKEN=token,
+    )
+    if not (STATIC_ROOT / "wagtailadmin").is_dir():
+        _run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=base_env,
+        )
+
+    gunicorn_port, http_port, https_port = free_port(), free_port(), free_port()
+    gunicorn_log = work / "gunicorn.log"
+    with gunicorn_log.open("w") as log:
+        gunicorn = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", str(DEPLOY / "gunicorn.conf.py")],
+            cwd=ROOT,
+            env={
+                **base_env,
+                "GUNICORN_BIND": f"127.0.0.1:{gunicorn_port}",
+                "WEB_CONCURRENCY": "2",
+                "PROMETHEUS_MULTIPROC_DIR": str(work / "metrics"),
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_up(gunicorn_port, gunicorn, "gunicorn")
+        cert, key = _self_signed_certificate(work)
+        conf = work / "nginx"
+        _run(
+            [str(DEPLOY / "nginx" / "render"), str(conf)],
+            env={
+                **os.environ,
+                "NGINX_UPSTREAM": f"127.0.0.1:{gunicorn_port}",
+                "NGINX_HTTP_LISTEN": f"127.0.0.1:{http_port}",
+                "NGINX_HTTPS_LISTEN": f"127.0.0.1:{https_port}",
+                "NGINX_CONF_DIR": str(conf),
+                "NGINX_ACME_ROOT": str(work / "acme"),
+                "NGINX_TLS_CERTIFICATE": str(cert),
+                "NGINX_TLS_CERTIFICATE_KEY": str(key),
+                "NGINX_STATIC_ROOT": str(STATIC_ROOT),
+                "NGINX_MEDIA_ROOT": str(media_root),
+                "MAX_UPLOAD_MB": "20",
+            },
+        )
+        # The main file Debian's nginx.conf would be; the site config is the shipped one.
+        (work / "nginx.conf").write_text(
+            f"""
+user {pwd.getpwuid(os.geteuid()).pw_name};
+worker_processes 1;
+pid {work}/nginx.pid;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    access_log {work}/access.log;
+    client_body_temp_path {work}/client_body;
+    proxy_temp_path {work}/proxy;
+    fastcgi_temp_path {work}/fastcgi;
+    uwsgi_temp_path {work}/uwsgi;
+    scgi_temp_path {work}/scgi;
+    include {conf}/lhh.conf;
+}}
+"""
+        )
+        nginx_cmd = [
+            NGINX,
+            "-p",
+            str(work),
+            "-e",
+            str(work / "error.log"),
+            "-c",
+            str(work / "nginx.conf"),
+        ]
+        _run([*nginx_cmd, "-t"])
+        nginx = subprocess.Popen([*nginx_cmd, "-g", "daemon off;"])
+        try:
+            _wait_until_up(http_port, nginx, "nginx")
+            yield Stack(
+                https_port=https_port,
+                http_port=http_port,
+                gunicorn_port=gunicorn_port,
+                media_root=media_root,
+                static_root=STATIC_ROOT,
+                metrics_token=token,
+                gunicorn_log=gunicorn_log,
+                _tls=_client_tls(cert),
+            )
+        finally:
+            _stop(nginx, signal.SIGTERM)  # nginx: fast shutdown
+    finally:
+        _stop(gunicorn, signal.SIGINT)  # gunicorn: quick shutdown
