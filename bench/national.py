@@ -108,7 +108,7 @@ from cms.records.models import (  # noqa: E402
 )
 from lhh.national import selectors  # noqa: E402
 from lhh.national.models import Rollup  # noqa: E402
-from lhh.national.rollups import rollup_refresh  # noqa: E402
+from lhh.national.rollups import rollup_refresh, rollup_totals_rebuild  # noqa: E402
 from lhh.national.selectors import PeriodKey, Scope  # noqa: E402
 from tenants import services  # noqa: E402
 from tenants.migration_state import template_is_current  # noqa: E402
@@ -552,8 +552,12 @@ def measure_with_history(
                     "AND union_id = ANY(%s)",
                     [key.year, key.half, PERIOD.kind, PERIOD.year, PERIOD.half, union_ids],
                 )
+        # The totals of those periods, as the refreshes would have kept them.
+        rollup_totals_rebuild()
+        with connection.cursor() as cursor:
             # Fresh statistics, as autovacuum would have them for a table that grew slowly.
             cursor.execute("ANALYZE national_rollup")
+            cursor.execute("ANALYZE national_rolluptotal")
         ways = {
             "page": Way("dashboard page", page.get),
             "selector": Way("dashboard selector", by_dashboard_selector),
@@ -587,6 +591,14 @@ def check_agreement(schemas: list[str], results: dict[str, object]) -> None:
     dashboard = results["selector"]
     if dashboard["totals"]["members"] < loop.members:
         raise RuntimeError("the dashboard counts fewer members than the bench unions hold")
+    # The kept totals the dashboard reads must equal every counted union's rows summed.
+    summed = dict(
+        Rollup.objects.filter(PERIOD.filter(), union__in=Scope().unions())
+        .values_list("metric")
+        .annotate(total=Sum("value"))
+    )
+    if selectors._metric_totals(PERIOD, Scope()) != summed:
+        raise RuntimeError("the national totals differ from the per-union rollups")
 
 
 # ---------------------------------------------------------------------------
@@ -624,6 +636,8 @@ def cleanup() -> None:
         if i % 100 == 0 or i == len(names):
             print(f"  dropped {i}/{len(names)} ({time.perf_counter() - start:.0f} s)", flush=True)
     get_user_model().objects.filter(username=USERNAME).delete()
+    # The rows went without a refresh: recompute the totals from what is left.
+    rollup_totals_rebuild()
     left = len(bench_schemas())
     with connection.cursor() as cursor:
         cursor.execute(

@@ -381,6 +381,7 @@ def union_delete(*, union: Union, confirm_name: str, actor: str) -> Path:
     name must be typed as confirmation. Returns the backup's path.
     """
     from lhh.national.models import ReportSubmission
+    from lhh.national.rollups import union_rollups_forget
 
     _provincial_only(union)
     if confirm_name.strip() != union.name:
@@ -399,6 +400,8 @@ def union_delete(*, union: Union, confirm_name: str, actor: str) -> Path:
         )
         # Submissions are PROTECTed against accidental loss; they are in the backup.
         ReportSubmission.objects.filter(union=union).delete()
+        # Its rollups would go by cascade; the national totals must lose them too.
+        union_rollups_forget(union)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP SCHEMA {_quote(schema_name)} CASCADE")
         union.delete()

@@ -105,6 +105,37 @@ class Rollup(models.Model):
         return f"{self.union_id} {self.year}/{self.half or '-'} {self.metric}={self.value}"
 
 
+class RollupTotal(models.Model):
+    """One figure for one period summed over a set of unions, kept with the per-union rows.
+
+    `rollup_refresh` adds each change to these rows in the transaction that writes the
+    union's `Rollup` rows, so the two never disagree; the dashboard reads a few hundred
+    of these instead of summing every union's rows per request. `scope` names the set
+    of unions the console can filter by (see `rollups.union_scopes`).
+    """
+
+    scope = models.CharField(max_length=30)
+    period_kind = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    half = models.PositiveSmallIntegerField(null=True, blank=True)
+    metric = models.CharField(max_length=80)
+    value = models.BigIntegerField()
+    # How many unions' rows are summed: the row goes when the last one does.
+    unions = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "period_kind", "year", "half", "metric"],
+                name="one_total_per_scope_period_metric",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.year}/{self.half or '-'} {self.metric}={self.value}"
+
+
 class AuditEntry(models.Model):
     """Who did what to which union, from the national console. Never edited."""
 

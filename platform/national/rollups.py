@@ -4,14 +4,23 @@
 ground truth); `rollup_refresh` writes them into `national.Rollup`. Records changes
 refresh the periods they touched after commit, through Celery, and a nightly
 reconcile refreshes everything, so the table never drifts from the records.
+
+`RollupTotal` holds the same figures summed per scope (every union, a current
+province, a province old or new), so the dashboard reads a few hundred rows rather
+than every union's. `rollup_refresh` adds its own changes to them in its transaction;
+`rollup_totals_rebuild` recomputes them all from `Rollup`, nightly and whenever a
+union moves in or out of a scope.
 """
 
 from django.db import connection, transaction
 
 from cms.records.models import ReportingPeriod
 from cms.records.selectors import period_figures
-from lhh.national.models import Rollup
+from lhh.national.models import Rollup, RollupTotal
 from tenants.models import Union
+
+# The unions the console counts: `selectors.Scope.unions` filters the same way.
+UNCOUNTED_STATUSES = (Union.Status.PENDING, Union.Status.PROVISIONING)
 
 
 def union_metrics(period: ReportingPeriod) -> dict[str, int]:
@@ -44,10 +53,58 @@ def _site_metrics(period: ReportingPeriod) -> dict[str, int]:
     return {key: value for key, value in (("site.visits", visits), ("site.news", news)) if value}
 
 
+def union_scopes(union: Union) -> list[str]:
+    """The totals a union's figures count in, sorted so that concurrent refreshes lock
+    the shared rows in one order. `current:` is by current province only (regions sum
+    those at read time, so editing a region needs no rebuild); `province:` is a
+    province as the console filters it, current or former."""
+    if union.kind != Union.Kind.PROVINCIAL or union.status in UNCOUNTED_STATUSES:
+        return []
+    scopes = {"all"}
+    if union.province_id:
+        scopes |= {f"current:{union.province_id}", f"province:{union.province_id}"}
+    if union.former_province_id:
+        scopes.add(f"province:{union.former_province_id}")
+    return sorted(scopes)
+
+
+def _totals_add(
+    scopes: list[str], period: tuple, before: dict[str, int], after: dict[str, int]
+) -> None:
+    """Add one union's change in one period (`before` → `after`) to its scopes' totals."""
+    changes = []
+    for metric in sorted(before.keys() | after.keys()):
+        value = after.get(metric, 0) - before.get(metric, 0)
+        unions = (metric in after) - (metric in before)
+        if value or unions:
+            changes.extend((scope, *period, metric, value, unions) for scope in scopes)
+    if not changes:
+        return
+    table = RollupTotal._meta.db_table
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(changes))
+    with connection.cursor() as cursor:
+        # An increment, not a read-modify-write: concurrent refreshes of other unions
+        # add to the same rows without losing each other's changes.
+        cursor.execute(
+            f"""INSERT INTO {table} (scope, period_kind, year, half, metric, value, unions)
+            VALUES {rows}
+            ON CONFLICT (scope, period_kind, year, half, metric) DO UPDATE
+            SET value = {table}.value + EXCLUDED.value, unions = {table}.unions + EXCLUDED.unions
+            RETURNING id, unions""",
+            [field for change in sorted(changes) for field in change],
+        )
+        emptied = [pk for pk, unions in cursor.fetchall() if unions <= 0]
+    if emptied:
+        RollupTotal.objects.filter(pk__in=emptied).delete()
+
+
 @transaction.atomic
 def rollup_refresh(period_ids: list[int] | None = None) -> int:
-    """Recompute the current union's rollups for these periods (all when None)."""
-    union = Union.objects.get(schema_name=connection.schema_name)
+    """Recompute the current union's rollups for these periods (all when None), and add
+    the change to the national totals in the same transaction."""
+    # Locked: two refreshes of one union would each add the same change to the totals.
+    union = Union.objects.select_for_update().get(schema_name=connection.schema_name)
+    scopes = union_scopes(union)
     periods = ReportingPeriod.objects.all()
     if period_ids is not None:
         periods = periods.filter(pk__in=period_ids)
@@ -55,6 +112,8 @@ def rollup_refresh(period_ids: list[int] | None = None) -> int:
     for period in periods:
         metrics = union_metrics(period)
         key = {"union": union, "period_kind": period.kind, "year": period.year, "half": period.half}
+        before = dict(Rollup.objects.filter(**key).values_list("metric", "value"))
+        _totals_add(scopes, (period.kind, period.year, period.half), before, metrics)
         Rollup.objects.filter(**key).exclude(metric__in=metrics).delete()
         Rollup.objects.bulk_create(
             [Rollup(metric=metric, value=value, **key) for metric, value in metrics.items()],
@@ -70,5 +129,58 @@ def rollup_refresh(period_ids: list[int] | None = None) -> int:
             Rollup.objects.filter(union=union).values_list("period_kind", "year", "half").distinct()
         ):
             if (kind, year, half) not in kept:
-                Rollup.objects.filter(union=union, period_kind=kind, year=year, half=half).delete()
+                gone = Rollup.objects.filter(union=union, period_kind=kind, year=year, half=half)
+                before = dict(gone.values_list("metric", "value"))
+                _totals_add(scopes, (kind, year, half), before, {})
+                gone.delete()
     return written
+
+
+@transaction.atomic
+def union_rollups_forget(union: Union) -> None:
+    """Take a union's figures out of the totals and drop its rollups: before it is deleted
+    (its rows would go by cascade, leaving the totals counting them)."""
+    union = Union.objects.select_for_update().get(pk=union.pk)
+    rows = Rollup.objects.filter(union=union)
+    periods: dict[tuple, dict[str, int]] = {}
+    for kind, year, half, metric, value in rows.values_list(
+        "period_kind", "year", "half", "metric", "value"
+    ):
+        periods.setdefault((kind, year, half), {})[metric] = value
+    for period, before in periods.items():
+        _totals_add(union_scopes(union), period, before, {})
+    rows.delete()
+
+
+_REBUILD_SQL = """
+INSERT INTO {totals} (scope, period_kind, year, half, metric, value, unions)
+SELECT s.scope, r.period_kind, r.year, r.half, r.metric, SUM(r.value), COUNT(*)
+FROM {rollup} r
+JOIN {union} u ON u.id = r.union_id
+CROSS JOIN LATERAL (
+    SELECT 'all' AS scope
+    UNION SELECT 'current:' || u.province_id WHERE u.province_id IS NOT NULL
+    UNION SELECT 'province:' || u.province_id WHERE u.province_id IS NOT NULL
+    UNION SELECT 'province:' || u.former_province_id WHERE u.former_province_id IS NOT NULL
+) s
+WHERE u.kind = %s AND u.status <> ALL(%s)
+GROUP BY 1, 2, 3, 4, 5
+"""
+
+
+@transaction.atomic
+def rollup_totals_rebuild() -> int:
+    """Recompute every total from the per-union rows (`union_scopes` in SQL). Returns rows."""
+    totals = RollupTotal._meta.db_table
+    with connection.cursor() as cursor:
+        # Refreshes wait until the rebuilt rows are committed, then add to them; the
+        # rebuild sees only committed rollups, so nothing is counted twice or lost.
+        cursor.execute(f"LOCK TABLE {totals} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {totals}")
+        cursor.execute(
+            _REBUILD_SQL.format(
+                totals=totals, rollup=Rollup._meta.db_table, union=Union._meta.db_table
+            ),
+            [Union.Kind.PROVINCIAL.value, [status.value for status in UNCOUNTED_STATUSES]],
+        )
+        return cursor.rowcount

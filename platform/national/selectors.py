@@ -3,11 +3,10 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 
-from lhh.national.models import ReportSubmission, Rollup
+from lhh.national.models import ReportSubmission, Rollup, RollupTotal
 from tenants.models import Province, Region, Union
 
 ACTIVITY_LABELS = {
@@ -79,14 +78,10 @@ class PeriodKey:
 
 
 def periods_available() -> list[PeriodKey]:
-    """The periods any union has figures for; a scan of the whole table, so cached a minute."""
-
-    def compute() -> list[PeriodKey]:
-        rows = Rollup.objects.values_list("period_kind", "year", "half").distinct()
-        keys = {PeriodKey(kind, year, half) for kind, year, half in rows}
-        return sorted(keys, key=lambda k: (k.year, k.half or 3), reverse=True)
-
-    return cache.get_or_set("national:periods-available", compute, 60)
+    """The periods any counted union has figures for: one row per metric and period."""
+    rows = RollupTotal.objects.filter(scope="all").values_list("period_kind", "year", "half")
+    keys = {PeriodKey(kind, year, half) for kind, year, half in rows.distinct()}
+    return sorted(keys, key=lambda k: (k.year, k.half or 3), reverse=True)
 
 
 @dataclass(frozen=True)
@@ -110,13 +105,35 @@ class Scope:
             )
         return unions
 
+    def total_scopes(self) -> list[str] | QuerySet | None:
+        """The `RollupTotal.scope` rows that add up to these unions (see
+        `rollups.union_scopes`), or None for a region and a province at once."""
+        if self.region_id and self.province_id:
+            return None
+        if self.province_id:
+            return [f"province:{self.province_id}"]
+        if self.region_id:
+            # Read through the provinces now, so moving a province to another region
+            # needs no rebuild of the totals.
+            return (
+                Province.objects.filter(region_id=self.region_id)
+                .annotate(key=Concat(Value("current:"), Cast("pk", CharField())))
+                .values("key")
+            )
+        return ["all"]
+
+
+def _figures(scope: Scope) -> QuerySet:
+    """Rows of period, metric and value that sum to `scope`'s figures: the kept totals,
+    or each union's rows for a region and a province at once (a handful of unions)."""
+    scopes = scope.total_scopes()
+    if scopes is None:
+        return Rollup.objects.filter(union__in=scope.unions())
+    return RollupTotal.objects.filter(scope__in=scopes)
+
 
 def _metric_totals(period: PeriodKey, scope: Scope) -> dict[str, int]:
-    rows = (
-        Rollup.objects.filter(period.filter(), union__in=scope.unions())
-        .values("metric")
-        .annotate(total=Sum("value"))
-    )
+    rows = _figures(scope).filter(period.filter()).values("metric").annotate(total=Sum("value"))
     return {row["metric"]: row["total"] for row in rows}
 
 
@@ -175,9 +192,8 @@ def dashboard(period: PeriodKey, scope: Scope) -> dict:
 def activity_series(scope: Scope) -> list[tuple[str, int]]:
     """Activities per half-year over time, for the line of the activity chart."""
     rows = (
-        Rollup.objects.filter(
-            period_kind="half", union__in=scope.unions(), metric__endswith=".count"
-        )
+        _figures(scope)
+        .filter(period_kind="half", metric__endswith=".count")
         .values("year", "half")
         .annotate(total=Sum("value"))
         .order_by("year", "half")

@@ -15,6 +15,12 @@ def rollup_refresh(period_ids: list[int] | None = None) -> int:
     return rollups.rollup_refresh(period_ids)
 
 
+@app.task(base=NationalTask)
+def rollup_totals_rebuild() -> int:
+    """Recompute the national totals from the per-union rollups: the nightly repair."""
+    return rollups.rollup_totals_rebuild()
+
+
 @receiver(records_changed, dispatch_uid="national_rollup_refresh")
 def _records_changed(sender, schema_name: str, period_ids: list[int], **kwargs) -> None:
     # The task carries the schema it is queued from; queue it from the union's own.

@@ -215,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["lhh.national.tasks.rollup_refresh"],
         "schedule": 24 * 60 * 60.0,
     },
+    # Refreshes keep the totals exact; this repairs anything written around them.
+    "reconcile-rollup-totals": {
+        "task": "lhh.national.tasks.rollup_totals_rebuild",
+        "schedule": 24 * 60 * 60.0,
+    },
     "measure-union-health": {
         "task": "tenants.tasks.union_fan_out",
         "args": ["lhh.national.tasks.union_health_refresh"],

@@ -78,7 +78,7 @@ def database_from_url(url: str, *, conn_max_age: int = 0) -> dict:
     # pgserver hands out URLs whose host is a socket folder given as ?host=…
     host = query.pop("host", None) or unquote(parts.hostname or "")
     return {
-        "ENGINE": "django_tenants.postgresql_backend",
+        "ENGINE": "tenants.postgresql_backend",
         "NAME": unquote(parts.path.lstrip("/")) or "postgres",
         "USER": unquote(parts.username or "postgres"),
         "PASSWORD": unquote(parts.password or ""),

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 from cms.models import ReaderComment
 from cms.services import comment_submit
 from cms.tasks import comment_notify_moderators
+from lhh.national.rollups import rollup_totals_rebuild
 
 
 def _wait_for(predicate, timeout: float = 10.0) -> None:
@@ -137,6 +138,7 @@ def test_an_import_applies_in_the_background_with_progress_in_its_own_union(
             MemberOrganisation.objects.filter(name__startswith="Hội nền").delete()
             ReportingPeriod.objects.filter(pk=period.pk).delete()
         Rollup.objects.filter(union=union_a.union, year=2024).delete()
+        rollup_totals_rebuild()
 
 
 def test_a_records_change_reaches_the_national_rollups_within_seconds(
@@ -144,7 +146,7 @@ def test_a_records_change_reaches_the_national_rollups_within_seconds(
 ):
     from cms.records import services
     from cms.records.models import MemberCount, MemberOrganisation, ReportingPeriod
-    from lhh.national.models import Rollup
+    from lhh.national.models import Rollup, RollupTotal
 
     union_a, union_b = union_pair
     with schema_context(union_a.schema_name):
@@ -160,12 +162,16 @@ def test_a_records_change_reaches_the_national_rollups_within_seconds(
         _wait_for(lambda: rollup.filter(value=777).exists())
         assert time.monotonic() - started < 5
         assert not Rollup.objects.filter(union=union_b.union, year=2023).exists()
+        # The national total moved in the same transaction as A's own row.
+        total = RollupTotal.objects.get(scope="all", year=2023, metric="members")
+        assert (total.value, total.unions) == (777, 1)
     finally:
         with schema_context(union_a.schema_name):
             MemberCount.objects.filter(period=period).delete()
             organisation.delete()
             ReportingPeriod.objects.filter(pk=period.pk).delete()
         Rollup.objects.filter(union=union_a.union, year=2023).delete()
+        rollup_totals_rebuild()
 
 
 def test_publishing_news_reaches_the_national_feed_through_the_worker(

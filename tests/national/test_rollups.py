@@ -2,13 +2,16 @@
 
 import datetime as dt
 import random
+from collections import defaultdict
 
 from django_tenants.utils import schema_context
 
 from cms.records import services
 from cms.records.models import Activity, MemberOrganisation, ReportingPeriod
-from lhh.national.models import Rollup
-from lhh.national.rollups import rollup_refresh, union_metrics
+from lhh.national import selectors
+from lhh.national.models import Rollup, RollupTotal
+from lhh.national.rollups import rollup_refresh, rollup_totals_rebuild, union_metrics
+from tenants.models import Province, Union
 
 KINDS = ["training", "seminar", "publication", "tvpb", "contest", "legal_advice", "other"]
 
@@ -69,8 +72,46 @@ def _ground_truth(union) -> dict:
         }
 
 
+def _totals() -> dict:
+    return {
+        (t.scope, t.period_kind, t.year, t.half, t.metric): (t.value, t.unions)
+        for t in RollupTotal.objects.all()
+    }
+
+
+def _totals_truth() -> dict:
+    """Every scope's totals summed from the records of the unions the console's own
+    filter (`Scope.unions`) picks for it."""
+    counted = list(selectors.Scope().unions())
+    scopes = {"all": counted}
+    for province in {u.province_id for u in counted} | {u.former_province_id for u in counted}:
+        if province:
+            scopes[f"province:{province}"] = selectors.Scope(province_id=province).unions()
+            scopes[f"current:{province}"] = [u for u in counted if u.province_id == province]
+    truth = {u.pk: _ground_truth(u) for u in counted}
+    totals: dict = defaultdict(lambda: (0, 0))
+    for scope, unions in scopes.items():
+        for union in unions:
+            for (kind, year, half, metric), value in truth[union.pk].items():
+                total, count = totals[(scope, kind, year, half, metric)]
+                totals[(scope, kind, year, half, metric)] = (total + value, count + 1)
+    return dict(totals)
+
+
+def _place(union_a, union_b) -> Province:
+    """A and B in one current province, A also under a former one; returns the region."""
+    current = Province.objects.filter(is_current=True, region__isnull=False).first()
+    former = Province.objects.filter(is_current=False).first()
+    Union.objects.filter(pk=union_a.union.pk).update(province=current, former_province=former)
+    Union.objects.filter(pk=union_b.union.pk).update(province=current, former_province=None)
+    # Moving a union between scopes is a rebuild; a refresh only adds its own change.
+    rollup_totals_rebuild()
+    return current
+
+
 def test_rollups_equal_the_records_after_random_changes(union_a, union_b):
     rng = random.Random(20250701)
+    province = _place(union_a, union_b)
     for union in (union_a, union_b):
         with schema_context(union.schema_name):
             periods = [
@@ -86,16 +127,48 @@ def test_rollups_equal_the_records_after_random_changes(union_a, union_b):
     for union in (union_a, union_b):
         truth = _ground_truth(union)
         assert truth and _rollups(union) == truth
+    # The totals were only ever added to by those refreshes, never rebuilt.
+    truth = _totals_truth()
+    assert ("all", "half", 2025, 1, "members") in truth
+    assert (f"current:{province.pk}", "half", 2025, 1, "members") in truth
+    assert _totals() == truth
+    # What the dashboard shows for a region: the current provinces' totals, read now.
+    period = selectors.PeriodKey("half", 2025, 1)
+    region = selectors.Scope(region_id=province.region_id)
+    expected = defaultdict(int)
+    for union in region.unions():
+        for (kind, year, half, metric), value in _ground_truth(union).items():
+            if (kind, year, half) == ("half", 2025, 1):
+                expected[metric] += value
+    assert selectors._metric_totals(period, region) == expected
+
+
+def _members_recorded(union, *, year: int, members: int) -> None:
+    """One organisation with `members` in `year`, and the union's rollups refreshed."""
+    with schema_context(union.schema_name):
+        period = services.period_get_or_create(kind="year", year=year)
+        organisation = services.organisation_save(
+            organisation=MemberOrganisation(name=f"Hội {year}", kind="association")
+        )
+        services.member_count_set(organisation=organisation, period=period, members=members)
+        rollup_refresh()
+
+
+def test_the_nightly_rebuild_repairs_drifted_totals(union_a, union_b):
+    _place(union_a, union_b)
+    _members_recorded(union_a, year=2023, members=70)
+    RollupTotal.objects.filter(scope="all", metric="members").update(value=1)
+    RollupTotal.objects.create(
+        scope="all", period_kind="year", year=1999, metric="members", value=5, unions=1
+    )
+    assert _totals() != _totals_truth()
+    rollup_totals_rebuild()
+    assert _totals() == _totals_truth()
+    assert _totals()[("all", "year", 2023, None, "members")][0] >= 70
 
 
 def test_a_refresh_repairs_drift_and_forgets_deleted_periods(union_a):
-    with schema_context(union_a.schema_name):
-        period = services.period_get_or_create(kind="year", year=2024)
-        organisation = services.organisation_save(
-            organisation=MemberOrganisation(name="Hội Y học", kind="association")
-        )
-        services.member_count_set(organisation=organisation, period=period, members=100)
-        rollup_refresh()
+    _members_recorded(union_a, year=2024, members=100)
     Rollup.objects.filter(union=union_a.union, metric="members").update(value=999)
     Rollup.objects.create(
         union=union_a.union, period_kind="year", year=1999, metric="members", value=5
@@ -115,3 +188,18 @@ def test_site_figures_count_in_their_period(union_a):
         VisitDay.objects.create(day=dt.date(2026, 3, 1), views=7)  # another half
         metrics = union_metrics(period)
     assert metrics["site.visits"] == 40
+
+
+def test_a_deleted_unions_figures_leave_the_totals(union_a, union_b):
+    """`union_delete` calls this before the union's rows go by cascade."""
+    from lhh.national.rollups import union_rollups_forget
+
+    _place(union_a, union_b)
+    _members_recorded(union_a, year=2022, members=40)
+    _members_recorded(union_b, year=2022, members=2)
+    union_rollups_forget(union_a.union)
+    assert not Rollup.objects.filter(union=union_a.union).exists()
+    kept = _totals()
+    assert kept[("all", "year", 2022, None, "members")][0] >= 2
+    rollup_totals_rebuild()  # recomputed from the rollups that are left
+    assert kept == _totals()

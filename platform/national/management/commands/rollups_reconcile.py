@@ -3,7 +3,7 @@ from django_tenants.utils import schema_context
 
 from lhh.national.health import union_health_refresh
 from lhh.national.news_feed import news_feed_refresh
-from lhh.national.rollups import rollup_refresh
+from lhh.national.rollups import rollup_refresh, rollup_totals_rebuild
 from tenants.models import Union
 
 
@@ -20,3 +20,4 @@ class Command(BaseCommand):
                 news = news_feed_refresh()
                 union_health_refresh()
             self.stdout.write(f"{union.schema_name}: {figures} figures, {news} news items")
+        self.stdout.write(f"national totals: {rollup_totals_rebuild()} rows")
