@@ -167,6 +167,7 @@ def test_the_national_home_lists_news_from_the_feed_table_only(union_a, union_b)
         body = Client(HTTP_HOST="localhost").get("/").content.decode()
     assert union_a.sentinel_title in body and union_b.sentinel_title in body
     assert "//uniona.localhost/tin-tuc/tin-canh-gioi/" in body
+    assert 'href="/dang-ky/"' in body  # a union not yet on the platform finds the way in
     assert not any('"uniona"' in q["sql"] for q in queries.captured_queries)
     Union.objects.filter(pk=union_b.union.pk).update(status=Union.Status.ARCHIVED)
     assert union_b.sentinel_title not in Client(HTTP_HOST="localhost").get("/?x=1").content.decode()
