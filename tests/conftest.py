@@ -96,6 +96,11 @@ _NOT_PRODUCTION = {
 }
 
 
+# Servers under test get hundreds of requests a second (schemathesis, the restart test);
+# throttling has its own test (tests/api/test_api.py) and must not turn those into 429s.
+API_UNTHROTTLED = {"API_RATE_ANON": "100000/minute", "API_RATE_USER": "100000/minute"}
+
+
 def production_env(**values: str) -> dict[str, str]:
     """The environment of a process started with lhh.settings.production."""
     env = {key: value for key, value in os.environ.items() if key not in _NOT_PRODUCTION}
@@ -178,9 +183,7 @@ def site_server(demo_union) -> Iterator[str]:
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
         cwd=PROJECT_ROOT,
-        # The schemathesis run sends hundreds of requests a second; throttling has its own
-        # test (tests/api/test_api.py) and must not turn that run's answers into 429s.
-        env=subprocess_env(API_RATE_ANON="100000/minute", API_RATE_USER="100000/minute"),
+        env=subprocess_env(**API_UNTHROTTLED),
     )
     deadline = time.monotonic() + 30
     while True:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from lhh.settings.env import LOCAL_STATE
-from tests.conftest import free_port, production_env, server_database_url
+from tests.conftest import API_UNTHROTTLED, free_port, production_env, server_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -153,6 +153,7 @@ def stack(union_pair, tmp_path_factory) -> Iterator[Stack]:
         MEDIA_ROOT=str(media_root),
         STATIC_ROOT=str(STATIC_ROOT),
         METRICS_TOKEN=token,
+        **API_UNTHROTTLED,
     )
     if not (STATIC_ROOT / "wagtailadmin").is_dir():
         _run(
