@@ -20,6 +20,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -275,6 +276,17 @@ def media_place(unpacked: Path, target: Path) -> bool:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(source, target)
     return True
+
+
+@contextmanager
+def file_errors_reported() -> Iterator[None]:
+    """A full disk or a folder the service may not write, as a BackupError in Vietnamese."""
+    try:
+        yield
+    except OSError as error:
+        raise BackupError(
+            f"Không ghi được bản sao lưu vào {settings.BACKUP_ROOT}: {error.strerror or error}."
+        ) from error
 
 
 def scratch() -> tempfile.TemporaryDirectory:

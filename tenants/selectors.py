@@ -26,6 +26,18 @@ def union_host(schema_name: str) -> str:
     return f"{schema_name}.{settings.PLATFORM_DOMAIN}"
 
 
+def site_url(host: str, path: str = "/", *, scheme_relative: bool = False) -> str:
+    """An address on one of the platform's hosts, with the port Wagtail also writes.
+
+    Mail needs a scheme, and it is SITE_SCHEME (https in production) so that the tokens
+    in verification and set-password links never cross the network in clear; links in
+    a page may leave the scheme to the browser.
+    """
+    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
+    scheme = "" if scheme_relative else f"{settings.SITE_SCHEME}:"
+    return f"{scheme}//{host}{port}{path}"
+
+
 def unions_working() -> QuerySet[Union]:
     """Provincial unions whose data still lives: active or suspended, not archived."""
     return Union.objects.filter(

@@ -311,67 +311,78 @@ def _public_rows(union: Union) -> list:
 def union_backup(*, union: Union) -> Path:
     """Archive a union's schema, media and public rows; keep the BACKUP_KEEP newest."""
     _provincial_only(union)
-    with backups.scratch() as work:
-        sql_path = Path(work) / backups.DUMP
-        backups.dump(sql_path, schema=union.schema_name)
-        public_rows = _public_rows(union)
-        manifest = {
-            "kind": "union",
-            "schema_name": union.schema_name,
-            "union": {
-                "name": union.name,
-                "short_name": union.short_name,
-                "province": union.province.name if union.province_id else None,
-                "former_province": (
-                    union.former_province.name if union.former_province_id else None
-                ),
-                "contact_name": union.contact_name,
-                "contact_email": union.contact_email,
-                "contact_phone": union.contact_phone,
-                "status": union.status,
-            },
-            "counts": backups.row_counts(sql_path),
-            "public_counts": {"national.reportsubmission": len(public_rows)},
-        }
-        folder = Path(settings.BACKUP_ROOT) / "unions" / union.schema_name
-        path = backups.archive_write(
-            folder=folder,
-            stem=union.schema_name,
-            manifest=manifest,
-            sql_path=sql_path,
-            media=backups.media_folder(union.schema_name),
-            public_rows=public_rows,
-        )
-    backups.prune(folder, keep=settings.BACKUP_KEEP)
-    logger.info("union backed up", extra={"schema": union.schema_name, "archive": str(path)})
+    with backups.file_errors_reported():
+        with backups.scratch() as work:
+            sql_path = Path(work) / backups.DUMP
+            backups.dump(sql_path, schema=union.schema_name)
+            public_rows = _public_rows(union)
+            manifest = {
+                "kind": "union",
+                "schema_name": union.schema_name,
+                "union": {
+                    "name": union.name,
+                    "short_name": union.short_name,
+                    "province": union.province.name if union.province_id else None,
+                    "former_province": (
+                        union.former_province.name if union.former_province_id else None
+                    ),
+                    "contact_name": union.contact_name,
+                    "contact_email": union.contact_email,
+                    "contact_phone": union.contact_phone,
+                    "status": union.status,
+                },
+                "counts": backups.row_counts(sql_path),
+                "public_counts": {"national.reportsubmission": len(public_rows)},
+            }
+            folder = Path(settings.BACKUP_ROOT) / "unions" / union.schema_name
+            path = backups.archive_write(
+                folder=folder,
+                stem=union.schema_name,
+                manifest=manifest,
+                sql_path=sql_path,
+                media=backups.media_folder(union.schema_name),
+                public_rows=public_rows,
+            )
+        backups.prune(folder, keep=settings.BACKUP_KEEP)
+        logger.info("union backed up", extra={"schema": union.schema_name, "archive": str(path)})
     return path
 
 
 def platform_backup() -> Path:
     """Archive every schema (public and the template included, spares left out) and all media."""
-    with backups.scratch() as work:
-        sql_path = Path(work) / backups.DUMP
-        backups.dump(sql_path, schema=None)
-        manifest = {
-            "kind": "platform",
-            "schemas": sorted(
-                Union.objects.exclude(kind=Union.Kind.NATIONAL).values_list(
-                    "schema_name", flat=True
-                )
-            ),
-            "counts": backups.row_counts(sql_path),
-        }
-        folder = Path(settings.BACKUP_ROOT) / "platform"
-        path = backups.archive_write(
-            folder=folder,
-            stem="platform",
-            manifest=manifest,
-            sql_path=sql_path,
-            media=Path(settings.MEDIA_ROOT),
-        )
-    backups.prune(folder, keep=settings.BACKUP_KEEP)
-    logger.info("platform backed up", extra={"archive": str(path)})
+    with backups.file_errors_reported():
+        with backups.scratch() as work:
+            sql_path = Path(work) / backups.DUMP
+            backups.dump(sql_path, schema=None)
+            manifest = {
+                "kind": "platform",
+                "schemas": sorted(
+                    Union.objects.exclude(kind=Union.Kind.NATIONAL).values_list(
+                        "schema_name", flat=True
+                    )
+                ),
+                "counts": backups.row_counts(sql_path),
+            }
+            folder = Path(settings.BACKUP_ROOT) / "platform"
+            path = backups.archive_write(
+                folder=folder,
+                stem="platform",
+                manifest=manifest,
+                sql_path=sql_path,
+                media=Path(settings.MEDIA_ROOT),
+            )
+        backups.prune(folder, keep=settings.BACKUP_KEEP)
+        logger.info("platform backed up", extra={"archive": str(path)})
     return path
+
+
+def _deletion_archive_keep(archive: Path) -> Path:
+    """Move a deleted union's last archive out of the folder nightly pruning empties: a
+    new union may take the freed name, and its backups would prune this one away."""
+    with backups.file_errors_reported():
+        folder = Path(settings.BACKUP_ROOT) / "deleted"
+        folder.mkdir(parents=True, exist_ok=True)
+        return archive.rename(folder / archive.name)
 
 
 def union_delete(*, union: Union, confirm_name: str, actor: str) -> Path:
@@ -389,9 +400,20 @@ def union_delete(*, union: Union, confirm_name: str, actor: str) -> Path:
             {"confirm_name": "Tên xác nhận không khớp với tên Liên hiệp Hội; chưa xoá gì."},
             code="confirm_mismatch",
         )
-    archive = union_backup(union=union)
     schema_name = union.schema_name
     with transaction.atomic():
+        # Writers wait from here until the schema is dropped, so nothing saved after the
+        # dump's snapshot is lost with it; pg_dump's own reads are not blocked by SHARE.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT string_agg(format('%%I.%%I', schemaname, tablename), ', ') "
+                "FROM pg_tables WHERE schemaname = %s",
+                [schema_name],
+            )
+            tables = cursor.fetchone()[0]
+            if tables:
+                cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")
+        archive = _deletion_archive_keep(union_backup(union=union))
         _audit(
             union=union,
             actor=actor,

@@ -4,12 +4,11 @@ A publish or unpublish in a union queues `news_feed_refresh` in that union's sch
 the national home page then reads one table instead of every schema.
 """
 
-from django.conf import settings
 from django.db import connection, transaction
 
 from lhh.national.models import NewsFeedItem
 from tenants.models import Union
-from tenants.selectors import union_host
+from tenants.selectors import site_url, union_host
 
 ITEMS_PER_UNION = 10
 
@@ -20,8 +19,7 @@ def news_feed_refresh() -> int:
     from cms.models import NewsArticlePage
 
     union = Union.objects.get(schema_name=connection.schema_name)
-    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
-    base = f"//{union_host(union.schema_name)}{port}"
+    base = site_url(union_host(union.schema_name), "", scheme_relative=True)
     articles = (
         NewsArticlePage.objects.live().public().order_by("-published_on", "-id")[:ITEMS_PER_UNION]
     )

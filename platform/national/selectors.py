@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from lhh.national.models import ReportSubmission, Rollup, RollupTotal
 from tenants.models import Province, Region, Union
+from tenants.selectors import site_url
 
 ACTIVITY_LABELS = {
     "tvpb": "Tư vấn, phản biện",
@@ -243,9 +243,8 @@ def provinces(view: str = "current") -> list[Province]:
 
 
 def union_site_url(union: Union) -> str:
-    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
     domain = next((d.domain for d in union.domains.all() if d.is_primary), None)
-    return f"//{domain}{port}/" if domain else ""
+    return site_url(domain, scheme_relative=True) if domain else ""
 
 
 def union_directory_public() -> list[dict]:

@@ -25,6 +25,8 @@ PLATFORM_DOMAIN = envstr("PLATFORM_DOMAIN", "localhost")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"])
 # The port Wagtail puts in full URLs (sitemaps, previews); 8000 for a local run.
 SITE_PORT = envint("SITE_PORT", 80)
+# The scheme of full links in mail (verification, set-password); production: https.
+SITE_SCHEME = envchoice("SITE_SCHEME", "http", ("http", "https"))
 
 # ---------------------------------------------------------------------------
 # Multi-tenancy: everything django-tenants needs, in one block.

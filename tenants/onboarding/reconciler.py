@@ -41,6 +41,7 @@ UNVERIFIED_KEPT = timedelta(days=7)
 class ReconcileReport:
     applications_finished: list[str] = field(default_factory=list)
     applications_failed: list[str] = field(default_factory=list)
+    applications_retrying: list[int] = field(default_factory=list)
     applications_expired: int = 0
     unions_finished: list[str] = field(default_factory=list)
     unions_removed: list[str] = field(default_factory=list)
@@ -90,7 +91,14 @@ def _stuck_applications(report: ReconcileReport, cutoff) -> None:
         | Q(status=Status.PROVISIONING, provisioning_started_at__lt=cutoff)
     ).values_list("pk", flat=True)
     for application_id in stuck:
-        application = services.signup_provision(application_id=application_id)
+        try:
+            application = services.signup_provision(application_id=application_id)
+        except Exception:
+            # Left `provisioning` for the next run (a stale template, a lost connection):
+            # one application must not stop the warm-pool repair and expiry below.
+            logger.exception("reconciler: creation of application %s failed", application_id)
+            report.applications_retrying.append(application_id)
+            continue
         if application is None:
             continue  # a live creation holds it
         if application.status == Status.LIVE:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, QuerySet, Value, When
 
 from tenants.models import OnboardingPolicy, Province, SignupApplication, Union
-from tenants.selectors import SCHEMA_READY, union_host
+from tenants.selectors import SCHEMA_READY, site_url, union_host
 from tenants.services import schema_name_check_free
 
 SUBDOMAIN_TAKEN = "Tên miền con “%(name)s” đã có Liên hiệp Hội khác sử dụng hoặc đang đăng ký."
@@ -28,8 +28,11 @@ def subdomain_check(subdomain: str, *, application_id: int | None = None) -> Non
         raise ValidationError(SUBDOMAIN_TAKEN, code="subdomain_taken", params={"name": subdomain})
 
 
-def province_check(province: Province, *, policy: OnboardingPolicy) -> None:
-    """A province keeps one union unless the national union allows several."""
+def province_check(
+    province: Province, *, policy: OnboardingPolicy, application_id: int | None = None
+) -> None:
+    """A province keeps one union unless the national union allows several; a union
+    approved and still being made counts as its union."""
     if not province.is_current:
         raise ValidationError(
             "Vui lòng chọn một trong 34 tỉnh, thành phố hiện hành.", code="province_former"
@@ -39,6 +42,12 @@ def province_check(province: Province, *, policy: OnboardingPolicy) -> None:
     if (
         Union.objects.filter(kind=Union.Kind.PROVINCIAL, province=province)
         .exclude(status=Union.Status.ARCHIVED)
+        .exists()
+        or SignupApplication.objects.filter(
+            province=province,
+            status__in=[SignupApplication.Status.APPROVED, SignupApplication.Status.PROVISIONING],
+        )
+        .exclude(pk=application_id)
         .exists()
     ):
         raise ValidationError(
@@ -54,13 +63,11 @@ def current_provinces() -> QuerySet[Province]:
 
 
 def national_url(path: str) -> str:
-    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
-    return f"http://{settings.PLATFORM_DOMAIN}{port}{path}"
+    return site_url(settings.PLATFORM_DOMAIN, path)
 
 
 def union_url(schema_name: str, path: str = "/") -> str:
-    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
-    return f"http://{union_host(schema_name)}{port}{path}"
+    return site_url(union_host(schema_name), path)
 
 
 def application_progress(application: SignupApplication) -> dict:

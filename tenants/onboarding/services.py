@@ -141,9 +141,11 @@ def signup_approve(
                 "Chỉ duyệt được đơn đã xác minh thư điện tử và đang chờ duyệt.",
                 code="not_verified",
             )
-        # Re-checked now: a union may have been created by hand since the sign-up.
+        # Re-checked now: a union may have been created by hand since the sign-up. The
+        # province row is locked so that two approvals for one province go one at a time.
         subdomain_check(application.subdomain, application_id=application.pk)
-        province_check(application.province, policy=OnboardingPolicy.load())
+        province = Province.objects.select_for_update().get(pk=application.province_id)
+        province_check(province, policy=OnboardingPolicy.load(), application_id=application.pk)
         application.status = Status.APPROVED
         application.decided_at = timezone.now()
         application.decided_by = "tự động" if automatic else actor
@@ -154,11 +156,15 @@ def signup_approve(
     return application
 
 
+@transaction.atomic
 def signup_reject(*, application: SignupApplication, actor: str, reason: str) -> SignupApplication:
-    if application.status not in (Status.UNVERIFIED, Status.VERIFIED):
-        raise ValidationError("Đơn này đã được xử lý.", code="already_decided")
     if not reason.strip():
         raise ValidationError("Vui lòng ghi lý do từ chối.", code="reason_required")
+    # Locked and read again: an approval (or the auto-approval of a verification) may
+    # have gone through since the page was shown, and a live union must stay live.
+    application = SignupApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status not in (Status.UNVERIFIED, Status.VERIFIED):
+        raise ValidationError("Đơn này đã được xử lý.", code="already_decided")
     application.status = Status.REJECTED
     application.reject_reason = reason.strip()
     application.decided_at = timezone.now()

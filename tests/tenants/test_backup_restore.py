@@ -126,6 +126,8 @@ def test_delete_backs_up_then_restore_brings_back_every_row_and_file(
     assert not list(backup_root.rglob("*.tar"))  # a refusal takes no backup either
 
     archive = union_delete(union=doomed, confirm_name=" Liên hiệp Hội Sắp xoá ", actor="kiểm thử")
+    # Kept apart from unions/lcdel/, which a new union taking the name would prune.
+    assert archive.parent == backup_root / "deleted"
     assert not schema_exists("lcdel")
     assert not Union.objects.filter(schema_name="lcdel").exists()
     assert not backups.media_folder("lcdel").exists()
@@ -246,6 +248,18 @@ def test_bad_archives_and_names_are_refused_in_vietnamese(
     assert set(Union.objects.values_list("schema_name", flat=True)) >= {"uniona", "unionb"}
     with pytest.raises(Exception, match="Không có Liên hiệp Hội"):
         call_command("union_delete", "khongco", "--confirm", "x")
+
+
+def test_a_backup_folder_that_cannot_be_written_refuses_the_delete_in_vietnamese(
+    doomed, settings, tmp_path
+):
+    blocker = tmp_path / "khong-phai-thu-muc"
+    blocker.write_text("một tệp, không phải thư mục")
+    settings.BACKUP_ROOT = str(blocker)
+    with pytest.raises(backups.BackupError, match="Không ghi được bản sao lưu"):
+        union_delete(union=doomed, confirm_name=doomed.name, actor="kiểm thử")
+    assert schema_exists("lcdel") and Union.objects.filter(schema_name="lcdel").exists()
+    assert backups.media_folder("lcdel").is_dir()
 
 
 def test_only_national_staff_on_the_national_host_can_delete(doomed, union_pair):

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -486,6 +487,23 @@ def test_a_thousand_unverified_sign_ups_create_no_schema(db):
     assert policy.several_unions_per_province is False  # the rule did not have to be relaxed
 
 
+def test_an_approved_application_holds_its_province_until_its_union_is_live(db):
+    application = _verified()
+    services.signup_approve(application=application, actor="vusta")
+    with pytest.raises(ValidationError) as refused:
+        _submit(subdomain="thuhai", email="hai@example.vn")
+    assert "đã có Liên hiệp Hội" in refused.value.message_dict["province"][0]
+
+
+def test_a_reject_after_an_approval_changes_nothing(db):
+    application = _verified()
+    shown = SignupApplication.objects.get(pk=application.pk)  # the console page's copy
+    services.signup_approve(application=application, actor="vusta")
+    with pytest.raises(ValidationError, match="đã được xử lý"):
+        services.signup_reject(application=shown, actor="vusta-2", reason="Trùng")
+    assert SignupApplication.objects.get(pk=application.pk).status == Status.APPROVED
+
+
 # -- reconciler ---------------------------------------------------------------------------
 
 
@@ -503,7 +521,12 @@ def test_the_reconciler_repairs_rows_and_schemas_that_do_not_match(db):
     # An application whose worker died: approved, no union.
     application = _verified()
     services.signup_approve(application=application, actor="vusta")
-    stale = _submit(subdomain="cu", email="cu@example.vn")
+    # Another province: Lâm Đồng's approved application holds its own until it is live.
+    stale = _submit(
+        subdomain="cu",
+        email="cu@example.vn",
+        province=Province.objects.get(name="Gia Lai", is_current=True).pk,
+    )
     SignupApplication.objects.filter(pk=stale.pk).update(
         created_at=timezone.now() - timedelta(days=8)
     )
