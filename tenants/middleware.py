@@ -90,6 +90,9 @@ class UnionMiddleware(TenantMainMiddleware):
         except DisallowedHost:
             return _page("not_found.html", 404)
         union = union_for_host(hostname)
+        if union is not None:
+            # Metrics count a refusal (410, 503) under the union refused, not as unrouted.
+            request.union_schema = union.schema_name
         if union is None or not union.is_routable:
             return _page("not_found.html", 404)
         if union.status == Union.Status.ARCHIVED:

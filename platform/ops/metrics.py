@@ -79,8 +79,8 @@ class RequestMetricsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
-        tenant = getattr(request, "tenant", None)
-        schema = tenant.schema_name if tenant is not None else UNROUTED
+        # Set by UnionMiddleware once the host names a union, before it may refuse it.
+        schema = getattr(request, "union_schema", UNROUTED)
         method = request.method if request.method in _METHODS else "other"
         HTTP_REQUESTS.labels(schema, method, f"{response.status_code // 100}xx").inc()
         if response.status_code >= 500:

@@ -62,6 +62,17 @@ def test_metrics_need_the_token_and_are_off_without_one(db, settings, union_a):
     )
 
 
+def test_a_union_refused_for_a_missing_schema_is_counted_under_its_own_name(db):
+    from tenants.models import Domain, Union
+
+    lost = Union.objects.create(schema_name="mattich", name="Mất lược đồ", status="active")
+    Domain.objects.create(domain="mattich.localhost", tenant=lost)
+    errors = {"schema": "mattich"}
+    before = REGISTRY.get_sample_value("lhh_http_errors_total", errors) or 0.0
+    assert Client(HTTP_HOST="mattich.localhost").get("/").status_code == 503
+    assert REGISTRY.get_sample_value("lhh_http_errors_total", errors) == before + 1
+
+
 def _tasks_done(schema: str) -> float:
     labels = {"schema": schema, "task": "cms.tasks.visits_flush", "state": "SUCCESS"}
     return REGISTRY.get_sample_value("lhh_celery_tasks_total", labels) or 0.0
