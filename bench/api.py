@@ -52,15 +52,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-# Python puts this script's folder first on sys.path; the project's `api` app would then
-# import this file, bench/api.py, instead of itself.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
+import script_path  # bench/ off sys.path, before Django
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lhh.settings.dev")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -86,7 +83,7 @@ from lhh.national.rollups import union_metrics  # noqa: E402
 from tenants.models import Province, Union  # noqa: E402
 from tenants.selectors import union_host  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("bench_serve", BENCH / "serve.py")
+_spec = importlib.util.spec_from_file_location("bench_serve", script_path.BENCH / "serve.py")
 serve = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(serve)
 SCHEMA, article_path, wsgi_environ = serve.SCHEMA, serve.article_path, serve.wsgi_environ

@@ -36,6 +36,8 @@ import sys
 import time
 from pathlib import Path
 
+import script_path  # noqa: F401  (bench/ off sys.path, before Django)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lhh.settings.dev")
 
 import django

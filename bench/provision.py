@@ -36,8 +36,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from unittest import mock
 
-# The project is installed in the venv (editable), so no sys.path tweak is needed;
-# adding the root would let `platform/` shadow the standard library's `platform`.
+# The project is installed in the venv (editable); adding the root to sys.path would let
+# `platform/` shadow the standard library's `platform`.
+import script_path  # noqa: F401  (bench/ off sys.path, before Django)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lhh.settings.dev")
 
 import django

@@ -39,6 +39,8 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import unquote
 
+import script_path  # noqa: F401  (bench/ off sys.path, before Django)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lhh.settings.dev")
 
 import django

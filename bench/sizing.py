@@ -30,6 +30,8 @@ import statistics
 import time
 from pathlib import Path
 
+import script_path  # noqa: F401  (bench/ off sys.path, before Django)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lhh.settings.dev")
 
 import django
