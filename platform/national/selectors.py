@@ -155,7 +155,8 @@ def dashboard(period: PeriodKey, scope: Scope) -> dict:
         .order_by("-members", "place")
     }
     reporting_unions = sum(entry["unions"] for entry in by_place.values())
-    ranked = members.select_related("union")
+    # Walks the (period, metric, value) index from either end: five rows, not N.
+    ranked = members.select_related("union").only("value", "union__schema_name", "union__name")
     organisations = {
         label: current.get(f"organisations.{kind}", 0)
         for kind, label in ORGANISATION_LABELS.items()

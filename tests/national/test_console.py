@@ -13,8 +13,10 @@ from openpyxl import load_workbook
 
 from cms.records import services
 from cms.records.models import MemberOrganisation
+from lhh.national import selectors
 from lhh.national.models import AuditEntry, ReportSubmission
 from lhh.national.rollups import rollup_refresh
+from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.services import report_reminders_send
 from tenants.models import Province, Union
 
@@ -69,6 +71,21 @@ def test_filters_narrow_the_figures(national, union_a, union_b):
     region = thanh_hoa.region
     body = national.get("/admin/toan-quoc/", {"ky": "2025-1", "vung": region.pk}).content.decode()
     assert 'data-total="members">7<' in body
+
+
+def test_the_ranking_orders_counted_unions_by_members(national, union_a, union_b):
+    _figures(union_a, members=100)
+    _figures(union_b, members=7_000)
+    period = PeriodKey("half", 2025, 1)
+    top = selectors.dashboard(period, Scope())["top"]
+    assert [(union.schema_name, members) for union, members in top] == [
+        (union_b.schema_name, 7_000),
+        (union_a.schema_name, 100),
+    ]
+    # A union not counted yet keeps its rollups but leaves the ranking.
+    Union.objects.filter(pk=union_b.union.pk).update(status=Union.Status.PROVISIONING)
+    top = selectors.dashboard(period, Scope())["top"]
+    assert [union.schema_name for union, _ in top] == [union_a.schema_name]
 
 
 def test_the_dashboard_costs_the_same_queries_however_many_unions_report(
