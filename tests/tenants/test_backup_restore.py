@@ -358,10 +358,12 @@ def test_the_whole_platform_restores_into_a_fresh_database(
     try:
         restored = manage("platform_restore", str(archive))
         assert restored.returncode == 0, restored.stderr
+        assert restored.stdout.startswith("Đã khôi phục ") and " dòng trong " in restored.stdout
         again = manage("platform_restore", str(archive))
         assert again.returncode != 0 and "cơ sở dữ liệu trống" in again.stderr
         beside = manage("union_restore", str(union_archive), "--as", "uniona2")
         assert beside.returncode == 0, beside.stderr
+        assert beside.stdout.startswith("Đã khôi phục uniona2: ")
         with psycopg.connect(_database_url(fresh).replace("postgresql://", "postgres://")) as db:
             for schema, title in (
                 ("uniona", union_a.sentinel_title),

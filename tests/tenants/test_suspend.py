@@ -3,6 +3,7 @@
 import json
 import urllib.error
 import urllib.request
+from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -129,7 +130,9 @@ def test_over_real_http_a_suspended_union_refuses_its_api_and_keeps_its_admin_lo
 def test_the_command_changes_status_with_an_audited_reason_and_refuses_bad_input(union_a):
     from django.core.management import CommandError, call_command
 
-    call_command("union_set_status", "uniona", "suspended", "--reason", "Bảo trì", verbosity=0)
+    out = StringIO()
+    call_command("union_set_status", "uniona", "suspended", "--reason", "Bảo trì", stdout=out)
+    assert out.getvalue() == "uniona: Tạm ngừng\n"
     assert Union.objects.get(pk=union_a.union.pk).status == "suspended"
     entry = AuditEntry.objects.get(union=union_a.union)
     assert entry.action == "suspended" and "Lý do: Bảo trì" in entry.detail

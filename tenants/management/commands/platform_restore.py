@@ -16,4 +16,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         counts = run(lambda: platform_restore(archive_path=options["archive"]))
-        self.stdout.write(f"restored {sum(counts.values())} rows in {len(counts)} tables")
+        self.stdout.write(f"Đã khôi phục {sum(counts.values())} dòng trong {len(counts)} bảng")

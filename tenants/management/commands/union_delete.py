@@ -21,4 +21,4 @@ class Command(BaseCommand):
                 union=union, confirm_name=options["confirm"], actor=command_actor()
             )
         )
-        self.stdout.write(f"{options['schema_name']} deleted; backup: {archive}")
+        self.stdout.write(f"Đã xoá {options['schema_name']}; bản sao lưu: {archive}")

@@ -26,4 +26,4 @@ class Command(BaseCommand):
                 actor=command_actor(),
             )
         )
-        self.stdout.write(f"{union.schema_name} restored: {union.name}")
+        self.stdout.write(f"Đã khôi phục {union.schema_name}: {union.name}")

@@ -22,4 +22,4 @@ class Command(BaseCommand):
                 reason=options["reason"],
             )
         )
-        self.stdout.write(f"{union.schema_name} is now {union.status}")
+        self.stdout.write(f"{union.schema_name}: {union.get_status_display()}")
