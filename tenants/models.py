@@ -258,3 +258,43 @@ class OnboardingPolicy(models.Model):
 
     def domains(self) -> set[str]:
         return {word.lower().lstrip("@") for word in self.auto_approve_domains.split()} - {""}
+
+
+class UnionDeletion(models.Model):
+    """A deletion asked for in the national console and carried out by the worker.
+
+    The backup that comes first (pg_dump and the media) can take longer than a request
+    may run. The row outlives the union, so the console can still show how it ended.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Đang sao lưu và xoá"
+        DONE = "done", "Đã xoá"
+        FAILED = "failed", "Chưa xoá được"
+
+    union = models.ForeignKey(
+        Union, null=True, blank=True, on_delete=models.SET_NULL, related_name="deletions"
+    )
+    schema_name = models.CharField(max_length=63)
+    union_name = models.CharField(max_length=255)
+    requested_by = models.CharField("người yêu cầu", max_length=150)
+    requested_at = models.DateTimeField("yêu cầu lúc", auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    archive_name = models.CharField("bản sao lưu", max_length=255, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = "yêu cầu xoá Liên hiệp Hội"
+        verbose_name_plural = "các yêu cầu xoá Liên hiệp Hội"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schema_name"],
+                condition=models.Q(state="queued"),
+                name="one_open_deletion_per_union",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name}: {self.get_state_display()}"

@@ -19,13 +19,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
 
 from cms.services import site_setup
 from tenants import backups
 from tenants.migration_state import code_fingerprint, template_is_current
-from tenants.models import Domain, Province, SpareSchema, Union
+from tenants.models import Domain, Province, SpareSchema, Union, UnionDeletion
 from tenants.schema_names import validate_schema_name
 from tenants.selectors import union_host
 
@@ -385,6 +386,82 @@ def _deletion_archive_keep(archive: Path) -> Path:
         return archive.rename(folder / archive.name)
 
 
+def _deletion_confirm(union: Union, confirm_name: str) -> None:
+    _provincial_only(union)
+    if confirm_name.strip() != union.name:
+        raise ValidationError(
+            {"confirm_name": "Tên xác nhận không khớp với tên Liên hiệp Hội; chưa xoá gì."},
+            code="confirm_mismatch",
+        )
+
+
+def union_delete_request(*, union: Union, confirm_name: str, actor: str) -> UnionDeletion:
+    """Queue `union_delete` for the worker: the console's way to delete a union."""
+    from tenants.tasks import union_delete_run
+
+    _deletion_confirm(union, confirm_name)
+    with transaction.atomic():
+        try:
+            # Its own savepoint: a refused second request leaves the transaction usable.
+            with transaction.atomic():
+                deletion = UnionDeletion.objects.create(
+                    union=union,
+                    schema_name=union.schema_name,
+                    union_name=union.name,
+                    requested_by=actor,
+                )
+        except IntegrityError:
+            raise ValidationError(
+                "Liên hiệp Hội này đang được sao lưu và xoá; hãy chờ kết quả.",
+                code="deletion_queued",
+            ) from None
+        transaction.on_commit(lambda: union_delete_run.delay(deletion.pk))
+    return deletion
+
+
+def union_deletion_carry_out(*, deletion_id: int) -> UnionDeletion | None:
+    """Carry out a queued deletion once, however often the task is delivered.
+
+    One transaction, with the request's row locked, holds `union_delete`: a worker
+    killed half-way leaves the union whole and the request queued, to run again.
+    """
+    try:
+        with transaction.atomic():
+            deletion = UnionDeletion.objects.select_for_update().filter(pk=deletion_id).first()
+            if deletion is None or deletion.state != UnionDeletion.State.QUEUED:
+                return deletion
+            try:
+                if deletion.union is None:
+                    raise ValidationError("Liên hiệp Hội này không còn trên hệ thống.")
+                with transaction.atomic():
+                    archive = union_delete(
+                        union=deletion.union,
+                        confirm_name=deletion.union_name,
+                        actor=deletion.requested_by,
+                    )
+            except (ValidationError, backups.BackupError) as error:
+                messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+                deletion.state = UnionDeletion.State.FAILED
+                deletion.error = f"Chưa xoá gì: {' '.join(messages)}"
+            else:
+                deletion.state = UnionDeletion.State.DONE
+                deletion.archive_name = archive.name
+                deletion.union = None  # gone; the row's own copy went by SET_NULL
+            deletion.finished_at = timezone.now()
+            deletion.save(update_fields=["state", "error", "archive_name", "finished_at"])
+        return deletion
+    except Exception:
+        # Everything above rolled back; the request must not stay queued (and block
+        # the next one) when the failure would only repeat.
+        logger.exception("union deletion failed", extra={"deletion": deletion_id})
+        UnionDeletion.objects.filter(pk=deletion_id, state=UnionDeletion.State.QUEUED).update(
+            state=UnionDeletion.State.FAILED,
+            error="Chưa xoá gì: lỗi ngoài dự kiến, chi tiết trong nhật ký máy chủ.",
+            finished_at=timezone.now(),
+        )
+        raise
+
+
 def union_delete(*, union: Union, confirm_name: str, actor: str) -> Path:
     """Delete a union for good: its schema, media folder and registry rows.
 
@@ -394,12 +471,7 @@ def union_delete(*, union: Union, confirm_name: str, actor: str) -> Path:
     from lhh.national.models import ReportSubmission
     from lhh.national.rollups import union_rollups_forget
 
-    _provincial_only(union)
-    if confirm_name.strip() != union.name:
-        raise ValidationError(
-            {"confirm_name": "Tên xác nhận không khớp với tên Liên hiệp Hội; chưa xoá gì."},
-            code="confirm_mismatch",
-        )
+    _deletion_confirm(union, confirm_name)
     schema_name = union.schema_name
     with transaction.atomic():
         # Writers wait from here until the schema is dropped, so nothing saved after the

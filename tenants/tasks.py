@@ -46,3 +46,10 @@ def union_backup(union_id: int) -> str:
 @app.task(base=NationalTask)
 def platform_backup() -> str:
     return str(services.platform_backup())
+
+
+# Acknowledged after the run: a worker killed mid-deletion has rolled the deletion
+# back, and the request is delivered again (`union_deletion_carry_out` runs it once).
+@app.task(base=NationalTask, acks_late=True, reject_on_worker_lost=True)
+def union_delete_run(deletion_id: int) -> None:
+    services.union_deletion_carry_out(deletion_id=deletion_id)

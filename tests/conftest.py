@@ -7,7 +7,8 @@ can be seen from B.
 
 import os
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,6 +160,14 @@ def demo_union(django_db_setup, django_db_blocker) -> Union:
 
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def wait_for(predicate: Callable[[], object], *, timeout: float, what: str) -> None:
+    """Poll until `predicate()` holds: for work done by a worker or another process."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:

@@ -17,10 +17,9 @@ from lhh.national import selectors, services
 from lhh.national.models import AuditEntry, ReportSubmission
 from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.tasks import report_reminders_send
-from tenants.backups import BackupError
-from tenants.models import Union
+from tenants.models import Union, UnionDeletion
 from tenants.selectors import SCHEMA_READY
-from tenants.services import union_delete, union_set_status
+from tenants.services import union_delete_request, union_set_status
 
 
 def _console(request: HttpRequest) -> None:
@@ -81,6 +80,7 @@ def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
         "audit": AuditEntry.objects.filter(union=union)[:20],
         "site_url": selectors.union_site_url(union),
         "statuses": [Union.Status.ACTIVE, Union.Status.SUSPENDED, Union.Status.ARCHIVED],
+        "deletion": union.deletions.filter(state=UnionDeletion.State.QUEUED).first(),
     }
     return TemplateResponse(request, "national/console/union_detail.html", context)
 
@@ -104,7 +104,8 @@ def union_status(request: HttpRequest, schema_name: str) -> HttpResponse:
 
 
 def union_delete_confirm(request: HttpRequest, schema_name: str) -> HttpResponse:
-    """Delete a union after a backup; the national staff type its exact name to confirm."""
+    """Ask for a union's deletion; the national staff type its exact name to confirm.
+    The worker takes the backup and deletes (minutes for a large union)."""
     _console(request)
     if not request.user.has_perm("tenants.delete_union"):
         raise PermissionDenied
@@ -112,23 +113,27 @@ def union_delete_confirm(request: HttpRequest, schema_name: str) -> HttpResponse
     error = ""
     if request.method == "POST":
         try:
-            archive = union_delete(
+            deletion = union_delete_request(
                 union=union,
                 confirm_name=request.POST.get("confirm_name", ""),
                 actor=request.user.get_username(),
             )
-            messages.success(request, f"Đã xoá {union.name}; bản sao lưu: {archive.name}.")
-            return redirect("national:directory")
+            return redirect("national:union_deletion", pk=deletion.pk)
         except ValidationError as exc:
             error = " ".join(exc.messages)
-        except BackupError as exc:  # nothing was deleted: the backup comes first
-            error = f"Không sao lưu được nên chưa xoá: {exc}"
     return TemplateResponse(
         request,
         "national/console/union_delete.html",
         {"union": union, "error": error},
         status=400 if error else 200,
     )
+
+
+def union_deletion(request: HttpRequest, pk: int) -> HttpResponse:
+    """How a deletion is going; the page reloads itself until it has ended."""
+    _console(request)
+    deletion = get_object_or_404(UnionDeletion, pk=pk)
+    return TemplateResponse(request, "national/console/union_deletion.html", {"deletion": deletion})
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -267,6 +272,7 @@ urlpatterns = [
     path("lien-hiep-hoi/<str:schema_name>/", union_detail, name="union_detail"),
     path("lien-hiep-hoi/<str:schema_name>/trang-thai/", union_status, name="union_status"),
     path("lien-hiep-hoi/<str:schema_name>/xoa/", union_delete_confirm, name="union_delete"),
+    path("yeu-cau-xoa/<int:pk>/", union_deletion, name="union_deletion"),
     path("bao-cao/", reports, name="reports"),
     path("bao-cao/<int:pk>/", report_submission, name="report_submission"),
 ]

@@ -10,13 +10,7 @@ from cms.models import ReaderComment
 from cms.services import comment_submit
 from cms.tasks import comment_notify_moderators
 from lhh.national.rollups import rollup_totals_rebuild
-
-
-def _wait_for(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "the worker did not finish in time"
-        time.sleep(0.1)
+from tests.conftest import wait_for
 
 
 def _submit_in(union, body: str) -> ReaderComment:
@@ -34,7 +28,7 @@ def test_a_task_runs_in_the_union_it_was_queued_from(union_pair, committed, cele
     comment_b = _submit_in(union_b, "Ý kiến gửi tới B")
     try:
         # comment_submit queued one notification per union, after commit, via the broker.
-        _wait_for(lambda: len(mail.outbox) >= 2)
+        wait_for(lambda: len(mail.outbox) >= 2, timeout=10, what="the worker")
         by_union = {m.subject.split("]")[0].lstrip("["): m for m in mail.outbox}
         assert "Ý kiến gửi tới A" in by_union["uniona"].body
         assert "Ý kiến gửi tới B" not in by_union["uniona"].body
@@ -74,7 +68,7 @@ def test_the_beat_fan_out_flushes_each_unions_counter_in_its_own_schema(
             with schema_context(union_a.schema_name):
                 return VisitDay.objects.filter(day=timezone.localdate(), views__gte=2).exists()
 
-        _wait_for(flushed)
+        wait_for(flushed, timeout=10, what="the worker")
         with schema_context(union_b.schema_name):
             assert list(VisitDay.objects.values_list("day", "views")) == b_rows_before
     finally:
@@ -121,7 +115,7 @@ def test_an_import_applies_in_the_background_with_progress_in_its_own_union(
                 f"/admin/ho-so/nhap/{job_id}/", headers={"accept": "application/json"}
             ).json()
 
-        _wait_for(lambda: state()["state"] in {"done", "failed"}, timeout=30)
+        wait_for(lambda: state()["state"] in {"done", "failed"}, timeout=30, what="the worker")
         assert state() == {
             "done": 1200,
             "total": 1200,
@@ -159,7 +153,7 @@ def test_a_records_change_reaches_the_national_rollups_within_seconds(
         with schema_context(union_a.schema_name):
             services.member_count_set(organisation=organisation, period=period, members=777)
         rollup = Rollup.objects.filter(union=union_a.union, year=2023, metric="members")
-        _wait_for(lambda: rollup.filter(value=777).exists())
+        wait_for(lambda: rollup.filter(value=777).exists(), timeout=10, what="the worker")
         assert time.monotonic() - started < 5
         assert not Rollup.objects.filter(union=union_b.union, year=2023).exists()
         # The national total moved in the same transaction as A's own row.
@@ -185,12 +179,12 @@ def test_publishing_news_reaches_the_national_feed_through_the_worker(
         article.title = "Tin canh giới của A"
         article.save_revision().publish()
     feed = NewsFeedItem.objects.filter(union=union_a.union, page_id=article.pk)
-    _wait_for(feed.exists)
+    wait_for(feed.exists, timeout=10, what="the worker")
     assert feed.get().title == "Tin canh giới của A"
     assert not NewsFeedItem.objects.filter(union=union_b.union, title__contains="của A").exists()
     with schema_context(union_a.schema_name):
         union_a.sentinel().unpublish()
-    _wait_for(lambda: not feed.exists())
+    wait_for(lambda: not feed.exists(), timeout=10, what="the worker")
     with schema_context(union_a.schema_name):
         union_a.sentinel().save_revision().publish()  # leave the sentinel live for other tests
 
@@ -224,7 +218,7 @@ def test_an_archived_unions_tasks_are_skipped_and_its_data_kept(
                 return VisitDay.objects.filter(day=timezone.localdate()).exists()
 
         # The solo worker takes the queue in order: A's task came first.
-        _wait_for(b_flushed)
+        wait_for(b_flushed, timeout=10, what="the worker")
         with schema_context(union_a.schema_name):
             assert not VisitDay.objects.exists()
             assert union_a.sentinel().title == pages_before  # data kept
@@ -240,7 +234,7 @@ def test_an_archived_unions_tasks_are_skipped_and_its_data_kept(
             return VisitDay.objects.filter(day=timezone.localdate()).exists()
 
     try:
-        _wait_for(a_flushed)
+        wait_for(a_flushed, timeout=10, what="the worker")
     finally:
         for union in (union_a, union_b):
             with schema_context(union.schema_name):
@@ -262,7 +256,7 @@ def test_the_nightly_backup_runs_on_the_worker_one_archive_per_union(
     unions_backup.delay()
     union_a, union_b = union_pair
     folders = [tmp_path / "unions" / u.schema_name for u in (union_a, union_b)]
-    _wait_for(lambda: all(list(f.glob("*.tar")) for f in folders), timeout=60)
+    wait_for(lambda: all(list(f.glob("*.tar")) for f in folders), timeout=60, what="the worker")
     for union, folder in zip((union_a, union_b), folders, strict=True):
         (archive,) = folder.glob("*.tar")
         with tarfile.open(archive) as tar:

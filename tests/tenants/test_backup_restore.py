@@ -31,14 +31,17 @@ from wagtail.models import Site
 from cms.models import HomePage, NewsArticlePage, NewsIndexPage
 from lhh.national.models import AuditEntry, ReportSubmission
 from tenants import backups
-from tenants.models import Union
+from tenants.models import Union, UnionDeletion
 from tenants.services import (
     platform_backup,
     union_backup,
     union_create,
     union_delete,
+    union_delete_request,
+    union_deletion_carry_out,
     union_restore,
 )
+from tests.conftest import wait_for
 
 PROJECT = Path(__file__).resolve().parents[2]
 SENTINEL = "Tin canh giới của bản sao lưu"
@@ -55,6 +58,7 @@ def backup_root(settings, tmp_path) -> Path:
 def _drop(schema_name: str) -> None:
     Union.objects.filter(schema_name=schema_name).delete()
     AuditEntry.objects.filter(schema_name=schema_name).delete()
+    UnionDeletion.objects.filter(schema_name=schema_name).delete()
     with connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
     import shutil
@@ -262,7 +266,7 @@ def test_a_backup_folder_that_cannot_be_written_refuses_the_delete_in_vietnamese
     assert backups.media_folder("lcdel").is_dir()
 
 
-def test_only_national_staff_on_the_national_host_can_delete(doomed, union_pair):
+def test_only_national_staff_on_the_national_host_can_delete(doomed, union_pair, celery_worker):
     union_a = union_pair[0]
     with schema_context(union_a.schema_name):
         admin_a = union_a.client()
@@ -270,6 +274,7 @@ def test_only_national_staff_on_the_national_host_can_delete(doomed, union_pair)
     # A's staff reach no console on A's host, and the console is on the national host only.
     for path in ("/admin/toan-quoc/lien-hiep-hoi/lcdel/xoa/", "/admin/toan-quoc/"):
         assert admin_a.post(path, {"confirm_name": doomed.name}).status_code == 404
+    assert admin_a.get("/admin/toan-quoc/yeu-cau-xoa/1/").status_code == 404
     connection.set_schema_to_public()  # A's requests left A's schema on the connection
     User = get_user_model()
     User.objects.filter(username__in=["vusta-xoa", "vusta-xem"]).delete()
@@ -297,14 +302,45 @@ def test_only_national_staff_on_the_national_host_can_delete(doomed, union_pair)
         assert wrong.status_code == 400
         assert "Tên xác nhận không khớp" in wrong.content.decode()
         assert schema_exists("lcdel")
-        done = console.post(
-            "/admin/toan-quoc/lien-hiep-hoi/lcdel/xoa/", {"confirm_name": doomed.name}, follow=True
+        # The worker backs up and deletes; the request only queues it.
+        asked = console.post(
+            "/admin/toan-quoc/lien-hiep-hoi/lcdel/xoa/", {"confirm_name": doomed.name}
         )
-        assert "Đã xoá Liên hiệp Hội Sắp xoá" in done.content.decode()
+        deletion = UnionDeletion.objects.get(schema_name="lcdel")
+        assert asked.url == f"/admin/toan-quoc/yeu-cau-xoa/{deletion.pk}/"
+        wait_for(
+            lambda: UnionDeletion.objects.get(pk=deletion.pk).state == "done",
+            timeout=60,
+            what="the worker to delete the union",
+        )
+        page = console.get(asked.url).content.decode()
+        assert 'data-state="done"' in page and ".tar" in page
         assert not schema_exists("lcdel") and schema_exists("uniona")
         assert AuditEntry.objects.get(schema_name="lcdel", action="deleted").actor == "vusta-xoa"
     finally:
         User.objects.filter(username__in=["vusta-xoa", "vusta-xem"]).delete()
+
+
+def test_a_queued_deletion_runs_once_and_a_failed_one_can_be_asked_again(
+    doomed, settings, tmp_path
+):
+    blocker = tmp_path / "khong-phai-thu-muc"
+    blocker.write_text("một tệp, không phải thư mục")
+    settings.BACKUP_ROOT = str(blocker)
+    first = union_delete_request(union=doomed, confirm_name=doomed.name, actor="kiểm thử")
+    with pytest.raises(ValidationError, match="đang được sao lưu và xoá"):
+        union_delete_request(union=doomed, confirm_name=doomed.name, actor="kiểm thử")
+    failed = union_deletion_carry_out(deletion_id=first.pk)
+    assert failed.state == "failed" and failed.error.startswith("Chưa xoá gì: Không ghi được")
+    assert schema_exists("lcdel") and Union.objects.filter(schema_name="lcdel").exists()
+
+    settings.BACKUP_ROOT = str(tmp_path / "backups")
+    second = union_delete_request(union=doomed, confirm_name=doomed.name, actor="kiểm thử")
+    assert union_deletion_carry_out(deletion_id=second.pk).state == "done"
+    # Delivered again (at least once): nothing runs twice, and the failed request stays as it was.
+    assert union_deletion_carry_out(deletion_id=second.pk).state == "done"
+    assert UnionDeletion.objects.get(pk=first.pk).state == "failed"
+    assert not schema_exists("lcdel") and list((tmp_path / "backups").rglob("lcdel*.tar"))
 
 
 def _database_url(name: str) -> str:

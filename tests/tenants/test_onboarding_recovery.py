@@ -11,7 +11,6 @@ import io
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,14 +24,7 @@ from lhh.celery import worker_argv
 from tenants.models import Province, SignupApplication, Union
 from tenants.onboarding import services
 from tenants.onboarding.reconciler import orphan_schemas
-from tests.conftest import PROJECT_ROOT, subprocess_env
-
-
-def _wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
+from tests.conftest import PROJECT_ROOT, subprocess_env, wait_for
 
 
 def _verified(subdomain: str) -> SignupApplication:
@@ -74,7 +66,11 @@ def test_a_worker_killed_mid_creation_leaves_nothing_routable_and_the_reconciler
     application = _verified(subdomain)
     services.signup_approve(application=application, actor="vusta")  # queues the creation
 
-    _wait_for(lambda: pause_file.exists() and pause_file.read_text(), 90, "the worker to pause")
+    wait_for(
+        lambda: pause_file.exists() and pause_file.read_text(),
+        timeout=90,
+        what="the worker to pause",
+    )
     assert int(pause_file.read_text()) == worker.pid  # the solo pool runs tasks in this process
     application.refresh_from_db()
     assert application.status == SignupApplication.Status.PROVISIONING
@@ -86,7 +82,7 @@ def test_a_worker_killed_mid_creation_leaves_nothing_routable_and_the_reconciler
     assert worker.returncode == -signal.SIGKILL
 
     # PostgreSQL rolled the creation back with the dead connection: no row, no schema.
-    _wait_for(lambda: not schema_exists(subdomain), 10, "the rollback")
+    wait_for(lambda: not schema_exists(subdomain), timeout=10, what="the rollback")
     assert not Union.objects.filter(schema_name=subdomain).exists()
     assert site.get("/").status_code == 404
     application.refresh_from_db()
@@ -97,7 +93,7 @@ def test_a_worker_killed_mid_creation_leaves_nothing_routable_and_the_reconciler
         application.refresh_from_db()
         return application.status == SignupApplication.Status.LIVE
 
-    _wait_for(reconciled, 30, "the reconciler to finish the creation")
+    wait_for(reconciled, timeout=30, what="the reconciler to finish the creation")
     union = Union.objects.get(schema_name=subdomain)
     assert application.union == union and union.status == Union.Status.ACTIVE
     assert schema_exists(subdomain)
@@ -127,5 +123,5 @@ def test_a_creation_queued_from_a_union_schema_still_runs_in_public(
         application.refresh_from_db()
         return application.status == SignupApplication.Status.LIVE
 
-    _wait_for(live, 30, "the worker to create the union")
+    wait_for(live, timeout=30, what="the worker to create the union")
     assert Union.objects.get(schema_name=fresh_subdomain).status == Union.Status.ACTIVE
