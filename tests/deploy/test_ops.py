@@ -10,8 +10,7 @@ from prometheus_client import REGISTRY
 
 from lhh.celery import app
 from lhh.ops.logs import SchemaFilter
-from tests.conftest import free_port
-from tests.isolation.test_celery import _wait_for
+from tests.conftest import free_port, wait_for
 
 
 def test_readiness_is_503_and_names_a_stale_template(db):
@@ -100,7 +99,11 @@ def test_celery_tasks_are_counted_and_logged_in_the_union_they_ran_in(
     app.tasks["cms.tasks.visits_flush"].__trace__ = None
     try:
         union_fan_out.delay("cms.tasks.visits_flush")
-        _wait_for(lambda: all(_tasks_done(s) > n for s, n in before.items()))
+        wait_for(
+            lambda: all(_tasks_done(s) > n for s, n in before.items()),
+            timeout=10,
+            what="the worker",
+        )
     finally:
         trace_logger.removeHandler(listener)
         trace_logger.setLevel(level)
