@@ -1,7 +1,6 @@
 """The API on the national host: the union directory, statistics from the rollups, reports."""
 
 import django_filters
-from django.db.models import Sum
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import NotFound
@@ -20,15 +19,13 @@ from api.common import (
 from api.models import ApiSettings
 from api.permissions import NationalStaff
 from lhh.national.models import ReportSubmission, Rollup
-from lhh.national.selectors import union_site_url
+from lhh.national.selectors import (
+    STATISTICS_GROUPINGS,
+    PeriodKey,
+    statistics,
+    union_site_url,
+)
 from tenants.models import Union
-
-GROUPINGS = {
-    "province": "union__province__name",
-    "former_province": "union__former_province__name",
-    "region": "union__province__region__name",
-    "union": "union__schema_name",
-}
 
 
 class UnionFilter(FilterSet):
@@ -106,7 +103,7 @@ class NationalStatisticsView(APIView):
         parameters=[
             PERIOD_PARAMETER,
             OpenApiParameter(
-                "group_by", str, enum=list(GROUPINGS), description="mặc định: province"
+                "group_by", str, enum=list(STATISTICS_GROUPINGS), description="mặc định: province"
             ),
             OpenApiParameter(
                 "metric", str, description="tiền tố chỉ số, ví dụ members hoặc activities.tvpb"
@@ -117,24 +114,20 @@ class NationalStatisticsView(APIView):
     def get(self, request):
         kind, year, half = period_param(request.query_params.get("period"))
         group_by = request.query_params.get("group_by", "province")
-        if group_by not in GROUPINGS:
-            raise serializers.ValidationError({"group_by": f"Chỉ nhận: {', '.join(GROUPINGS)}."})
-        rows = Rollup.objects.filter(period_kind=kind, year=year, half=half)
-        if metric := request.query_params.get("metric"):
-            rows = rows.filter(metric__startswith=metric[:80])
-        grouped = (
-            rows.values(GROUPINGS[group_by], "metric")
-            .annotate(total=Sum("value"))
-            .order_by(GROUPINGS[group_by], "metric")
+        if group_by not in STATISTICS_GROUPINGS:
+            raise serializers.ValidationError(
+                {"group_by": f"Chỉ nhận: {', '.join(STATISTICS_GROUPINGS)}."}
+            )
+        groups = statistics(
+            PeriodKey(kind, year, half),
+            group_by,
+            request.query_params.get("metric", "")[:80],
         )
-        result: dict[str, dict[str, int]] = {}
-        for row in grouped:
-            result.setdefault(row[GROUPINGS[group_by]] or "", {})[row["metric"]] = row["total"]
         return Response(
             {
                 "period": {"kind": kind, "year": year, "half": half},
                 "group_by": group_by,
-                "groups": result,
+                "groups": groups,
             }
         )
 

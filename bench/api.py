@@ -15,10 +15,12 @@
 2. statistics: `GET /api/v1/statistics/?period=2025-1&group_by=province` on the national
    host (`localhost`), with a national superuser's token, at N unions (default 1,000).
    - api: the real stack: token lookup, the national-staff permission, user throttle,
-     the period parameter, and the grouped sum over the rollups.
-   - plain: a `ListAPIView` over the same rows (the rollups of that period, grouped by
-     province and metric and summed) with a plain `Serializer`, no authentication, no
-     throttling, on the public schema, unpaginated, as the real endpoint is.
+     the period parameter, and the province totals kept in `RollupTotal` (34 rows a
+     metric).
+   - plain: a `ListAPIView` that computes the same figures the straightforward way, from
+     every counted union's rollups of that period grouped by province and metric, with
+     a plain `Serializer`, no authentication, no throttling, on the public schema,
+     unpaginated, as the real endpoint is.
    The endpoint reads only the public rollup table, never a union's schema, so the N
    unions are registry rows only: N `Union` rows (no schema is made for them) and their
    rollup rows (the demo union's real figures for one period, varied per union), made
@@ -79,7 +81,8 @@ from api.union_views import NewsViewSet  # noqa: E402
 from cms.models import NewsArticlePage  # noqa: E402
 from cms.records.models import ReportingPeriod  # noqa: E402
 from lhh.national.models import Rollup  # noqa: E402
-from lhh.national.rollups import union_metrics  # noqa: E402
+from lhh.national.rollups import rollup_totals_rebuild, union_metrics  # noqa: E402
+from lhh.national.selectors import Scope  # noqa: E402
 from tenants.models import Province, Union  # noqa: E402
 from tenants.selectors import union_host  # noqa: E402
 
@@ -149,7 +152,9 @@ class PlainStatisticsList(PlainList):
     def get_queryset(self):
         kind, year, half = PERIOD
         return (
-            Rollup.objects.filter(period_kind=kind, year=year, half=half)
+            Rollup.objects.filter(
+                period_kind=kind, year=year, half=half, union__in=Scope().unions()
+            )
             .values("union__province__name", "metric")
             .annotate(total=Sum("value"))
             .order_by("union__province__name", "metric")
@@ -357,6 +362,8 @@ def _fill_unions(count: int) -> int:
         for metric, value in metrics.items()
     ]
     Rollup.objects.bulk_create(rollups, batch_size=5000)
+    # Written around rollup_refresh, so the kept totals the endpoint reads are rebuilt.
+    rollup_totals_rebuild()
     return len(rollups)
 
 

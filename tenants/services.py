@@ -433,12 +433,12 @@ def union_deletion_carry_out(*, deletion_id: int) -> UnionDeletion | None:
             try:
                 if deletion.union is None:
                     raise ValidationError("Liên hiệp Hội này không còn trên hệ thống.")
-                with transaction.atomic():
-                    archive = union_delete(
-                        union=deletion.union,
-                        confirm_name=deletion.union_name,
-                        actor=deletion.requested_by,
-                    )
+                # Its own atomic block is a savepoint here: a refusal leaves this usable.
+                archive = union_delete(
+                    union=deletion.union,
+                    confirm_name=deletion.union_name,
+                    actor=deletion.requested_by,
+                )
             except (ValidationError, backups.BackupError) as error:
                 messages = error.messages if isinstance(error, ValidationError) else [str(error)]
                 deletion.state = UnionDeletion.State.FAILED

@@ -202,6 +202,69 @@ def activity_series(scope: Scope) -> list[tuple[str, int]]:
     return [(f"{row['half']}/{row['year']}", row["total"]) for row in rows]
 
 
+# The national API's groupings. Current provinces and regions read the kept totals;
+# the others need each union's rows.
+STATISTICS_GROUPINGS = {
+    "province": None,
+    "region": None,
+    "former_province": "union__former_province__name",
+    "union": "union__schema_name",
+}
+
+
+def statistics(period: PeriodKey, group_by: str, metric_prefix: str = "") -> dict:
+    """Each group's figures for `period`, {"Thanh Hóa": {"members": 23628, ...}}, for the
+    unions the console counts; "" holds those the grouping has no name for."""
+    field = STATISTICS_GROUPINGS[group_by]
+    if field is None:
+        return _statistics_by_place(period, group_by, metric_prefix)
+    rows = (
+        Rollup.objects.filter(
+            period.filter(), union__in=Scope().unions(), metric__startswith=metric_prefix
+        )
+        .values(field, "metric")
+        .annotate(total=Sum("value"))
+    )
+    result: dict[str, dict[str, int]] = {}
+    for row in rows:
+        result.setdefault(row[field] or "", {})[row["metric"]] = row["total"]
+    return _sorted(result)
+
+
+def _statistics_by_place(period: PeriodKey, group_by: str, metric_prefix: str) -> dict:
+    """From the `current:<province>` totals: 34 rows a metric instead of one a union.
+    What the `all` row holds beyond the named places is the unions without one."""
+    names = {
+        f"current:{province.pk}": province.name
+        if group_by == "province"
+        else (province.region.name if province.region_id else "")
+        for province in Province.objects.filter(is_current=True).select_related("region")
+    }
+    rows = RollupTotal.objects.filter(
+        period.filter(), scope__in=[*names, "all"], metric__startswith=metric_prefix
+    ).values_list("scope", "metric", "value", "unions")
+    result: dict[str, dict[str, int]] = {}
+    everyone: dict[str, tuple[int, int]] = {}
+    named: dict[str, tuple[int, int]] = {}
+    for scope, metric, value, unions in rows:
+        if scope == "all":
+            everyone[metric] = (value, unions)
+        elif name := names[scope]:
+            group = result.setdefault(name, {})
+            group[metric] = group.get(metric, 0) + value
+            total, count = named.get(metric, (0, 0))
+            named[metric] = (total + value, count + unions)
+    for metric, (value, unions) in everyone.items():
+        total, count = named.get(metric, (0, 0))
+        if unions > count:
+            result.setdefault("", {})[metric] = value - total
+    return _sorted(result)
+
+
+def _sorted(groups: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    return {name: dict(sorted(groups[name].items())) for name in sorted(groups)}
+
+
 def union_figures(union: Union) -> list[tuple[PeriodKey, dict[str, int]]]:
     rows = Rollup.objects.filter(union=union).order_by("-year", "-half")
     periods: dict[PeriodKey, dict[str, int]] = {}
