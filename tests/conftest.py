@@ -209,8 +209,17 @@ def site_server(demo_union) -> Iterator[str]:
     server.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def test_broker_emptied() -> None:
+    """Messages an earlier run queued with no worker to take them (its tasks for rows long
+    gone) would otherwise be worked off first, and a test's wait could time out."""
+    from lhh.celery import app
+
+    app.control.purge()
+
+
 @pytest.fixture(scope="module")
-def celery_worker(django_db_setup, django_db_blocker) -> Iterator[None]:
+def celery_worker(django_db_setup, django_db_blocker, test_broker_emptied) -> Iterator[None]:
     """A real Celery worker (solo pool, in a thread) on the configured broker."""
     from celery.contrib.testing.worker import start_worker
 

@@ -182,11 +182,14 @@ def test_publishing_news_reaches_the_national_feed_through_the_worker(
     wait_for(feed.exists, timeout=10, what="the worker")
     assert feed.get().title == "Tin canh giới của A"
     assert not NewsFeedItem.objects.filter(union=union_b.union, title__contains="của A").exists()
-    with schema_context(union_a.schema_name):
-        union_a.sentinel().unpublish()
-    wait_for(lambda: not feed.exists(), timeout=10, what="the worker")
-    with schema_context(union_a.schema_name):
-        union_a.sentinel().save_revision().publish()  # leave the sentinel live for other tests
+    try:
+        with schema_context(union_a.schema_name):
+            union_a.sentinel().unpublish()
+        wait_for(lambda: not feed.exists(), timeout=10, what="the worker")
+    finally:
+        # The sentinel is committed: left unpublished, every later run would fail.
+        with schema_context(union_a.schema_name):
+            union_a.sentinel().save_revision().publish()
 
 
 def test_an_archived_unions_tasks_are_skipped_and_its_data_kept(
