@@ -400,22 +400,20 @@ def union_delete_request(*, union: Union, confirm_name: str, actor: str) -> Unio
     from tenants.tasks import union_delete_run
 
     _deletion_confirm(union, confirm_name)
-    with transaction.atomic():
-        try:
-            # Its own savepoint: a refused second request leaves the transaction usable.
-            with transaction.atomic():
-                deletion = UnionDeletion.objects.create(
-                    union=union,
-                    schema_name=union.schema_name,
-                    union_name=union.name,
-                    requested_by=actor,
-                )
-        except IntegrityError:
-            raise ValidationError(
-                "Liên hiệp Hội này đang được sao lưu và xoá; hãy chờ kết quả.",
-                code="deletion_queued",
-            ) from None
-        transaction.on_commit(lambda: union_delete_run.delay(deletion.pk))
+    try:
+        with transaction.atomic():
+            deletion = UnionDeletion.objects.create(
+                union=union,
+                schema_name=union.schema_name,
+                union_name=union.name,
+                requested_by=actor,
+            )
+            transaction.on_commit(lambda: union_delete_run.delay(deletion.pk))
+    except IntegrityError:  # one_open_deletion_per_union
+        raise ValidationError(
+            "Liên hiệp Hội này đang được sao lưu và xoá; hãy chờ kết quả.",
+            code="deletion_queued",
+        ) from None
     return deletion
 
 
