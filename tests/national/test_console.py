@@ -122,6 +122,11 @@ def test_the_statistics_api_counts_the_unions_the_console_counts(union_a, union_
     # Still being made: neither the console nor the API counts it yet.
     Union.objects.filter(pk=union_b.union.pk).update(status=Union.Status.PROVISIONING)
     assert members("union") == {union_a.schema_name: 48_047}
+    # A national token opens nothing on a union's host (its own statistics live there).
+    on_a = union_a.client().get(
+        "/api/v1/statistics/", {"period": "2025-1"}, HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert on_a.status_code == 401
 
 
 def test_the_dashboard_costs_the_same_queries_however_many_unions_report(
