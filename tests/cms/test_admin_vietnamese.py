@@ -5,8 +5,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
+from django_tenants.utils import schema_context
+from wagtail.users.models import UserProfile
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 
@@ -41,11 +44,31 @@ def test_the_compiled_catalogue_holds_every_entry_of_its_source():
             assert found == msgstr, (context, msgid)
 
 
-def test_a_union_admin_sees_the_sidebar_and_login_in_vietnamese(admin_a, union_a):
-    dashboard = admin_a.get("/admin/").content.decode()
+ENGLISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+
+
+def _sidebar_labels(client) -> set[str]:
+    dashboard = client.get("/admin/", **ENGLISH_BROWSER).content.decode()
     props = re.search(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', dashboard, re.S)[1]
-    labels = set(_strings(json.loads(props)))
+    return set(_strings(json.loads(props)))
+
+
+def test_a_union_admin_sees_vietnamese_even_from_an_english_browser(admin_a, union_a):
+    labels = _sidebar_labels(admin_a)
     assert {"Hình ảnh", "Tệp tài liệu", "Trợ giúp", "Đăng xuất", "Báo cáo hệ thống"} <= labels
     assert not {"Images", "Documents", "Help", "Log out", "Reports"} & labels
-    login = union_a.client().get("/admin/login/").content.decode()
+    login = union_a.client().get("/admin/login/", **ENGLISH_BROWSER).content.decode()
     assert "Quên mật khẩu?" in login and "Forgotten password?" not in login
+
+
+def test_english_is_the_staff_members_own_choice(admin_a, union_a, union_b):
+    with schema_context(union_a.schema_name):
+        profile = UserProfile.get_for_user(get_user_model().objects.get(username="admin"))
+        profile.preferred_language = "en"
+        profile.save(update_fields=["preferred_language"])
+    assert {"Images", "Documents", "Log out"} <= _sidebar_labels(admin_a)
+    # B's administrator (the same username, B's own table) keeps Vietnamese.
+    with schema_context(union_b.schema_name):
+        admin_b = union_b.client()
+        admin_b.force_login(get_user_model().objects.get(username="admin"))
+    assert {"Hình ảnh", "Đăng xuất"} <= _sidebar_labels(admin_b)
