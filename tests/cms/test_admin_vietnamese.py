@@ -7,22 +7,21 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.utils import translation
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django_tenants.utils import schema_context
 from wagtail.users.models import UserProfile
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 
 
-def _entries() -> list[tuple[str | None, str, str]]:
+def _entries() -> list[dict[str, str]]:
+    """The catalogue's entries, each on single lines: msgctxt, msgid, msgid_plural, msgstr."""
     entries = []
     for block in CATALOGUE.read_text().split("\n\n"):
-        fields = dict(re.findall(r'^(msgctxt|msgid|msgstr) "(.*)"$', block, re.M))
-        if fields.get("msgid"):
-            unquote = lambda s: s.replace('\\"', '"')  # noqa: E731
-            entries.append(
-                (fields.get("msgctxt"), unquote(fields["msgid"]), unquote(fields["msgstr"]))
-            )
+        fields = re.findall(r'^(msgctxt|msgid|msgid_plural|msgstr)(?:\[0\])? "(.*)"$', block, re.M)
+        entry = {name: value.replace('\\"', '"') for name, value in fields}
+        if entry.get("msgid"):
+            entries.append(entry)
     return entries
 
 
@@ -39,9 +38,14 @@ def test_the_compiled_catalogue_holds_every_entry_of_its_source():
     entries = _entries()
     assert len(entries) > 200
     with translation.override("vi"):
-        for context, msgid, msgstr in entries:
-            found = pgettext(context, msgid) if context else gettext(msgid)
-            assert found == msgstr, (context, msgid)
+        for entry in entries:
+            if "msgid_plural" in entry:
+                found = ngettext(entry["msgid"], entry["msgid_plural"], 2)
+            elif "msgctxt" in entry:
+                found = pgettext(entry["msgctxt"], entry["msgid"])
+            else:
+                found = gettext(entry["msgid"])
+            assert found == entry["msgstr"], entry["msgid"]
 
 
 ENGLISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
