@@ -14,7 +14,7 @@ union moves in or out of a scope.
 
 from django.db import connection, transaction
 
-from cms.records.models import ReportingPeriod
+from cms.records.models import MemberCount, ReportingPeriod
 from cms.records.selectors import period_figures
 from lhh.national.models import Rollup, RollupTotal
 from tenants.models import Union
@@ -26,7 +26,11 @@ UNCOUNTED_STATUSES = (Union.Status.PENDING, Union.Status.PROVISIONING)
 def union_metrics(period: ReportingPeriod) -> dict[str, int]:
     """The current union's figures for `period`, flat: {"members": 23628, ...}."""
     figures = period_figures(period)
-    metrics = {"members": figures["members"]}
+    metrics = {}
+    # No count entered for the period is unknown, not zero: the console counts the unions
+    # that reported members, and a zero would drag the national change down.
+    if MemberCount.objects.filter(period=period).exists():
+        metrics["members"] = figures["members"]
     for kind, count in figures["organisations"].items():
         metrics[f"organisations.{kind}"] = count
     for kind, row in figures["activities"].items():

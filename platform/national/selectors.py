@@ -167,9 +167,10 @@ def dashboard(period: PeriodKey, scope: Scope) -> dict:
     return {
         "period": period,
         "totals": {
-            "members": current.get("members", 0),
-            "members_change": current.get("members", 0) - previous.get("members", 0)
-            if "members" in previous
+            # None: no union reported members for the period (unknown, not zero).
+            "members": current.get("members"),
+            "members_change": current["members"] - previous["members"]
+            if "members" in current and "members" in previous
             else None,
             "organisations": sum(organisations.values()),
             "activities": sum(activities.values()),

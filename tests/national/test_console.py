@@ -74,6 +74,24 @@ def test_filters_narrow_the_figures(national, union_a, union_b):
     assert 'data-total="members">7<' in body
 
 
+def test_a_period_without_member_counts_shows_no_members_rather_than_zero(
+    national, union_a, union_b
+):
+    _figures(union_a, members=48_047, year=2024, half=2)
+    with schema_context(union_b.schema_name):
+        services.period_get_or_create(kind="half", year=2025, half=1)
+        services.organisation_save(organisation=MemberOrganisation(name="Hội Tin học", kind="club"))
+        rollup_refresh()
+    with schema_context(union_a.schema_name):
+        services.period_get_or_create(kind="half", year=2025, half=1)
+        rollup_refresh()
+    data = selectors.dashboard(PeriodKey("half", 2025, 1), Scope())
+    assert data["totals"]["members"] is None and data["totals"]["members_change"] is None
+    assert data["totals"]["reporting_unions"] == 0 and data["totals"]["organisations"] == 2
+    body = national.get("/admin/toan-quoc/", {"ky": "2025-1"}).content.decode()
+    assert 'data-total="members">–<' in body and "Chưa Liên hiệp Hội nào nhập số hội viên" in body
+
+
 def test_the_ranking_orders_counted_unions_by_members(national, union_a, union_b):
     _figures(union_a, members=100)
     _figures(union_b, members=7_000)
