@@ -14,7 +14,7 @@ from cms.records.models import (
 )
 from cms.records.models.reports import REPORT_SECTIONS
 from cms.records.selectors import period_figures
-from cms.records.signals import records_changed_on_commit
+from cms.records.signals import records_changed_on_commit, report_submitted
 
 
 def period_get_or_create(*, kind: str, year: int, half: int | None = None) -> ReportingPeriod:
@@ -134,8 +134,6 @@ def report_narrative_update(*, report: Report, narrative: dict[str, str]) -> Rep
 @transaction.atomic
 def report_submit(*, report: Report) -> Report:
     """Freeze the figures and send the report to the national union."""
-    from lhh.national.services import report_submission_record
-
     if report.is_frozen:
         raise ValidationError("Báo cáo này đã được gửi.", code="report_frozen")
     report.figures = period_figures(report.period)
@@ -145,5 +143,5 @@ def report_submit(*, report: Report) -> Report:
     report.save(
         update_fields=["figures", "status", "submitted_at", "national_comment", "updated_at"]
     )
-    report_submission_record(report=report)
+    report_submitted.send(sender=Report, report=report)
     return report
