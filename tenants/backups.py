@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -69,7 +70,7 @@ class BackupError(RuntimeError):
 
 def _server_major() -> int:
     connection.ensure_connection()
-    return connection.pg_version // 10000
+    return connection.connection.info.server_version // 10000
 
 
 def _client_major(bin_dir: Path) -> int | None:
@@ -171,7 +172,7 @@ def _dump_lines(sql_path: Path) -> Iterator[tuple[str, bool]]:
 def row_counts(sql_path: Path) -> dict[str, int]:
     """Rows per table, counted in the dump itself: exactly what a restore brings back."""
     counts: dict[str, int] = {}
-    table = None
+    table = ""  # data lines only ever follow a COPY header, which names the table
     for line, is_data in _dump_lines(sql_path):
         if is_data:
             counts[table] += 1
@@ -262,11 +263,19 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
+def _member_read(tar: tarfile.TarFile, name: str) -> bytes:
+    """A file of the archive; KeyError, as for a missing one, if it is not a plain file."""
+    member = tar.extractfile(name)
+    if member is None:
+        raise KeyError(name)
+    return member.read()
+
+
 def archive_read(path: Path) -> Archive:
     """Open an archive and check its manifest; a bad file is a Vietnamese error."""
     try:
         with tarfile.open(path) as tar:
-            manifest = json.load(tar.extractfile(MANIFEST))
+            manifest = json.loads(_member_read(tar, MANIFEST))
     except (OSError, KeyError, tarfile.TarError, ValueError):
         raise ValidationError(
             "“%(path)s” không phải là tệp sao lưu hợp lệ.",
@@ -361,9 +370,9 @@ def union_backup(*, union: Union) -> Path:
                 "union": {
                     "name": union.name,
                     "short_name": union.short_name,
-                    "province": union.province.name if union.province_id else None,
+                    "province": union.province.name if union.province else None,
                     "former_province": (
-                        union.former_province.name if union.former_province_id else None
+                        union.former_province.name if union.former_province else None
                     ),
                     "contact_name": union.contact_name,
                     "contact_email": union.contact_email,
@@ -503,11 +512,12 @@ def _restored_union_register(*, manifest: dict, target: str, archive: Archive) -
     )
     Domain.objects.create(domain=host, tenant=union, is_primary=True)
     with tarfile.open(archive.path) as tar:
-        rows = tar.extractfile(PUBLIC_ROWS).read().decode()
+        rows = _member_read(tar, PUBLIC_ROWS).decode()
     for row in serializers.deserialize("json", rows):
-        row.object.pk = None
-        row.object.union = union
-        row.object.save()
+        record: Any = row.object  # a model of UNION_ROWS_IN_PUBLIC: each has a `union`
+        record.pk = None
+        record.union = union
+        record.save()
     with schema_context(target):
         site_setup(hostname=host, site_name=union.name)
     return union

@@ -1,6 +1,6 @@
 """Reads of a union's records, in its own schema. Figures are computed, never typed in."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from cms.records.models import (
     Activity,
@@ -27,23 +27,28 @@ def organisations_by_kind() -> dict[str, int]:
     return {row["kind"]: row["n"] for row in rows}
 
 
+# What `activity_figures` gives for each kind of activity.
+_ACTIVITY_FIGURES = {
+    "count": Count("id"),
+    "done": Count("id", filter=Q(status=Activity.Status.DONE)),
+    "participants": Sum("participants", default=0),
+    "copies": Sum("copies", default=0),
+    "entries": Sum("entries", default=0),
+    "prizes": Sum("prizes", default=0),
+    "national_entries": Sum("national_entries", default=0),
+    "quantity": Sum("quantity", default=0),
+}
+
+
 def activity_figures(period: ReportingPeriod) -> dict[str, dict[str, int]]:
     """Per activity kind: how many, how many done, and the summed quantities."""
     rows = (
         Activity.objects.filter(period=period)
         .values("kind")
-        .annotate(
-            count=Count("id"),
-            done=Count("id", filter=Q(status=Activity.Status.DONE)),
-            participants=Sum("participants", default=0),
-            copies=Sum("copies", default=0),
-            entries=Sum("entries", default=0),
-            prizes=Sum("prizes", default=0),
-            national_entries=Sum("national_entries", default=0),
-            quantity=Sum("quantity", default=0),
-        )
+        .annotate(**_ACTIVITY_FIGURES)
+        .values_list("kind", *_ACTIVITY_FIGURES)
     )
-    return {row.pop("kind"): row for row in rows}
+    return {kind: dict(zip(_ACTIVITY_FIGURES, values, strict=True)) for kind, *values in rows}
 
 
 def period_figures(period: ReportingPeriod) -> dict:
@@ -61,22 +66,17 @@ def period_figures(period: ReportingPeriod) -> dict:
 
 
 def organisations_with_latest_count() -> list[MemberOrganisation]:
-    """Active organisations, each with `latest_members` from its newest count; two queries."""
-    organisations = list(
-        MemberOrganisation.objects.filter(status=MemberOrganisation.Status.ACTIVE).order_by(
-            "kind", "name"
-        )
+    """Active organisations, each with `latest_members` from its newest count; one query."""
+    newest = (
+        MemberCount.objects.filter(organisation=OuterRef("pk"))
+        .order_by("-period__year", "-period__half")
+        .values("members")[:1]
     )
-    latest = {}
-    for count in (
-        MemberCount.objects.filter(organisation__in=organisations)
-        .order_by("organisation_id", "-period__year", "-period__half")
-        .distinct("organisation_id")
-    ):
-        latest[count.organisation_id] = count.members
-    for organisation in organisations:
-        organisation.latest_members = latest.get(organisation.pk)
-    return organisations
+    return list(
+        MemberOrganisation.objects.filter(status=MemberOrganisation.Status.ACTIVE)
+        .annotate(latest_members=Subquery(newest))
+        .order_by("kind", "name")
+    )
 
 
 def leadership_current() -> list[tuple[str, list[Position]]]:

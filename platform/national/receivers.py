@@ -9,14 +9,15 @@ national totals, a report's submission) are written in the sender's transaction.
 
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.dispatch import receiver
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import schema_context
 from wagtail.signals import page_published, page_unpublished
 
 from cms.records.models import Report
 from cms.records.signals import records_changed, report_submitted
 from lhh.national import news_feed, rollups, services, tasks
+from lhh.web.schema_scope import in_public_schema
 from tenants.models import Union
 from tenants.signals import union_deleting, union_restored, union_status_changed
 
@@ -34,7 +35,7 @@ def _report_submitted(sender, report: Report, **kwargs) -> None:
 
 
 def _queue_news_feed_refresh(**kwargs) -> None:
-    if connection.schema_name != get_public_schema_name():
+    if not in_public_schema():
         transaction.on_commit(tasks.news_feed_refresh.delay)
 
 

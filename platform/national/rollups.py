@@ -19,6 +19,7 @@ from cms.models import NewsArticlePage, VisitDay
 from cms.records.models import MemberCount, ReportingPeriod
 from cms.records.selectors import period_figures
 from lhh.national.models import Rollup, RollupTotal
+from lhh.web.schema_scope import current_schema
 from tenants.models import Union
 
 # Statuses of a union not yet made: neither its figures nor the union count anywhere.
@@ -96,7 +97,7 @@ def _totals_add(
     scopes: list[str], period: tuple, before: dict[str, int], after: dict[str, int]
 ) -> None:
     """Add one union's change in one period (`before` → `after`) to its scopes' totals."""
-    changes = []
+    changes: list[tuple] = []
     for metric in sorted(before.keys() | after.keys()):
         value = after.get(metric, 0) - before.get(metric, 0)
         unions = (metric in after) - (metric in before)
@@ -127,7 +128,7 @@ def rollup_refresh(period_ids: list[int] | None = None) -> int:
     """Recompute the current union's rollups for these periods (all when None), and add
     the change to the national totals in the same transaction."""
     # Locked: two refreshes of one union would each add the same change to the totals.
-    union = Union.objects.select_for_update().get(schema_name=connection.schema_name)
+    union = Union.objects.select_for_update().get(schema_name=current_schema())
     scopes = union_scopes(union)
     periods = ReportingPeriod.objects.all()
     if period_ids is not None:

@@ -219,7 +219,7 @@ def _statistics_by_place(period: PeriodKey, group_by: str, metric_prefix: str) -
     names = {
         ScopeKey.current(province.pk): province.name
         if group_by == "province"
-        else (province.region.name if province.region_id else "")
+        else (province.region.name if province.region else "")
         for province in Province.objects.filter(is_current=True).select_related("region")
     }
     rows = RollupTotal.objects.filter(

@@ -16,8 +16,13 @@ from django.utils.text import slugify
 from django_tenants.utils import get_public_schema_name
 
 
+def current_schema() -> str:
+    """The schema this connection is set to: django-tenants keeps it on the connection."""
+    return connection.schema_name  # type: ignore[attr-defined]
+
+
 def in_public_schema() -> bool:
-    return connection.schema_name == get_public_schema_name()
+    return current_schema() == get_public_schema_name()
 
 
 def national_only(view: Callable | None = None, *, permission: str | None = None):
