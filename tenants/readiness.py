@@ -27,11 +27,13 @@ _ready: dict[str, tuple[int, str]] = {}
 
 
 @cache
-def union_tables() -> frozenset[str]:
-    """Every table the union apps keep in a union's schema, and the migration ledger."""
+def union_tables(*, shared: bool = False) -> frozenset[str]:
+    """Every table the union apps keep in a union's schema (the shared apps in public's,
+    when `shared`), and the migration ledger."""
+    names = settings.SHARED_APPS if shared else settings.TENANT_APPS
     tables = {"django_migrations"}
     for config in apps.get_app_configs():
-        if config.name not in settings.TENANT_APPS:
+        if config.name not in names:
             continue
         for model in config.get_models(include_auto_created=True):
             if model._meta.managed and not model._meta.proxy:
@@ -40,8 +42,10 @@ def union_tables() -> frozenset[str]:
 
 
 def schema_complete(schema_name: str) -> bool:
-    """The schema exists, has every union table, and is not behind the code."""
-    expected = sorted(union_tables())
+    """The schema exists, has every union table, and is not behind the code. The national
+    union's schema, public, is held to the shared apps instead."""
+    shared = schema_name == settings.PUBLIC_SCHEMA_NAME
+    expected = sorted(union_tables(shared=shared))
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT count(*) FROM pg_catalog.pg_class c
@@ -51,7 +55,7 @@ def schema_complete(schema_name: str) -> bool:
         )
         if cursor.fetchone()[0] != len(expected):
             return False
-    behind, missing = schemas_behind([schema_name])
+    behind, missing = schemas_behind([schema_name], shared=shared)
     return not behind and not missing
 
 
