@@ -3,7 +3,7 @@
 import json
 
 from django.core.exceptions import DisallowedHost
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
@@ -115,7 +115,14 @@ class UnionMiddleware(TenantMainMiddleware):
             hostname = self.hostname_from_request(request)
         except DisallowedHost:
             return _page("not_found.html", 404)
-        union = union_for_host(hostname)
+        try:
+            union = union_for_host(hostname)
+        except DatabaseError:
+            # Selected by the previous request, a union's search path sees the registry
+            # through views (tenants/shared_views.py), briefly absent while public
+            # migrates: ask public itself.
+            connection.set_schema_to_public()
+            union = union_for_host(hostname)
         if union is not None:
             # Metrics count a refusal (410, 503) under the union refused, not as unrouted.
             request.union_schema = union.schema_name

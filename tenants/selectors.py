@@ -1,7 +1,6 @@
 """Reads of the tenant registry."""
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -15,20 +14,8 @@ SCHEMA_READY = RawSQL(
 
 
 def union_for_host(hostname: str) -> Union | None:
-    """The union a host serves; one query.
-
-    Named in public explicitly: the connection may still have the previous request's
-    union selected, whose search path sees the registry only through views
-    (tenants/shared_views.py), and those are briefly absent while public migrates.
-    """
-    public = connection.ops.quote_name(settings.PUBLIC_SCHEMA_NAME)
-    found = Union.objects.raw(
-        f"SELECT u.* FROM {public}.tenants_union u "
-        f"JOIN {public}.tenants_domain d ON d.tenant_id = u.id "
-        "WHERE d.domain = %s LIMIT 1",
-        [hostname.lower()],
-    )
-    return next(iter(found), None)
+    """The union a host serves; one query."""
+    return Union.objects.filter(domains__domain=hostname.lower()).first()
 
 
 def union_host(schema_name: str) -> str:
