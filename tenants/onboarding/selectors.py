@@ -6,8 +6,7 @@ from django.db.models import Case, QuerySet, Value, When
 
 from tenants.models import OnboardingPolicy, Province, SignupApplication, Union
 from tenants.readiness import union_ready
-from tenants.selectors import site_url, union_host
-from tenants.services import schema_name_check_free
+from tenants.selectors import schema_name_check_free, site_url, union_host
 
 SUBDOMAIN_TAKEN = "Tên miền con “%(name)s” đã có Liên hiệp Hội khác sử dụng hoặc đang đăng ký."
 
