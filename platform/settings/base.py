@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment through
 `lhh.settings.env`, which fails loudly on a bad value."""
 
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -108,7 +109,9 @@ MIDDLEWARE = [
     "cms.visit_counter.VisitCounterMiddleware",
     # Right after routing: a hit skips sessions, auth and Wagtail altogether.
     "cms.page_cache.PageCacheMiddleware",
+    # Inside the page cache: what they set is stored with the page and sent on every hit.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lhh.web.admin_language.AdminVietnameseFirstMiddleware",
@@ -267,6 +270,25 @@ CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Public pages (django-csp): scripts only from the site itself or inline with the
+# request's nonce (sign-up pages; cached union pages carry no inline script); inline
+# styles stay allowed (a union's theme colour, hero images). Wagtail's admin and the API
+# docs bring their own inline scripts and are left out; media has its own, stricter one
+# (cms.views.union_media).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/v1/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "frame-src": ["'self'", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
