@@ -28,7 +28,7 @@ def provincial_only(union: Union) -> None:
 def union_set_status(*, union: Union, status: str, actor: str, reason: str = "") -> Union:
     """Suspend, reactivate or archive a union (audited by the signal's receiver).
 
-    Suspended: notice on the site, read-only admin, API 403 (tenants.middleware).
+    Suspended: notice on the site, read-only admin, API 403 (tenants.host_routing).
     Archived: 410, and its Celery work is skipped (lhh.celery.UnionTask); data kept.
     """
     provincial_only(union)

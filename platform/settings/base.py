@@ -104,7 +104,7 @@ MIDDLEWARE = [
     # request is counted.
     "lhh.ops.middleware.OpsEndpointsMiddleware",
     "lhh.ops.metrics.RequestMetricsMiddleware",
-    "tenants.middleware.UnionMiddleware",
+    "tenants.host_routing.UnionMiddleware",
     # Counts every page view, cached ones too, in the cache only.
     "cms.visit_counter.VisitCounterMiddleware",
     # Right after routing: a hit skips sessions, auth and Wagtail altogether.
