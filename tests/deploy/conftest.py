@@ -112,7 +112,7 @@ def _client_tls(cert: Path) -> ssl.SSLContext:
 
 
 def _wait_until_up(port: int, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while True:
         assert process.poll() is None, f"{what} exited with {process.returncode}"
         try:
