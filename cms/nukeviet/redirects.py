@@ -61,7 +61,7 @@ def old_address_redirect(request: HttpRequest) -> str | None:
             return None
         return _index_url(request, found.module, {"chuyen-muc": category.slug})
     if found.kind == "tag":
-        return _index_url(request, found.module, {"the": found.key.replace("-", " ")})
+        return _index_url(request, found.module, {"the": found.key})
     return _index_url(request, found.module, {})
 
 
