@@ -104,8 +104,15 @@ def open_dump(path: str) -> BinaryIO:
 class DumpReader:
     """Reads statements from `stream`; `progress(bytes_read)` is called per chunk."""
 
-    def __init__(self, stream: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        stream: BinaryIO,
+        progress: Callable[[int], None] | None = None,
+        *,
+        chunk: int = CHUNK,
+    ) -> None:
         self.stream = stream
+        self.chunk = chunk
         self.buffer = b""
         self.position = 0
         self.eof = False
@@ -119,7 +126,7 @@ class DumpReader:
         if self.eof:
             return False
         try:
-            chunk = self.stream.read(CHUNK)
+            chunk = self.stream.read(self.chunk)
         except (EOFError, gzip.BadGzipFile, OSError) as error:
             raise DumpError(
                 "Tệp nén .gz của bản sao lưu bị hỏng hoặc bị cắt cụt; hãy tải lại tệp đầy đủ."
