@@ -113,6 +113,10 @@ def import_create(*, user, dump, uploads=None) -> NukeVietImport:
     for upload, name in ((dump, "dump"), (uploads, "uploads")):
         if upload is None:
             continue
+        if hasattr(upload, "temporary_file_path"):
+            # A large upload is already on disk: moved, not copied again.
+            shutil.move(upload.temporary_file_path(), folder / name)
+            continue
         with open(folder / name, "wb") as sink:
             for chunk in upload.chunks():
                 sink.write(chunk)

@@ -11,8 +11,13 @@ from tests.nukeviet.conftest import DUMP, UPLOADS
 def test_command_dry_run_then_import(union_a):
     out = StringIO()
     call_command(
-        "union_import_nukeviet", union_a.schema_name, str(DUMP), "--uploads", str(UPLOADS),
-        "--dry-run", stdout=out,
+        "union_import_nukeviet",
+        union_a.schema_name,
+        str(DUMP),
+        "--uploads",
+        str(UPLOADS),
+        "--dry-run",
+        stdout=out,
     )
     assert "Thử nhập (không lưu gì)" in out.getvalue()
     assert "bài tin: 27 mới" in out.getvalue()
