@@ -264,7 +264,7 @@ class Importer:
                 index = home.add_child(
                     instance=NewsIndexPage(
                         title=module.custom_title,
-                        slug=self._free_slug(home, _slug(module.title, "tin-tuc")),
+                        slug=self._free_slug(home, _slug(module.custom_title, "tin-tuc")),
                         show_in_menus=True,
                     )
                 )

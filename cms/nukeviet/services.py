@@ -233,7 +233,8 @@ def describe(staged: StagedDump, files_root: Path | None) -> dict:
     else:
         counts["Tệp trong thư mục tải lên"] = sum(1 for p in files_root.rglob("*") if p.is_file())
     return {
-        "counts": {k: v for k, v in counts.items() if v},
+        # Pairs, not an object: jsonb would reorder the keys.
+        "counts": [[label, count] for label, count in counts.items() if count],
         "statuses": statuses,
         "problems": problems[:200],
         "problems_total": len(problems),
@@ -262,10 +263,14 @@ def _preview_resolvers(importer: Importer, images: list[str]) -> Resolvers:
             return 0
         return None
 
+    def document(href: str) -> int | None:
+        relative = upload_path(href, importer.old_hosts)
+        return 0 if relative and importer._file_path(relative) else None
+
     return Resolvers(
         image=image,
         page=page,
-        document=lambda href: None,
+        document=document,
         is_old_article=lambda href: (
             (found := importer._old_target(href)) is not None and found.kind == "article"
         ),
