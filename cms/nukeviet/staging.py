@@ -136,6 +136,10 @@ class StagedDump:
                 elif kind == "charset":
                     charsets.add(event[2])
         self._flush(pending)
+        # Bodies, comments and tags are looked up by article id.
+        for table, columns in self.columns.items():
+            if "id" in columns:
+                self.db.execute(f"CREATE INDEX {_quote(table + '__id')} ON {_quote(table)} (id)")
         self.db.commit()
         self._undecodable = undecodable
         self._charsets = charsets

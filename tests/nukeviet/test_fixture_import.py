@@ -76,6 +76,18 @@ def test_counts_match_the_manifest(imported_a, union_a):
     assert imported_a.statuses == {"published": 25, "scheduled": 1, "draft": 1}
 
 
+def test_pages_are_written_in_bulk_yet_the_tree_and_search_are_whole(imported_a, union_a):
+    from wagtail.models import Page
+
+    with schema_context(union_a.schema_name):
+        assert all(not problems for problems in Page.find_problems())
+        index = _article(25).get_parent()
+        assert index.numchild == index.get_children().count()
+        assert _article(25).url == f"{index.url}{_article(25).slug}/"
+    found = union_a.client().get("/tim-kiem/", {"q": "vải thiều VietGAP"}).content.decode()
+    assert "Tập huấn kỹ thuật trồng và chăm sóc cây vải thiều" in found
+
+
 def test_fields_dates_authors_tags_and_escaping(imported_a, union_a):
     with schema_context(union_a.schema_name):
         first = _article(16)
