@@ -32,7 +32,7 @@ import script_path  # noqa: F401  (bench/ off sys.path, before Django)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lhh.settings.dev")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -67,7 +67,12 @@ def scaled_dump(folder: Path, articles: int, images: int) -> Path:
             new_id = 1000 + n
             row = rows[source]
             # id, then the rest: the alias gains the new id, the lead image a file of its own.
-            row = re.sub(r"','([a-z0-9-]+)','", lambda m: f"','{m.group(1)}-{new_id}','", row, 1)
+            row = re.sub(
+                r"','([a-z0-9-]+)','",
+                lambda m, new_id=new_id: f"','{m.group(1)}-{new_id}','",
+                row,
+                count=1,
+            )
             image = f"bench/anh-{n}.jpg" if n < images else ""
             row = re.sub(
                 r"'(\d{4}_\d{2}/[^']+|)','([^']*)',(\d)",
@@ -153,8 +158,8 @@ def main() -> int:
         uploads = scaled_uploads(folder, args.images)
         print(
             f"input: {args.articles} articles, {args.images} images; dump "
-            f"{dump.stat().st_size / 2**20:.1f} MiB gz, uploads {uploads.stat().st_size / 2**20:.1f}"
-            f" MiB ({time.perf_counter() - started:.0f} s to build)",
+            f"{dump.stat().st_size / 2**20:.1f} MiB gz, uploads "
+            f"{uploads.stat().st_size / 2**20:.1f} MiB ({time.perf_counter() - started:.0f} s)",
             flush=True,
         )
         union_create(schema_name=schema, name="Liên hiệp Hội đo tải", use_warm_pool=False)

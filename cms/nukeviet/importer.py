@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Collection, Page, Revision
 from wagtail.search.backends import get_search_backend
 
 from cms.models import (
@@ -158,6 +158,8 @@ class Importer:
         # Written in bulk: new links, new images (ids reserved from their sequences).
         self.pending_links: list[NukeVietLink] = []
         self.pending_images: list = []
+        self.dirty_links: list[NukeVietLink] = []
+        self.root_collection_id: int | None = None
         self.reserved: dict[str, list[int]] = {}
         self.existing_files: set[tuple[str, int]] = set()
         self.tag_ids: dict[str, int] = {}
@@ -242,11 +244,24 @@ class Importer:
         if self.pending_images:
             Image = get_image_model()
             Image.objects.bulk_create(self.pending_images, batch_size=500)
+            for image in self.pending_images:
+                # New images have no tags: the search indexer need not ask, once per image.
+                image._prefetched_objects_cache = {"tags": image.tags.model.objects.none()}
             get_search_backend().add_bulk(Image, self.pending_images)
             self.pending_images = []
         if self.pending_links:
             NukeVietLink.objects.bulk_create(self.pending_links, batch_size=1000)
             self.pending_links = []
+        if self.dirty_links:
+            now = timezone.now()
+            for link in self.dirty_links:
+                link.updated_at = now
+            NukeVietLink.objects.bulk_update(
+                list({id(link): link for link in self.dirty_links}.values()),
+                ["object_id", "alias", "checksum", "updated_at"],
+                batch_size=1000,
+            )
+            self.dirty_links = []
 
     def _units(self) -> int:
         staged = self.staged
@@ -293,7 +308,7 @@ class Importer:
             link.object_id, link.alias, link.checksum = object_id, alias, checksum
         elif (link.object_id, link.alias, link.checksum) != (object_id, alias, checksum):
             link.object_id, link.alias, link.checksum = object_id, alias, checksum
-            link.save(update_fields=["object_id", "alias", "checksum", "updated_at"])
+            self.dirty_links.append(link)
 
     def _counted(self, kind: str, existed: bool, changed: bool = True) -> None:
         if not existed:
@@ -437,8 +452,11 @@ class Importer:
             self.report.problem(f"{where}: tệp {relative} không phải ảnh đọc được")
             return None
         data = path.read_bytes()
+        if self.root_collection_id is None:
+            self.root_collection_id = Collection.get_first_root_node().pk
         image = Image(
             id=self._reserve(Image._meta.db_table),
+            collection_id=self.root_collection_id,
             title=(title or path.stem)[:255],
             width=width,
             height=height,
@@ -648,7 +666,7 @@ class Importer:
                     new_pages.append((page, article_id))
                 link.checksum = checksum
                 if link.pk is not None:
-                    link.save(update_fields=["checksum", "updated_at"])
+                    self.dirty_links.append(link)
                 self._counted(Kind.ARTICLE, existed)
             self._flush()
             self._articles_insert(index, [page for page, _ in new_pages])
@@ -751,9 +769,34 @@ class Importer:
             batch_size=1000,
             ignore_conflicts=True,
         )
-        for page, _ in pages:
-            if page.go_live_at and not page.live:
-                NewsArticlePage.objects.get(pk=page.pk).save_revision().publish()
+        self._schedule([page for page, _ in pages if page.go_live_at and not page.live])
+
+    def _schedule(self, pages: list[NewsArticlePage]) -> None:
+        """What `save_revision().publish()` leaves for a future go-live time, in bulk: a
+        revision approved for that time, which `publish_scheduled` publishes then."""
+        if not pages:
+            return
+        now = timezone.now()
+        specific = ContentType.objects.get_for_model(NewsArticlePage)
+        base = ContentType.objects.get_for_model(Page)
+        revisions = Revision.objects.bulk_create(
+            [
+                Revision(
+                    content_type=specific,
+                    base_content_type=base,
+                    object_id=str(page.pk),
+                    created_at=now,
+                    object_str=page.title,
+                    content=page.serializable_data(),
+                    approved_go_live_at=page.go_live_at,
+                )
+                for page in pages
+            ]
+        )
+        for page, revision in zip(pages, revisions, strict=True):
+            page.latest_revision = revision
+            page.latest_revision_created_at = now
+        Page.objects.bulk_update(pages, ["latest_revision", "latest_revision_created_at"])
 
     def _tag_id(self, name: str) -> int:
         if name not in self.tag_ids:
