@@ -41,7 +41,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
-from cms.demo import demo_unions_load  # noqa: E402
+from lhh.demo.seed import demo_unions_load  # noqa: E402
 from tenants.models import Domain, Union  # noqa: E402
 from tenants.services import union_create  # noqa: E402
 

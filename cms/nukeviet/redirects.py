@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from wagtail.models import Page
 
 from cms.nukeviet import oldurls
-from cms.schema_scope import in_public_schema
+from lhh.web.schema_scope import in_public_schema
 
 
 def old_address_redirect(request: HttpRequest) -> str | None:

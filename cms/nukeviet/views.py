@@ -16,7 +16,7 @@ from cms.nukeviet import services
 from cms.nukeviet.models import NukeVietImport
 from cms.nukeviet.tasks import job_id, nukeviet_apply, nukeviet_preview
 from cms.records.progress import progress_get, progress_set
-from cms.schema_scope import in_public_schema
+from lhh.web.schema_scope import in_public_schema
 
 PERMISSION = "nukeviet.add_nukevietimport"
 

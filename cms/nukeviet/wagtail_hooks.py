@@ -3,7 +3,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from cms.nukeviet import views
-from cms.schema_scope import in_public_schema
+from lhh.web.schema_scope import in_public_schema
 
 
 class ImportMenuItem(MenuItem):

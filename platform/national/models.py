@@ -3,7 +3,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from cms.schema_scope import NationalPageMixin
+from lhh.web.schema_scope import NationalPageMixin
 
 
 class NationalHomePage(NationalPageMixin, Page):
@@ -72,6 +72,11 @@ class ReportSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.union} — {self.period_label}"
+
+
+# Who works in the national console and the national API: the staff allowed to see
+# the rollups.
+CONSOLE_PERMISSION = "national.view_rollup"
 
 
 class Rollup(models.Model):

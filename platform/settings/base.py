@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment through
 `lhh.settings.env`, which fails loudly on a bad value."""
 
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +78,7 @@ _IN_EVERY_SCHEMA = [
 SHARED_APPS = [
     "django_tenants",
     "tenants",
+    "tenants.onboarding",
     *_IN_EVERY_SCHEMA,
     "django.contrib.messages",
     "django.contrib.staticfiles",
@@ -87,6 +89,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "lhh.national",
+    "lhh.demo",
 ]
 TENANT_APPS = [
     *_IN_EVERY_SCHEMA,
@@ -108,10 +111,12 @@ MIDDLEWARE = [
     "cms.visit_counter.VisitCounterMiddleware",
     # Right after routing: a hit skips sessions, auth and Wagtail altogether.
     "cms.page_cache.PageCacheMiddleware",
+    # Inside the page cache: what they set is stored with the page and sent on every hit.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "cms.admin_language.AdminVietnameseFirstMiddleware",
+    "lhh.web.admin_language.AdminVietnameseFirstMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -183,8 +188,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = MAX_UPLOAD_BYTES
 # SVG can carry script; raster formats only.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
-WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.upload_forms.UnionImageForm"
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.upload_forms.UnionDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "lhh.web.upload_forms.UnionImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "lhh.web.upload_forms.UnionDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 
@@ -200,6 +205,11 @@ BACKUP_ROOT = envstr("BACKUP_ROOT", str(LOCAL_STATE / "backups"))
 BACKUP_KEEP = envint("BACKUP_KEEP", 7)
 if BACKUP_KEEP < 1:  # 0 would prune the archive just written
     raise ImproperlyConfigured(f"BACKUP_KEEP must be at least 1, got {BACKUP_KEEP}")
+# A union's rows in public that its schema cannot rebuild (each model has a `union`
+# foreign key): `tenants.backups` keeps them in the union's archive, restores them with
+# it and deletes them with it. Named here so that the registry never imports the
+# national layer that owns them.
+UNION_ROWS_IN_PUBLIC = ["national.ReportSubmission"]
 # Where pg_dump/psql live, when neither pgserver's nor Debian's match the server's version.
 PG_BIN_DIR = envstr("PG_BIN_DIR")
 
@@ -270,6 +280,25 @@ CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Public pages (django-csp): scripts only from the site itself or inline with the
+# request's nonce (sign-up pages; cached union pages carry no inline script); inline
+# styles stay allowed (a union's theme colour, hero images). Wagtail's admin and the API
+# docs bring their own inline scripts and are left out; media has its own, stricter one
+# (cms.views.union_media).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/v1/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "frame-src": ["'self'", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
