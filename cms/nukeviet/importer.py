@@ -184,6 +184,13 @@ class Importer:
         self.total = max(self._units(), 1)
         try:
             with transaction.atomic():
+                # One import at a time per union: a second waits for the first to commit,
+                # then finds its links and adds nothing twice.
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                        [f"nukeviet-import:{connection.schema_name}"],
+                    )
                 self._links_load()
                 self._modules()
                 for module in self.news_modules:
