@@ -190,6 +190,10 @@ def test_old_addresses_answer_301_to_the_new_pages(imported_a, union_a):
     assert (
         response.status_code == 301 and "chuyen-muc=hoat-dong-lien-hiep-hoi" in response["Location"]
     )
+    response = client.get("/tag/sáng-tạo-kỹ-thuật")
+    assert response.status_code == 301
+    tagged = client.get(response["Location"]).content.decode()
+    assert "Tổng kết, trao giải Hội thi Sáng tạo kỹ thuật" in tagged
     # The draft and a deleted article have no new page to go to.
     assert client.get("/tu-van-phan-bien/du-thao-59.html").status_code == 404
     assert client.get("/thong-bao/bai-da-xoa-17.html").status_code == 404
