@@ -6,7 +6,6 @@ from wagtail.signals import page_published, page_unpublished
 from cms.records.events import records_changed
 from lhh.celery import NationalTask, app
 from lhh.national import rollups
-from lhh.national import services as national_services
 
 
 @app.task
@@ -29,8 +28,10 @@ def _records_changed(sender, schema_name: str, period_ids: list[int], **kwargs) 
 
 
 @app.task(base=NationalTask)
-def report_reminders_send(period_kind: str, year: int, half: int | None) -> int:
-    return national_services.report_reminders_send(period_kind=period_kind, year=year, half=half)
+def national_report_build(report_id: int) -> None:
+    from lhh.national.national_report import national_report_build as build
+
+    build(report_id)
 
 
 @app.task
