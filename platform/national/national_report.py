@@ -164,7 +164,7 @@ def _narratives(period: PeriodKey) -> list[dict]:
             if (s.narrative or {}).get(key, "").strip()
         ]
         if items:
-            sections.append({"heading": heading, "items": items})
+            sections.append({"heading": heading, "entries": items})
     return sections
 
 

@@ -224,7 +224,7 @@ def _template_sample(kind: str) -> dict:
         ],
         "regions": [{**place, "unions": "1", "activities": "1"}],
         "provinces": [{**place, "activities": "1"}],
-        "narratives": [{"heading": "Mẫu", "items": [{"union": "LHH mẫu", "text": "x"}]}],
+        "narratives": [{"heading": "Mẫu", "entries": [{"union": "LHH mẫu", "text": "x"}]}],
     }
 
 

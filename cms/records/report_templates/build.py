@@ -308,7 +308,7 @@ def national_report() -> Document:
     )
     _paragraph(document, "{%p for section in narratives %}")
     _paragraph(document, "{{ section.heading }}", bold=True, italic=True, align=JUSTIFY, after=6)
-    _paragraph(document, "{%p for item in section.items %}")
+    _paragraph(document, "{%p for item in section.entries %}")
     _paragraph(document, "{{ item.union }}: {{ item.text }}", align=JUSTIFY, indent=True, after=6)
     _paragraph(document, "{%p endfor %}")
     _paragraph(document, "{%p endfor %}")
