@@ -306,3 +306,87 @@ def test_a_submission_counts_for_its_own_union_only(national, union_a, union_b):
     body = national.get("/admin/toan-quoc/bao-cao/", {"ky": "2033-2"}).content.decode()
     row_b = body.split(f">{union_b.union.name}</a>")[1].split("</tr>")[0]
     assert "Chưa gửi" in row_b
+
+
+def _template_with(change) -> bytes:
+    """The shipped union template, edited as national staff would in Word."""
+    from cms.records.official_document import template_default
+
+    document = Document(io.BytesIO(template_default("union_report")))
+    change(document)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+def _upload(client: Client, content: bytes, name: str = "mau-moi.docx"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        "/admin/toan-quoc/mau-van-ban/",
+        {"kind": "union_report", "file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+
+
+def test_national_staff_change_the_union_reports_look_with_a_new_template(national, union_a):
+    from docx.shared import Mm, Pt
+
+    from cms.records.documents import report_docx
+
+    def restyle(document) -> None:
+        document.sections[0].left_margin = Mm(35)
+        document.styles["Normal"].font.size = Pt(13)
+        document.add_paragraph("Mẫu riêng của Văn phòng Trung ương")
+
+    response = _upload(national, _template_with(restyle))
+    assert "Đã thay mẫu văn bản bằng tệp mau-moi.docx." in response.content.decode()
+    with schema_context(union_a.schema_name):
+        period = services.period_get_or_create(kind="half", year=2021, half=1)
+        content = report_docx(services.report_get_or_create(period=period), union_a.union.name)
+    document = Document(io.BytesIO(content))
+    assert round(document.sections[0].left_margin.mm) == 35
+    assert document.styles["Normal"].font.size == Pt(13)
+    assert "Mẫu riêng của Văn phòng Trung ương" in docx_text(content)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in docx_text(content)
+    # Back to the shipped default.
+    national.post("/admin/toan-quoc/mau-van-ban/", {"kind": "union_report", "reset": "1"})
+    with schema_context(union_a.schema_name):
+        content = report_docx(services.report_get_or_create(period=period), union_a.union.name)
+    assert "Mẫu riêng của Văn phòng Trung ương" not in docx_text(content)
+    assert round(Document(io.BytesIO(content)).sections[0].left_margin.mm) == 30
+
+
+def test_a_broken_template_is_refused_in_vietnamese_and_the_old_one_stays(national):
+    from lhh.national.models import ReportTemplate
+
+    def keep(document) -> None:
+        document.add_paragraph("Mẫu tốt")
+
+    _upload(national, _template_with(keep))
+    response = _upload(national, b"not a word file", "hong.docx")
+    assert response.status_code == 400
+    assert "Tệp không phải văn bản Word (.docx)." in response.content.decode()
+
+    def break_tags(document) -> None:
+        document.add_paragraph("{% for x in %}")
+
+    response = _upload(national, _template_with(break_tags), "loi-the.docx")
+    assert "Mẫu không dựng được văn bản" in response.content.decode()
+
+    def drop_signer(document) -> None:
+        for table in document.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        if "signer_name" in paragraph.text:
+                            paragraph.text = ""
+
+    response = _upload(national, _template_with(drop_signer), "thieu.docx")
+    assert "Mẫu thiếu các phần bắt buộc của văn bản: NGƯỜI KÝ MẪU." in response.content.decode()
+    assert ReportTemplate.objects.get(kind="union_report").filename == "mau-moi.docx"
+
+
+def test_templates_are_managed_on_the_national_host_only(union_a):
+    response = union_a.client().get("/admin/toan-quoc/mau-van-ban/")
+    assert response.status_code in {302, 404}
