@@ -192,20 +192,33 @@ def dashboard(period: PeriodKey, scope: Scope) -> dict:
         "bottom": [(r.union, r.value) for r in ranked.order_by("value", "union__name")[:5]]
         if reporting_unions > 5
         else [],
-        "series": activity_series(scope),
+        "series": (series := activity_series(scope)),
+        "series_chart": {
+            "labels": [label for label, _value in series],
+            "values": [value for _label, value in series],
+        },
     }
 
 
-def activity_series(scope: Scope) -> list[tuple[str, int]]:
-    """Activities per half-year over time, for the line of the activity chart."""
+def activity_series(scope: Scope) -> list[tuple[str, int | None]]:
+    """Activities per half-year, from the first half-year with figures to the last, every
+    half-year in between included: one without figures is None (a gap), not left out."""
     rows = (
         _figures(scope)
-        .filter(period_kind="half", metric__endswith=".count")
+        .filter(period_kind="half", metric__startswith="activities.", metric__endswith=".count")
         .values("year", "half")
         .annotate(total=Sum("value"))
         .order_by("year", "half")
     )
-    return [(f"{row['half']}/{row['year']}", row["total"]) for row in rows]
+    totals = {(row["year"], row["half"]): row["total"] for row in rows}
+    if not totals:
+        return []
+    (year, half), last = min(totals), max(totals)
+    series = []
+    while (year, half) <= last:
+        series.append((f"{half}/{year}", totals.get((year, half))))
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+    return series
 
 
 # The national API's groupings. Current provinces and regions read the kept totals;

@@ -1,7 +1,5 @@
 """The national console (public schema only): dashboard, drill-down, reports, directory, export."""
 
-import io
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from cms.records.official_document import (
@@ -21,7 +20,7 @@ from cms.records.official_document import (
 )
 from cms.records.selectors import FIGURES_RULES
 from cms.schema_scope import in_public_schema
-from cms.spreadsheet import formula_safe
+from cms.spreadsheet import titled_workbook
 from lhh.national import selectors, services
 from lhh.national.labels import labelled
 from lhh.national.models import (
@@ -379,51 +378,53 @@ def _submission_docx(submission: ReportSubmission) -> HttpResponse:
 
 
 def export(request: HttpRequest) -> HttpResponse:
-    """Any table of the dashboard, or the report tracking, as XLSX."""
+    """Any table of the dashboard, or the report tracking, as a titled XLSX sheet with
+    headers and a totals row."""
     _console(request)
-    from openpyxl import Workbook
-
     period, scope, _available = _filters(request)
     if period is None:
         raise Http404
     table = request.GET.get("bang", "tinh")
-    workbook = Workbook()
-    sheet = workbook.active
     if table == "bao-cao":
-        sheet.append(["Liên hiệp Hội", "Tỉnh/thành phố", "Trạng thái", "Gửi lúc"])
-        for row in selectors.report_tracking(period):
-            submission = row["submission"]
-            sheet.append(
-                [
-                    row["union"].name,
-                    row["union"].province.name if row["union"].province_id else "",
-                    submission.get_status_display() if submission else "Chưa gửi",
-                    submission.submitted_at.strftime("%d/%m/%Y %H:%M") if submission else "",
-                ]
-            )
+        tracking = selectors.province_tracking(period)
+        title = f"Tình hình gửi báo cáo {period.label}"
+        headers = ["Tỉnh, thành phố", "Liên hiệp Hội", "Trạng thái", "Gửi lúc"]
+        rows = []
+        for row in tracking["rows"]:
+            for union_row in row["unions"] or [None]:
+                submission = union_row["submission"] if union_row else None
+                rows.append(
+                    [
+                        row["province"].name,
+                        union_row["union"].name if union_row else "",
+                        union_row["label"] if union_row else row["label"],
+                        timezone.localtime(submission.submitted_at).strftime("%d/%m/%Y %H:%M")
+                        if submission
+                        else "",
+                    ]
+                )
+        total = ["Tổng cộng", tracking["summary"], "", ""]
     else:
         data = selectors.dashboard(period, scope)
         if table == "hoat-dong":
-            sheet.append(["Loại hoạt động", "Số hoạt động"])
-            rows = list(data["activities"].items())
+            title, headers = (
+                f"Hoạt động theo loại {period.label}",
+                ["Loại hoạt động", "Số hoạt động"],
+            )
+            rows = [list(item) for item in data["activities"].items()]
         elif table == "to-chuc":
-            sheet.append(["Loại tổ chức", "Số tổ chức"])
-            rows = list(data["organisations"].items())
+            title = f"Tổ chức thành viên theo loại {period.label}"
+            headers = ["Loại tổ chức", "Số tổ chức"]
+            rows = [list(item) for item in data["organisations"].items()]
         else:
-            sheet.append(["Tỉnh/thành phố", "Số Liên hiệp Hội", "Số hội viên"])
-            rows = [(place, v["unions"], v["members"]) for place, v in data["by_place"].items()]
-        for row in rows:
-            sheet.append([formula_safe(cell) for cell in row])
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-    output = io.BytesIO()
-    workbook.save(output)
-    response = HttpResponse(
-        output.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+            title = f"Hội viên theo địa bàn {period.label}"
+            headers = ["Tỉnh/thành phố", "Số Liên hiệp Hội", "Số hội viên"]
+            rows = [[place, v["unions"], v["members"]] for place, v in data["by_place"].items()]
+        total = ["Tổng cộng"] + [
+            sum(row[column] or 0 for row in rows) for column in range(1, len(headers))
+        ]
+    body = titled_workbook(title, headers, rows, total)
+    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="thong-ke-{table}-{period.code}.xlsx"'
     return response
 

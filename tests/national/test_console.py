@@ -184,9 +184,13 @@ def test_tables_export_as_xlsx(national, union_a):
     _figures(union_a, members=48_047)
     response = national.get("/admin/toan-quoc/xuat.xlsx", {"ky": "2025-1", "bang": "tinh"})
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "Hội viên theo địa bàn 6 tháng đ"
     assert list(sheet.iter_rows(values_only=True)) == [
+        ("HỘI VIÊN THEO ĐỊA BÀN 6 THÁNG ĐẦU NĂM 2025", None, None),
+        (None, None, None),
         ("Tỉnh/thành phố", "Số Liên hiệp Hội", "Số hội viên"),
         ("Hải Phòng", 1, 48_047),
+        ("Tổng cộng", 1, 48_047),
     ]
 
 

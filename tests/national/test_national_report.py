@@ -390,3 +390,39 @@ def test_a_broken_template_is_refused_in_vietnamese_and_the_old_one_stays(nation
 def test_templates_are_managed_on_the_national_host_only(union_a):
     response = union_a.client().get("/admin/toan-quoc/mau-van-ban/")
     assert response.status_code in {302, 404}
+
+
+def test_trends_show_every_half_year_with_gaps_and_labels_replace_raw_keys(national, union_a):
+    from django.contrib.staticfiles import finders
+
+    _place(union_a, "Nghệ An")
+    with schema_context(union_a.schema_name):
+        early = services.period_get_or_create(kind="half", year=2021, half=1)
+        late = services.period_get_or_create(kind="half", year=2022, half=2)
+        for period in (early, late):
+            services.activity_save(
+                activity=Activity(
+                    kind="tvpb",
+                    title="Phản biện",
+                    period=period,
+                    status="done",
+                    requested_by="UBND tỉnh",
+                    assigned_on=period.starts_on,
+                    completed_on=period.ends_on,
+                )
+            )
+        rollup_refresh()
+    province = Province.objects.get(name="Nghệ An", is_current=True)
+    body = national.get("/admin/toan-quoc/", {"ky": "2022-2", "tinh": province.pk}).content
+    body = body.decode()
+    # Four half-years on the axis, the two without figures as gaps (null), not left out.
+    assert '"labels": ["1/2021", "2/2021", "1/2022", "2/2022"]' in body
+    assert '"values": [1, null, null, 1]' in body
+    assert "<td>2/2021</td><td>—</td>" in body
+    assert "national/vendor/chartjs/chart.umd.min.js" in body
+    assert finders.find("national/vendor/chartjs/chart.umd.min.js")
+    assert finders.find("national/vendor/chartjs/LICENSE.md")
+    detail = national.get(f"/admin/toan-quoc/lien-hiep-hoi/{union_a.schema_name}/")
+    text = detail.content.decode()
+    assert "Tư vấn, phản biện và giám định xã hội: đã hoàn thành" in text
+    assert "activities.tvpb" not in text and "(association)" not in text
