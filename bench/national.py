@@ -50,6 +50,11 @@ its own host name. `--method clone` uses `union_create` for every union.
 `--clone-probe` times one real `union_create` clone once all N unions exist, then
 drops it.
 
+`--national-report-only N` measures only that, at N unions of which one is made and
+filled as above and N-1 exist in the public registry only (Union and Rollup rows copied
+from the first, no schema: the report reads nothing else), so it takes a minute instead
+of the hour 1,000 real unions take on a loaded 2-core machine.
+
 With `--national-report`, every bench union's report for the period is recorded as sent
 (a `ReportSubmission` with a narrative in each section) and the national report is timed
 as the worker builds it (`national_report_data`, then its DOCX and XLSX), beside the
@@ -886,6 +891,60 @@ def national_report_case(schemas: list[str], runs: int) -> None:
     print(f"goal national report <= {REPORT_GOAL_S:.0f} s at {GOAL_UNIONS} unions: {status}")
 
 
+REGISTRY_PREFIX = "bnrp"
+
+
+def registry_unions_make(count: int) -> list[str]:
+    """`count` unions in the public registry only (Union and Rollup rows, no schema):
+    the national report reads nothing else. Their rollups copy the first bench union's
+    (made and filled the ordinary way), each value varied per union."""
+    pattern = list(
+        Rollup.objects.filter(PERIOD.filter(), union__schema_name=schema_name(1)).values_list(
+            "metric", "value"
+        )
+    )
+    if not pattern:
+        raise RuntimeError(f"{schema_name(1)} has no rollups for {PERIOD.label}")
+    provinces = list(Province.objects.filter(is_current=True).order_by("pk"))
+    former = list(Province.objects.filter(is_current=False).order_by("pk"))
+    names = [f"{REGISTRY_PREFIX}{number:04d}" for number in range(2, count + 1)]
+    unions = Union.objects.bulk_create(
+        Union(
+            schema_name=name,
+            name=f"Liên hiệp Hội thử tải {number}",
+            kind=Union.Kind.PROVINCIAL,
+            status=Union.Status.ACTIVE,
+            province=provinces[number % len(provinces)],
+            former_province=former[number % len(former)] if number % 2 else None,
+        )
+        for number, name in enumerate(names, start=2)
+    )
+    Rollup.objects.bulk_create(
+        Rollup(
+            union=union,
+            period_kind=PERIOD.kind,
+            year=PERIOD.year,
+            half=PERIOD.half,
+            metric=metric,
+            value=value + union.pk % 7,
+        )
+        for union in unions
+        for metric, value in pattern
+    )
+    rollup_totals_rebuild()
+    return [schema_name(1), *names]
+
+
+def registry_unions_drop() -> None:
+    from lhh.national.models import ReportSubmission
+
+    unions = Union.objects.filter(schema_name__startswith=REGISTRY_PREFIX)
+    ReportSubmission.objects.filter(union__in=unions).delete()
+    Rollup.objects.filter(union__in=unions).delete()
+    unions.delete()
+    rollup_totals_rebuild()
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--unions", type=int, default=GOAL_UNIONS, help="bench unions (1000)")
@@ -914,6 +973,13 @@ def parse_args() -> argparse.Namespace:
         help="also time the dashboard with this many earlier half-years of rollups (0)",
     )
     parser.add_argument("--clone-probe", action="store_true", help="time one clone at N unions")
+    parser.add_argument(
+        "--national-report-only",
+        type=int,
+        metavar="N",
+        help="only the national report at N unions: one made and filled, N-1 in the public "
+        "registry only (Union and Rollup rows), all dropped afterwards",
+    )
     parser.add_argument(
         "--national-report",
         action="store_true",
@@ -950,6 +1016,18 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
+
+    if args.national_report_only:
+        try:
+            with mock.patch("tenants.tasks.warm_pool_refill"), override_settings(DEBUG=False):
+                ensure_unions(1, args.method, set(), lambda n: None)
+                registry_unions_drop()
+                schemas = registry_unions_make(args.national_report_only)
+                national_report_case(schemas, min(args.runs, 5))
+        finally:
+            registry_unions_drop()
+            cleanup()
+        return 0
 
     results: list[Measurement] = []
     page: DashboardPage | None = None

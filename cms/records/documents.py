@@ -89,6 +89,19 @@ def report_sections(report: Report) -> list[dict]:
                     "so với kỳ trước",
                 }
             )
+        contests = figures.get("contests") or {}
+        if key == "contests" and contests.get("entries"):
+            rows += [
+                {
+                    "label": "Giải pháp dự thi (danh sách cuộc thi)",
+                    "value": number_vi(contests["entries"]),
+                },
+                {"label": "Giải pháp đoạt giải", "value": number_vi(contests["prizes"])},
+                {
+                    "label": "Giải pháp gửi dự thi toàn quốc",
+                    "value": number_vi(contests["national_entries"]),
+                },
+            ]
         for kind in _SECTION_KINDS.get(key, []):
             row = activities.get(kind)
             if row:

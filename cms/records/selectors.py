@@ -5,6 +5,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from cms.records.models import (
     Activity,
     Congress,
+    ContestEntry,
     MemberCount,
     MemberOrganisation,
     Position,
@@ -111,6 +112,17 @@ def periods_frozen(period_ids) -> list[Report]:
     )
 
 
+def contest_figures(period: ReportingPeriod) -> dict[str, int]:
+    """The entries of the contests (published pages) awarded within the period."""
+    return ContestEntry.objects.filter(
+        contest__live=True, contest__awarded_on__range=(period.starts_on, period.ends_on)
+    ).aggregate(
+        entries=Count("id"),
+        prizes=Count("id", filter=~Q(prize="")),
+        national_entries=Count("id", filter=Q(sent_to_national=True)),
+    )
+
+
 def period_previous(period: ReportingPeriod) -> ReportingPeriod:
     """The span just before `period`, of the same kind (unsaved: it may hold no records)."""
     if period.kind == ReportingPeriod.Kind.YEAR:
@@ -134,6 +146,7 @@ def period_figures(period: ReportingPeriod) -> dict:
         if members is None or previous_members is None
         else members - previous_members,
         "activities": activity_figures(period),
+        "contests": contest_figures(period),
     }
 
 

@@ -2,11 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cms.records.events import records_changed_on_commit
 from cms.records.models import (
     Activity,
+    ContestEntry,
     MemberCount,
     MemberOrganisation,
     Person,
@@ -119,6 +121,47 @@ def activity_delete(*, activity: Activity) -> None:
     _frozen_check(period_id)
     activity.delete()
     records_changed_on_commit(period_id)
+
+
+def _periods_holding(day) -> list[int]:
+    if day is None:
+        return []
+    return list(
+        ReportingPeriod.objects.filter(year=day.year)
+        .filter(Q(kind=ReportingPeriod.Kind.YEAR) | Q(half=1 if day.month <= 6 else 2))
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def contest_entry_save(*, entry: ContestEntry) -> ContestEntry:
+    previous = (
+        ContestEntry.objects.filter(pk=entry.pk)
+        .values_list("contest__awarded_on", flat=True)
+        .first()
+        if entry.pk
+        else None
+    )
+    entry.full_clean()
+    entry.save()
+    records_changed_on_commit(
+        *_periods_holding(entry.contest.awarded_on), *_periods_holding(previous)
+    )
+    return entry
+
+
+@transaction.atomic
+def contest_entry_delete(*, entry: ContestEntry) -> None:
+    periods = _periods_holding(entry.contest.awarded_on)
+    entry.delete()
+    records_changed_on_commit(*periods)
+
+
+def contest_page_changed(**kwargs) -> None:
+    """A contest page published, unpublished or moved to another day: the entries it
+    counts move between periods (connected to Wagtail's page signals in apps.py)."""
+    if type(kwargs.get("instance")).__name__ == "ContestPage":
+        _all_periods_changed()
 
 
 def person_export(*, person: Person) -> dict:

@@ -13,6 +13,7 @@ from cms.records.models import (
     Activity,
     Committee,
     Congress,
+    ContestEntry,
     MemberCount,
     MemberOrganisation,
     Person,
@@ -194,6 +195,25 @@ class PersonIndexView(SafeExportIndexView):
         ]
 
 
+class ContestEntryViewSet(RecordsViewSet):
+    model = ContestEntry
+    icon = "pick"
+    menu_label = "Giải pháp dự thi"
+    form_fields = ["contest", "title", "author", "field", "score", "prize", "sent_to_national"]
+    index_view_class = _index_view(ContestEntry, "contest")
+    list_display = ["title", "author", "contest", "field", "score", "prize", "sent_to_national"]
+    list_filter = ["contest", "prize", "sent_to_national"]
+    search_fields = ["title", "author", "field"]
+    list_export = ["contest", "title", "author", "field", "score", "prize", "sent_to_national"]
+    export_filename = "giai-phap-du-thi"
+    locals().update(
+        _service_views(
+            lambda entry: services.contest_entry_save(entry=entry),
+            lambda entry: services.contest_entry_delete(entry=entry),
+        )
+    )
+
+
 class PersonViewSet(RecordsViewSet):
     index_view_class = PersonIndexView
     model = Person
@@ -223,6 +243,7 @@ class RecordsGroup(ModelViewSetGroup):
         OrganisationViewSet,
         MemberCountViewSet,
         ActivityViewSet,
+        ContestEntryViewSet,
         PeriodViewSet,
         CongressViewSet,
         CommitteeViewSet,

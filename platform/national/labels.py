@@ -16,6 +16,9 @@ _PLAIN = {
     "members": "Hội viên",
     "site.visits": "Lượt truy cập trang",
     "site.news": "Tin bài đăng",
+    "contests.entries": "Cuộc thi: giải pháp dự thi (theo danh sách)",
+    "contests.prizes": "Cuộc thi: giải pháp đoạt giải",
+    "contests.national_entries": "Cuộc thi: giải pháp gửi dự thi toàn quốc",
 }
 
 

@@ -41,8 +41,20 @@ def _indicators() -> list[tuple[str, Callable[[str], bool]]]:
         ("Hoạt động (cộng)", lambda m: m.startswith("activities.") and m.endswith(".count")),
         ("Lượt người tham dự", lambda m: m.endswith(".participants")),
         ("TV, PB & GĐXH đã hoàn thành", lambda m: m == "activities.tvpb.done"),
-        ("Giải pháp dự thi", lambda m: m.endswith(".entries")),
-        ("Giải pháp gửi dự thi toàn quốc", lambda m: m.endswith(".national_entries")),
+        (
+            "Giải pháp dự thi",
+            lambda m: m.startswith("activities.") and m.endswith(".entries"),
+        ),
+        (
+            "Giải pháp gửi dự thi toàn quốc",
+            lambda m: m.startswith("activities.") and m.endswith(".national_entries"),
+        ),
+        ("Cuộc thi: giải pháp dự thi (theo danh sách)", lambda m: m == "contests.entries"),
+        ("Cuộc thi: giải pháp đoạt giải", lambda m: m == "contests.prizes"),
+        (
+            "Cuộc thi: giải pháp gửi dự thi toàn quốc",
+            lambda m: m == "contests.national_entries",
+        ),
     ]
     return columns
 

@@ -37,6 +37,9 @@ def union_metrics(period: ReportingPeriod) -> dict[str, int]:
         for name, value in row.items():
             if value:
                 metrics[f"activities.{kind}.{name}"] = value
+    for name, value in figures["contests"].items():
+        if value:
+            metrics[f"contests.{name}"] = value
     metrics.update(_site_metrics(period))
     return metrics
 

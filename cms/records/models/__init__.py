@@ -1,4 +1,4 @@
-from cms.records.models.activities import Activity
+from cms.records.models.activities import Activity, ContestEntry
 from cms.records.models.governance import Committee, Congress, Person, Position
 from cms.records.models.organisations import MemberCount, MemberOrganisation
 from cms.records.models.periods import ReportingPeriod
@@ -7,6 +7,7 @@ from cms.records.models.reports import Report, ReportSettings
 __all__ = [
     "Activity",
     "Committee",
+    "ContestEntry",
     "Congress",
     "MemberCount",
     "MemberOrganisation",
