@@ -5,7 +5,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cms.records.events import records_changed_on_commit
 from cms.records.models import (
     Activity,
     ContestEntry,
@@ -17,6 +16,7 @@ from cms.records.models import (
 )
 from cms.records.models.reports import REPORT_SECTIONS
 from cms.records.selectors import period_figures, periods_frozen
+from cms.records.signals import records_changed_on_commit
 
 
 def period_get_or_create(*, kind: str, year: int, half: int | None = None) -> ReportingPeriod:

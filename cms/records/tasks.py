@@ -46,8 +46,8 @@ def records_import_apply(job_id: str) -> int:
 @app.task
 def report_pdf_render(job_id: str, report_id: int, union_name: str) -> None:
     """Print a report's DOCX to PDF with LibreOffice (seconds), for the progress page."""
-    from cms.records.documents import report_filename, report_pdf
     from cms.records.official_document import PdfRenderError
+    from cms.records.report_render import report_filename, report_pdf
 
     report = Report.objects.select_related("period").get(pk=report_id)
     progress_set(job_id, done=0, total=1, state="running", message="Đang dựng tệp PDF…")

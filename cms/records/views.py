@@ -9,7 +9,6 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from cms.records import imports, services
-from cms.records.documents import report_download_response, report_sections
 from cms.records.forms import (
     ImportUploadForm,
     ReportCreateForm,
@@ -24,6 +23,7 @@ from cms.records.progress import (
     progress_get,
     progress_set,
 )
+from cms.records.report_render import report_download_response, report_sections
 from cms.records.tasks import records_import_apply, report_pdf_render
 
 _PREVIEW_ROWS = 20

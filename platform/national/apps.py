@@ -8,7 +8,7 @@ class NationalConfig(AppConfig):
 
     def ready(self) -> None:
         from cms.records.official_document import template_loader_register
-        from lhh.national import tasks  # noqa: F401  (connects records_changed)
+        from lhh.national import receivers  # noqa: F401  (connects the receivers)
         from lhh.national.services import report_template_content
 
         # Union reports and the national report use the templates national staff upload.

@@ -12,14 +12,14 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from cms.records.documents import number_vi
 from cms.records.models import Activity, MemberOrganisation
 from cms.records.models.reports import REPORT_SECTIONS
 from cms.records.official_document import date_line, docx_render, template_content
+from cms.records.report_render import number_vi
 from cms.records.selectors import FIGURES_RULES
-from cms.spreadsheet import formula_safe
 from lhh.national.models import ReportSubmission, Rollup, RollupTotal
 from lhh.national.selectors import PeriodKey, Scope, province_tracking
+from lhh.web.spreadsheet import formula_safe
 from tenants.models import Province
 
 ISSUER = "Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam"

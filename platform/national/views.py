@@ -19,8 +19,6 @@ from cms.records.official_document import (
     template_default,
 )
 from cms.records.selectors import FIGURES_RULES
-from cms.schema_scope import in_public_schema
-from cms.spreadsheet import titled_workbook
 from lhh.national import selectors, services
 from lhh.national.labels import labelled
 from lhh.national.models import (
@@ -32,9 +30,12 @@ from lhh.national.models import (
 )
 from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.tasks import national_report_build
+from lhh.web.schema_scope import in_public_schema
+from lhh.web.spreadsheet import titled_workbook
+from tenants.deletion import union_delete_request
+from tenants.lifecycle import union_set_status
 from tenants.models import Union, UnionDeletion
 from tenants.selectors import SCHEMA_READY
-from tenants.services import union_delete_request, union_set_status
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -364,8 +365,8 @@ def report_submission(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _submission_docx(submission: ReportSubmission) -> HttpResponse:
-    from cms.records.documents import report_download_response
     from cms.records.models import Report
+    from cms.records.report_render import report_download_response
 
     with schema_context(submission.union.schema_name):
         report = get_object_or_404(

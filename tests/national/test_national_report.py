@@ -332,7 +332,7 @@ def _upload(client: Client, content: bytes, name: str = "mau-moi.docx"):
 def test_national_staff_change_the_union_reports_look_with_a_new_template(national, union_a):
     from docx.shared import Mm, Pt
 
-    from cms.records.documents import report_docx
+    from cms.records.report_render import report_docx
 
     def restyle(document) -> None:
         document.sections[0].left_margin = Mm(35)

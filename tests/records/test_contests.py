@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 
 from cms.models import ContestPage, HomePage
 from cms.records import services
-from cms.records.documents import report_docx
 from cms.records.models import ContestEntry
 from cms.records.official_document import docx_text
+from cms.records.report_render import report_docx
 from lhh.national.rollups import union_metrics
 
 

@@ -8,9 +8,9 @@ from docx import Document
 from pypdf import PdfReader
 
 from cms.records import services
-from cms.records.documents import report_docx, report_pdf
 from cms.records.models import Activity, MemberOrganisation, ReportSettings
 from cms.records.official_document import date_line, docx_text
+from cms.records.report_render import report_docx, report_pdf
 
 FONT = "Times New Roman"
 
