@@ -10,6 +10,7 @@ import io
 from collections import defaultdict
 from collections.abc import Callable
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from cms.records.models import Activity, MemberOrganisation
@@ -139,12 +140,13 @@ def _former_provinces(period: PeriodKey) -> list[dict]:
     same_name = {(p.successor_id, p.name): p for p in former}
     by_id = {p.pk: p for p in former}
     metrics: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    rows = Rollup.objects.filter(period.filter(), union__in=Scope().unions()).values_list(
-        "union__former_province_id",
-        "union__province_id",
-        "union__province__name",
-        "metric",
-        "value",
+    rows = (
+        Rollup.objects.filter(period.filter(), union__in=Scope().unions())
+        .values_list(
+            "union__former_province_id", "union__province_id", "union__province__name", "metric"
+        )
+        .annotate(total=Sum("value"))
+        .order_by()
     )
     for former_id, province_id, province_name, metric, value in rows:
         province = by_id.get(former_id) or same_name.get((province_id, province_name))
@@ -162,18 +164,18 @@ def _former_provinces(period: PeriodKey) -> list[dict]:
 
 def _narratives(period: PeriodKey) -> list[dict]:
     """Each report section with what every union that sent its report wrote in it."""
-    submissions = (
+    submissions = list(
         ReportSubmission.objects.filter(period.filter())
         .exclude(status=ReportSubmission.Status.RETURNED)
-        .select_related("union__province")
         .order_by("union__province__name", "union__name")
+        .values_list("union__name", "narrative")
     )
     sections = []
     for key, heading in REPORT_SECTIONS:
         items = [
-            {"union": s.union.name, "text": " ".join((s.narrative or {}).get(key, "").split())}
-            for s in submissions
-            if (s.narrative or {}).get(key, "").strip()
+            {"union": name, "text": " ".join((narrative or {}).get(key, "").split())}
+            for name, narrative in submissions
+            if (narrative or {}).get(key, "").strip()
         ]
         if items:
             sections.append({"heading": heading, "entries": items})
