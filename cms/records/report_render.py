@@ -195,3 +195,24 @@ def report_download_response(report: Report, union_name: str, extension: str):
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{report_filename(report, extension)}"'
     return response
+
+
+def report_pdf_cached(report: Report, union_name: str) -> bytes | None:
+    """The report's PDF if the worker has printed this very document already; otherwise queue
+    the printing (once) and return None. For callers that must not wait seconds."""
+    import hashlib
+    import json
+
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from cms.records.tasks import report_pdf_print
+
+    # The inputs, not the DOCX: a saved DOCX carries the time it was written.
+    digest = hashlib.sha256(template_content("union_report"))
+    digest.update(json.dumps(report_context(report, union_name), default=str).encode())
+    key = f"report-pdf:{report.pk}:{digest.hexdigest()}"
+    pdf = cache.get(key)
+    if pdf is None and cache.add(f"{key}:queued", True, 120):
+        transaction.on_commit(lambda: report_pdf_print.delay(report.pk, union_name, key))
+    return pdf

@@ -61,3 +61,17 @@ def report_pdf_render(job_id: str, report_id: int, union_name: str) -> None:
         {"report_id": report.pk, "pdf": pdf, "filename": report_filename(report, "pdf")},
     )
     progress_set(job_id, done=1, total=1, state="done", message="Tệp PDF đã sẵn sàng.")
+
+
+@app.task
+def report_pdf_print(report_id: int, union_name: str, key: str) -> None:
+    """Print a report to PDF into the union's cache under `key` (the DOCX's hash)."""
+    from django.core.cache import cache
+
+    from cms.records.report_render import report_pdf
+
+    report = Report.objects.select_related("period").get(pk=report_id)
+    try:
+        cache.set(key, report_pdf(report, union_name), 24 * 60 * 60)
+    finally:
+        cache.delete(f"{key}:queued")
