@@ -85,6 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "provinces": selectors.provinces(scope.province_view),
         "data": selectors.dashboard(period, scope) if period else None,
         "query": request.GET.urlencode(),
+        "rules": FIGURES_RULES,
     }
     template = (
         "national/console/_dashboard_body.html"
