@@ -13,11 +13,6 @@ from cms.records.models import (
     ReportingPeriod,
 )
 
-
-def periods_recent(limit: int = 12) -> QuerySet[ReportingPeriod]:
-    return ReportingPeriod.objects.all()[:limit]
-
-
 # How a period's figures combine the periods recorded inside it, the one rule of the
 # reports and of the national figures alike (stated to national staff in the console):
 # - flows (activities, participants, entries…) add up: a year is everything recorded in
@@ -148,12 +143,6 @@ def period_figures(period: ReportingPeriod) -> dict:
         "activities": activity_figures(period),
         "contests": contest_figures(period),
     }
-
-
-def organisation_history(organisation: MemberOrganisation) -> QuerySet[MemberCount]:
-    return organisation.member_counts.select_related("period").order_by(
-        "period__year", "period__half"
-    )
 
 
 def organisations_with_latest_count() -> list[MemberOrganisation]:

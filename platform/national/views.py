@@ -22,6 +22,7 @@ from cms.records.selectors import FIGURES_RULES
 from lhh.national import selectors, services
 from lhh.national.labels import labelled
 from lhh.national.models import (
+    CONSOLE_PERMISSION,
     AuditEntry,
     NationalPeriod,
     NationalReport,
@@ -30,10 +31,10 @@ from lhh.national.models import (
 )
 from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.tasks import national_report_build
-from lhh.web.schema_scope import in_public_schema
+from lhh.web.schema_scope import national_only
 from lhh.web.spreadsheet import titled_workbook
 from tenants.deletion import union_delete_request
-from tenants.lifecycle import union_set_status
+from tenants.lifecycle import LIFECYCLE_STATUSES, union_set_status
 from tenants.models import Union, UnionDeletion
 from tenants.selectors import SCHEMA_READY
 
@@ -50,12 +51,8 @@ class NationalPeriodForm(forms.ModelForm):
         """Opening a period again moves its deadline (the service)."""
 
 
-def _console(request: HttpRequest) -> None:
-    """The console exists on the national host only, for national staff only."""
-    if not in_public_schema():
-        raise Http404
-    if not request.user.has_perm("national.view_rollup"):
-        raise PermissionDenied
+# The console exists on the national host only, for the national staff only.
+console_view = national_only(permission=CONSOLE_PERMISSION)
 
 
 def _filters(request: HttpRequest) -> tuple[PeriodKey | None, Scope, list[PeriodKey]]:
@@ -74,8 +71,8 @@ def _filters(request: HttpRequest) -> tuple[PeriodKey | None, Scope, list[Period
     )
 
 
+@console_view
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _console(request)
     period, scope, available = _filters(request)
     context = {
         "period": period,
@@ -95,8 +92,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, template, context)
 
 
+@console_view
 def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
-    _console(request)
     union = get_object_or_404(
         Union.objects.select_related("province", "former_province").prefetch_related("domains"),
         schema_name=schema_name,
@@ -111,14 +108,14 @@ def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
         "submissions": ReportSubmission.objects.filter(union=union),
         "audit": AuditEntry.objects.filter(union=union)[:20],
         "site_url": selectors.union_site_url(union),
-        "statuses": [Union.Status.ACTIVE, Union.Status.SUSPENDED, Union.Status.ARCHIVED],
+        "statuses": LIFECYCLE_STATUSES,
         "deletion": union.deletions.filter(state=UnionDeletion.State.QUEUED).first(),
     }
     return TemplateResponse(request, "national/console/union_detail.html", context)
 
 
+@console_view
 def union_status(request: HttpRequest, schema_name: str) -> HttpResponse:
-    _console(request)
     if request.method != "POST" or not request.user.has_perm("tenants.change_union"):
         raise PermissionDenied
     union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
@@ -135,10 +132,10 @@ def union_status(request: HttpRequest, schema_name: str) -> HttpResponse:
     return redirect("national:union_detail", schema_name=schema_name)
 
 
+@console_view
 def union_delete_confirm(request: HttpRequest, schema_name: str) -> HttpResponse:
     """Ask for a union's deletion; the national staff type its exact name to confirm.
     The worker takes the backup and deletes (minutes for a large union)."""
-    _console(request)
     if not request.user.has_perm("tenants.delete_union"):
         raise PermissionDenied
     union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
@@ -161,15 +158,15 @@ def union_delete_confirm(request: HttpRequest, schema_name: str) -> HttpResponse
     )
 
 
+@console_view
 def union_deletion(request: HttpRequest, pk: int) -> HttpResponse:
     """How a deletion is going; the page reloads itself until it has ended."""
-    _console(request)
     deletion = get_object_or_404(UnionDeletion, pk=pk)
     return TemplateResponse(request, "national/console/union_deletion.html", {"deletion": deletion})
 
 
+@console_view
 def directory(request: HttpRequest) -> HttpResponse:
-    _console(request)
     unions = (
         Union.objects.filter(kind=Union.Kind.PROVINCIAL)
         .annotate(schema_ready=SCHEMA_READY)
@@ -180,9 +177,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "national/console/directory.html", {"unions": unions})
 
 
+@console_view
 def reports(request: HttpRequest) -> HttpResponse:
     """Report tracking for a period against every province, 34 current or 63 former."""
-    _console(request)
     period, _scope, available = _filters(request)
     view = "former" if request.GET.get("theo") == "tinh-cu" else "current"
     period_form = NationalPeriodForm(request.POST if "open_period" in request.POST else None)
@@ -236,9 +233,9 @@ def reports(request: HttpRequest) -> HttpResponse:
     )
 
 
+@console_view
 def national_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The national report's progress; its files once done."""
-    _console(request)
     report = get_object_or_404(NationalReport.objects.defer("docx", "xlsx"), pk=pk)
     period = PeriodKey(report.period_kind, report.year, report.half)
     if request.headers.get("accept", "").startswith("application/json"):
@@ -255,8 +252,8 @@ def national_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@console_view
 def national_report_file(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
-    _console(request)
     report = get_object_or_404(NationalReport, pk=pk, state=NationalReport.State.DONE)
     period = PeriodKey(report.period_kind, report.year, report.half)
     if extension == "docx":
@@ -272,9 +269,9 @@ def national_report_file(request: HttpRequest, pk: int, extension: str) -> HttpR
     return response
 
 
+@console_view
 def templates(request: HttpRequest) -> HttpResponse:
     """The Word templates of the reports: download, replace (checked), or go back to the default."""
-    _console(request)
     errors: dict[str, str] = {}
     if request.method == "POST":
         if not request.user.has_perm("national.change_reportsubmission"):
@@ -319,8 +316,8 @@ def templates(request: HttpRequest) -> HttpResponse:
     )
 
 
+@console_view
 def union_contact(request: HttpRequest, schema_name: str) -> HttpResponse:
-    _console(request)
     if request.method != "POST" or not request.user.has_perm("tenants.change_union"):
         raise PermissionDenied
     union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
@@ -337,8 +334,8 @@ def union_contact(request: HttpRequest, schema_name: str) -> HttpResponse:
     return redirect("national:union_detail", schema_name=schema_name)
 
 
+@console_view
 def report_submission(request: HttpRequest, pk: int) -> HttpResponse:
-    _console(request)
     submission = get_object_or_404(ReportSubmission.objects.select_related("union"), pk=pk)
     if request.method == "POST":
         if not request.user.has_perm("national.change_reportsubmission"):
@@ -379,10 +376,10 @@ def _submission_docx(submission: ReportSubmission) -> HttpResponse:
         return report_download_response(report, submission.union.name, "docx")
 
 
+@console_view
 def export(request: HttpRequest) -> HttpResponse:
     """Any table of the dashboard, or the report tracking, as a titled XLSX sheet with
     headers and a totals row."""
-    _console(request)
     period, scope, _available = _filters(request)
     if period is None:
         raise Http404
