@@ -104,7 +104,7 @@ def _frozen_check(*period_ids: int | None) -> None:
     frozen = periods_frozen(pk for pk in period_ids if pk is not None)
     if frozen:
         raise ValidationError(
-            f"Báo cáo {frozen[0]} đã gửi Trung ương nên số liệu của kỳ này đã chốt. Muốn sửa, "
+            f"{frozen[0]} đã gửi Trung ương nên số liệu của kỳ này đã chốt. Muốn sửa, "
             "cần đề nghị Trung ương trả lại báo cáo để bổ sung.",
             code="report_frozen",
         )

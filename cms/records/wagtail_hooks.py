@@ -1,6 +1,8 @@
 """The records in the union's Wagtail admin. Saves and deletes go through the services."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -26,11 +28,23 @@ from lhh.web.spreadsheet import SafeExportIndexView
 def _service_views(save, delete=None) -> dict:
     """Create and edit views whose save is `save(instance)`; delete via `delete(instance)`."""
 
-    class ServiceCreateView(CreateView):
+    class RefusalShown:
+        """A rule the service refuses (a frozen period, say) comes back on the form,
+        in Vietnamese, instead of an error page."""
+
+        def form_valid(self, form):
+            try:
+                return super().form_valid(form)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+                self.produced_error_message = " ".join(error.messages)
+                return self.form_invalid(form)
+
+    class ServiceCreateView(RefusalShown, CreateView):
         def save_instance(self):
             return save(self.form.save(commit=False))
 
-    class ServiceEditView(EditView):
+    class ServiceEditView(RefusalShown, EditView):
         def save_instance(self):
             return save(self.form.save(commit=False))
 
@@ -38,6 +52,13 @@ def _service_views(save, delete=None) -> dict:
     if delete:
 
         class ServiceDeleteView(DeleteView):
+            def form_valid(self, form):
+                try:
+                    return super().form_valid(form)
+                except ValidationError as error:
+                    messages.error(self.request, " ".join(error.messages))
+                    return redirect(self.get_success_url())
+
             def get_usage(self):
                 # Protected history is exactly what the service archives instead of deleting.
                 return None

@@ -93,3 +93,22 @@ def test_figures_follow_the_period_not_the_calendar(in_a):
     )
     report = services.report_get_or_create(period=h2)
     assert str(report) == "Báo cáo sơ kết 6 tháng cuối năm 2021"
+
+
+def test_the_admin_says_why_a_sent_periods_figures_cannot_change(h1_2021, admin_a):
+    from cms.records.models import MemberCount
+
+    _records(h1_2021)
+    services.report_submit(report=services.report_get_or_create(period=h1_2021))
+    count = MemberCount.objects.get()
+    response = admin_a.post(
+        f"/admin/records/membercount/edit/{count.pk}/",
+        {"organisation": count.organisation_id, "period": h1_2021.pk, "members": 1},
+    )
+    assert response.status_code == 200
+    assert "cần đề nghị Trung ương trả lại báo cáo" in response.content.decode()
+    assert MemberCount.objects.get().members == 23_628
+    activity = Activity.objects.get()
+    deleted = admin_a.post(f"/admin/records/activity/delete/{activity.pk}/", follow=True)
+    assert "đã chốt" in deleted.content.decode()
+    assert Activity.objects.filter(pk=activity.pk).exists()
