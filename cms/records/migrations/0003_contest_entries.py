@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0004_contest_awarded_on'),
+        ('cms', '0005_contest_awarded_on'),
         ('records', '0002_report_layout_and_organisation_history'),
     ]
 

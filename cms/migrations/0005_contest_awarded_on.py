@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0003_lifecycle_welcome'),
+        ('cms', '0004_body_table_video_blocks'),
     ]
 
     operations = [
