@@ -257,11 +257,14 @@ def national_report_file(request: HttpRequest, pk: int, extension: str) -> HttpR
     report = get_object_or_404(NationalReport, pk=pk, state=NationalReport.State.DONE)
     period = PeriodKey(report.period_kind, report.year, report.half)
     if extension == "docx":
-        body, content_type = bytes(report.docx), DOCX_CONTENT_TYPE
+        content, content_type = report.docx, DOCX_CONTENT_TYPE
     elif extension == "xlsx":
-        body, content_type = bytes(report.xlsx), XLSX_CONTENT_TYPE
+        content, content_type = report.xlsx, XLSX_CONTENT_TYPE
     else:
         raise Http404
+    if content is None:
+        raise Http404
+    body = bytes(content)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="bao-cao-toan-quoc-{period.code}.{extension}"'
@@ -285,11 +288,11 @@ def templates(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise ValidationError("Chưa chọn tệp mẫu (.docx).")
-            if upload.size > settings.MAX_UPLOAD_BYTES:
+            if (upload.size or 0) > settings.MAX_UPLOAD_BYTES:
                 raise ValidationError("Tệp quá lớn.")
             services.report_template_upload(
                 kind=kind,
-                filename=upload.name,
+                filename=upload.name or "",
                 content=upload.read(),
                 actor=request.user.get_username(),
             )
