@@ -133,3 +133,23 @@ def test_the_compose_file_matches_the_compose_specification():
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_load_initial_data_refuses_to_run_under_production_settings():
+    """It makes a national superuser with a password written in the repository."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load_initial_data"],
+        cwd=ROOT,
+        env=production_env(
+            SECRET_KEY=secrets.token_urlsafe(50),
+            CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+            CACHE_URL="redis://127.0.0.1:6379/1",
+            # Nothing listens here: the refusal must come before any database work.
+            DATABASE_URL="postgres://lhh@127.0.0.1:9/lhh",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "không chạy với cấu hình production" in result.stderr

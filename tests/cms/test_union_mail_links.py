@@ -26,10 +26,9 @@ def test_a_password_reset_mail_links_to_the_unions_host_and_the_link_works(union
 
 
 def test_workflow_notifications_link_to_the_unions_host(union_a):
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.template.loader import render_to_string
-
-    from django.contrib.auth import get_user_model
 
     connection.set_schema(union_a.schema_name)
     user = get_user_model().objects.get(username="admin")
