@@ -77,6 +77,7 @@ _IN_EVERY_SCHEMA = [
 SHARED_APPS = [
     "django_tenants",
     "tenants",
+    "tenants.onboarding",
     *_IN_EVERY_SCHEMA,
     "django.contrib.messages",
     "django.contrib.staticfiles",
@@ -207,6 +208,11 @@ BACKUP_ROOT = envstr("BACKUP_ROOT", str(LOCAL_STATE / "backups"))
 BACKUP_KEEP = envint("BACKUP_KEEP", 7)
 if BACKUP_KEEP < 1:  # 0 would prune the archive just written
     raise ImproperlyConfigured(f"BACKUP_KEEP must be at least 1, got {BACKUP_KEEP}")
+# A union's rows in public that its schema cannot rebuild (each model has a `union`
+# foreign key): `tenants.backups` keeps them in the union's archive, restores them with
+# it and deletes them with it. Named here so that the registry never imports the
+# national layer that owns them.
+UNION_ROWS_IN_PUBLIC = ["national.ReportSubmission"]
 # Where pg_dump/psql live, when neither pgserver's nor Debian's match the server's version.
 PG_BIN_DIR = envstr("PG_BIN_DIR")
 
