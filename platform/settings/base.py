@@ -142,6 +142,10 @@ TEMPLATES = [
     },
 ]
 
+# cms/templatetags/wagtailadmin_tags.py replaces Wagtail's library of that name on purpose
+# (links in mail to the current union's host); Django warns of the shared name.
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]
+
 WSGI_APPLICATION = "lhh.wsgi.application"
 
 # ---------------------------------------------------------------------------
