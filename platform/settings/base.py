@@ -104,6 +104,8 @@ MIDDLEWARE = [
     # request is counted.
     "lhh.ops.middleware.OpsEndpointsMiddleware",
     "lhh.ops.metrics.RequestMetricsMiddleware",
+    # A NUL in the address or query is a 400 before any query could choke on it.
+    "lhh.web.bad_input.RejectNulMiddleware",
     "tenants.middleware.UnionMiddleware",
     # Counts every page view, cached ones too, in the cache only.
     "cms.visit_counter.VisitCounterMiddleware",
