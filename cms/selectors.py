@@ -145,7 +145,11 @@ def documents_filtered(*, kind: str, year: str, query: str) -> QuerySet[Official
     if kind in OfficialDocument.Kind.values:
         documents = documents.filter(kind=kind)
     if year.isdigit():
-        documents = documents.filter(issued_on__year=int(year))
+        # A year no date can have (0, 10000, twenty digits) lists nothing, not an error.
+        number = int(year) if len(year) <= 4 else 0
+        documents = (
+            documents.filter(issued_on__year=number) if 1 <= number <= 9999 else documents.none()
+        )
     if query:
         ids = [doc.pk for doc in get_search_backend().search(query, OfficialDocument)]
         documents = documents.filter(pk__in=ids)

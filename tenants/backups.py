@@ -476,12 +476,23 @@ def union_restore(*, archive_path: Path, actor: str, schema_name: str | None = N
             raise
     with schema_context(union.schema_name):
         page_cache_clear()
+    if union.review_pending:
+        _copy_credentials_drop(union)
     # The layers above audit the restore and recompute what they derive from the schema.
     union_restored.send(
         sender=Union, union=union, actor=actor, archive=archive.path, source_schema=source
     )
     logger.info("union restored", extra={"schema": target, "archive": str(archive.path)})
     return union
+
+
+def _copy_credentials_drop(union: Union) -> None:
+    """A copy's dump holds the original's sessions and API tokens: none may work on it."""
+    from django.apps import apps
+
+    with schema_context(union.schema_name):
+        apps.get_model("sessions", "Session").objects.all().delete()
+        apps.get_model("api", "ApiToken").objects.all().delete()
 
 
 def _count_diff(expected: dict[str, int], actual: dict[str, int]) -> str:
@@ -496,6 +507,7 @@ def _count_diff(expected: dict[str, int], actual: dict[str, int]) -> str:
 def _restored_union_register(*, manifest: dict, target: str, archive: Archive) -> Union:
     data = manifest["union"]
     host = union_host(target)
+    is_copy = target != manifest["schema_name"]
     union = Union.objects.create(
         schema_name=target,
         name=data["name"],
@@ -508,12 +520,17 @@ def _restored_union_register(*, manifest: dict, target: str, archive: Archive) -
         contact_email=data["contact_email"],
         contact_phone=data["contact_phone"],
         kind=Union.Kind.PROVINCIAL,
-        status=data["status"] if data["status"] in LIFECYCLE_STATUSES else Union.Status.ACTIVE,
+        # A copy beside its original waits, suspended and uncounted, for national staff.
+        status=Union.Status.SUSPENDED
+        if is_copy
+        else (data["status"] if data["status"] in LIFECYCLE_STATUSES else Union.Status.ACTIVE),
+        review_pending=is_copy,
     )
     Domain.objects.create(domain=host, tenant=union, is_primary=True)
     with tarfile.open(archive.path) as tar:
         rows = _member_read(tar, PUBLIC_ROWS).decode()
-    for row in serializers.deserialize("json", rows):
+    # The original's national rows (report submissions) stay the original's: a copy has none.
+    for row in [] if is_copy else serializers.deserialize("json", rows):
         record: Any = row.object  # a model of UNION_ROWS_IN_PUBLIC: each has a `union`
         record.pk = None
         record.union = union

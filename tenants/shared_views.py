@@ -37,6 +37,10 @@ def public_only_tables() -> tuple[str, ...]:
         for model in config.get_models(include_auto_created=True):
             if model._meta.managed and not model._meta.proxy:
                 tables.add(model._meta.db_table)
+    # Database caches (the security state) keep their one table in public too.
+    for config in settings.CACHES.values():
+        if config["BACKEND"].endswith("db.DatabaseCache"):
+            tables.add(config["LOCATION"])
     return tuple(sorted(tables))
 
 

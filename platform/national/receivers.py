@@ -79,6 +79,8 @@ def _union_restored(
         detail=f"Khôi phục từ {archive.name}"
         + (f" (lược đồ gốc: {source_schema})" if union.schema_name != source_schema else ""),
     )
+    if union.review_pending:
+        return  # a copy beside its original stays out of the national figures and feed
     # Rebuild what public derives from the schema.
     with schema_context(union.schema_name):
         rollups.rollup_refresh()

@@ -27,8 +27,11 @@ UNCOUNTED_STATUSES = (Union.Status.PENDING, Union.Status.PROVISIONING)
 
 
 def unions_counted() -> QuerySet[Union]:
-    """The unions the national figures count: provincial ones, once made."""
-    return Union.objects.filter(kind=Union.Kind.PROVINCIAL).exclude(status__in=UNCOUNTED_STATUSES)
+    """The unions the national figures count: provincial ones, once made, but not a restored
+    copy awaiting national staff's decision."""
+    return Union.objects.filter(kind=Union.Kind.PROVINCIAL, review_pending=False).exclude(
+        status__in=UNCOUNTED_STATUSES
+    )
 
 
 class ScopeKey:
@@ -86,7 +89,11 @@ def _site_metrics(period: ReportingPeriod) -> dict[str, int]:
 def union_scopes(union: Union) -> list[str]:
     """The totals (`ScopeKey`) a union's figures count in, sorted so that concurrent
     refreshes lock the shared rows in one order."""
-    if union.kind != Union.Kind.PROVINCIAL or union.status in UNCOUNTED_STATUSES:
+    if (
+        union.kind != Union.Kind.PROVINCIAL
+        or union.status in UNCOUNTED_STATUSES
+        or union.review_pending
+    ):
         return []
     scopes = {ScopeKey.ALL}
     if union.province_id:
@@ -203,7 +210,7 @@ CROSS JOIN LATERAL (
     UNION SELECT %(province)s || u.province_id WHERE u.province_id IS NOT NULL
     UNION SELECT %(province)s || u.former_province_id WHERE u.former_province_id IS NOT NULL
 ) s
-WHERE u.kind = %(kind)s AND u.status <> ALL(%(uncounted)s)
+WHERE u.kind = %(kind)s AND u.status <> ALL(%(uncounted)s) AND NOT u.review_pending
 GROUP BY 1, 2, 3, 4, 5
 """
 

@@ -106,6 +106,8 @@ MIDDLEWARE = [
     # request is counted.
     "lhh.ops.middleware.OpsEndpointsMiddleware",
     "lhh.ops.metrics.RequestMetricsMiddleware",
+    # A NUL in the address or query is a 400 before any query could choke on it.
+    "lhh.web.bad_input.RejectNulMiddleware",
     "tenants.host_routing.UnionMiddleware",
     # Counts every page view, cached ones too, in the cache only.
     "cms.visit_counter.VisitCounterMiddleware",
@@ -146,6 +148,10 @@ TEMPLATES = [
     },
 ]
 
+# cms/templatetags/wagtailadmin_tags.py replaces Wagtail's library of that name on purpose
+# (links in mail to the current union's host); Django warns of the shared name.
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]
+
 WSGI_APPLICATION = "lhh.wsgi.application"
 
 # ---------------------------------------------------------------------------
@@ -162,10 +168,23 @@ _LOCAL_CACHE = {
     "LOCATION": str(LOCAL_STATE / "cache"),
 }
 CACHE_URL = envstr("CACHE_URL")
+# Security state (rate limits, the API's throttles) never shares a cache with pages:
+# pages come and go with any visitor's requests, and a full cache evicts what it holds,
+# so one union's traffic could wipe another's limits. It lives in PostgreSQL, in one
+# table in public (`migrate_platform` makes it; a union's connection reaches it through
+# tenants/shared_views.py), never culled before its million entries.
+SECURITY_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "lhh_security_cache",
+    "KEY_FUNCTION": "django_tenants.cache.make_key",
+    "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+}
 CACHES = {
     "default": cache_from_url(CACHE_URL, fallback=_LOCAL_CACHE),
     # Wagtail's image renditions have an alias of their own; it is tenant-keyed too.
     "renditions": cache_from_url(CACHE_URL, fallback=_LOCAL_CACHE),
+    "security": SECURITY_CACHE,
 }
 
 # Each union's files live under media/<schema>/ and are served only on its own host.
@@ -341,8 +360,8 @@ REST_FRAMEWORK = {
     # The cache is keyed by schema, so each union has its own counters: a noisy union
     # cannot use up another's allowance.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": envstr("API_RATE_ANON", "120/minute"),

@@ -1,7 +1,8 @@
-"""A fixed-window rate limit in the (tenant-keyed) cache, per client address or per
-another key (an e-mail address, a login name)."""
+"""A fixed-window rate limit in the (tenant-keyed) security cache, per client address or
+per another key (an e-mail address, a login name). The security cache is never the page
+cache: a flood of pages cannot evict a limit (settings.SECURITY_CACHE)."""
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 
 WINDOW_SECONDS = 10 * 60
@@ -16,6 +17,7 @@ def rate_limited(request: HttpRequest, *, scope: str, limit: int, key: str | Non
 
     Counted per client address, or per `key` when given.
     """
+    cache = caches["security"]
     key = f"ratelimit:{scope}:{client_address(request) if key is None else key.lower()}"
     cache.add(key, 0, timeout=WINDOW_SECONDS)
     try:

@@ -9,6 +9,7 @@ import pwd
 import secrets
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -20,11 +21,18 @@ from pathlib import Path
 import pytest
 
 from lhh.settings.env import LOCAL_STATE
-from tests.conftest import API_UNTHROTTLED, free_port, production_env, server_database_url
+from tests.conftest import (
+    API_UNTHROTTLED,
+    free_port,
+    production_env,
+    server_database_url,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 # Collected once, like the Docker image does at build time; later runs reuse it.
 STATIC_ROOT = LOCAL_STATE / "deploy-test-static"
 # A union's own domain, outside PLATFORM_DOMAIN (tests add it to union A while they run).
@@ -126,6 +134,15 @@ def _wait_until_up(port: int, process: subprocess.Popen, what: str) -> None:
             time.sleep(0.2)
 
 
+def _redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def _stop(process: subprocess.Popen, how: signal.Signals) -> None:
     process.send_signal(how)
     try:
@@ -141,12 +158,20 @@ def stack(union_pair, tmp_path_factory) -> Iterator[Stack]:
     work = tmp_path_factory.mktemp("stack")
     media_root = work / "media"
     token = secrets.token_urlsafe(32)
+    redis_port = free_port()
+    redis = subprocess.Popen(
+        [REDIS, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--dir", str(work)],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for(lambda: _redis_answers(redis_port), timeout=30, what="redis-server")
     base_env = production_env(
         SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL=server_database_url(),
         # Nothing in these requests queues a task; the in-memory transport still goes
         # through kombu for the readiness check.
         CELERY_BROKER_URL="memory://",
+        # Production requires a shared cache: a private redis-server of this run's own.
+        CACHE_URL=f"redis://127.0.0.1:{redis_port}/0",
         PLATFORM_DOMAIN="localhost",
         ALLOWED_HOSTS=f"localhost,.localhost,{CUSTOM_DOMAIN}",
         LHH_LOCAL_STATE=str(work / "state"),
@@ -247,3 +272,4 @@ http {{
             _stop(nginx, signal.SIGTERM)  # nginx: fast shutdown
     finally:
         _stop(gunicorn, signal.SIGINT)  # gunicorn: quick shutdown
+        _stop(redis, signal.SIGTERM)
