@@ -1,6 +1,8 @@
 """Settings shared by every environment. Values come from the environment through
 `lhh.settings.env`, which fails loudly on a bad value."""
 
+import datetime as dt
+
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +73,8 @@ _IN_EVERY_SCHEMA = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
+    # Failed logins and lockouts, kept beside the accounts they concern.
+    "axes",
     *_WAGTAIL_APPS,
 ]
 SHARED_APPS = [
@@ -113,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Turns a login refused for a lockout into the Vietnamese notice (tenants.login).
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A new union's admin goes through the first-login wizard before the admin home.
     "cms.welcome.WelcomeMiddleware",
@@ -261,6 +267,31 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# How many reverse proxies stand in front of Django, each appending the address it saw
+# to X-Forwarded-For (the production recipe: nginx, 1). Every limit takes the client's
+# address from here (cms.ratelimit.client_address): comments, contact, events, sign-up,
+# login, the lockout and the API's throttles. 0 believes no header at all.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
+
+# django-axes locks an account from one client after five wrong passwords, for 15
+# minutes; its tables are in every schema, so a lockout never crosses unions.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cms.ratelimit.client_address"
+AXES_USERNAME_CALLABLE = "tenants.login.axes_username"
+AXES_LOCKOUT_CALLABLE = "tenants.login.axes_locked_out"
+# Successful logins are not logged by axes: the platform keeps no record of them that it
+# would have to justify and purge (docs/personal-data.md).
+AXES_DISABLE_ACCESS_LOG = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -302,9 +333,11 @@ REST_FRAMEWORK = {
     # The cache is keyed by schema, so each union has its own counters: a noisy union
     # cannot use up another's allowance.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.UserRateThrottle",
     ],
+    # DRF's own reading of the client address, for anything that still uses it.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": envstr("API_RATE_ANON", "120/minute"),
         "user": envstr("API_RATE_USER", "600/minute"),

@@ -1,3 +1,5 @@
+from django.core.exceptions import ImproperlyConfigured
+
 from lhh.settings.base import *  # noqa: F403
 from lhh.settings.env import (
     database_from_url,
@@ -20,6 +22,13 @@ DATABASES = {
 
 CELERY_BROKER_URL = envrequired("CELERY_BROKER_URL")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+# The recipe puts nginx in front of gunicorn (deploy/nginx); a load balancer in front of
+# nginx makes it 2.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
