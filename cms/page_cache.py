@@ -90,6 +90,8 @@ class PageCacheMiddleware:
             and not response.cookies
             # CSRF tokens, sessions and the like make a response per visitor.
             and "cookie" not in response.get("Vary", "").lower()
+            # A view that says so (never_cache: the captcha's challenges) is never shared.
+            and "no-store" not in response.get("Cache-Control", "")
         ):
             cache.set(key, (response.content, response["Content-Type"]), PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"

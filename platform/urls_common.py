@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.captcha import captcha_challenge
 from tenants.login import admin_login
 
 admin_and_pages = [
@@ -12,5 +13,8 @@ admin_and_pages = [
     path("admin/login/", admin_login),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The anti-spam widget's challenge for the public forms (sign-up, comments, contact,
+    # events): per host, never cached.
+    path("xac-minh/thu-thach/", captcha_challenge, name="captcha-challenge"),
 ]
 pages = [path("", include(wagtail_urls))]

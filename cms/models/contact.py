@@ -4,7 +4,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.fields import RichTextField
 
-from cms.captcha import CAPTCHA_FIELDS, CaptchaFormMixin
+from cms.captcha import CAPTCHA_FIELD, CaptchaFormMixin
 from cms.schema_scope import UnionPageMixin
 
 
@@ -44,9 +44,8 @@ class ContactPage(UnionPageMixin, AbstractEmailForm):
 
     def process_form_submission(self, form):
         # The captcha guarded the post; it is not part of the message to store or e-mail.
-        for name in CAPTCHA_FIELDS:
-            form.cleaned_data.pop(name, None)
-            form.fields.pop(name, None)
+        form.cleaned_data.pop(CAPTCHA_FIELD, None)
+        form.fields.pop(CAPTCHA_FIELD, None)
         return super().process_form_submission(form)
 
     def serve(self, request, *args, **kwargs):

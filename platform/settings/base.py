@@ -86,6 +86,8 @@ SHARED_APPS = [
     "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
+    # The anti-spam widget's script and template (cms.captcha).
+    "django_altcha",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
@@ -291,6 +293,10 @@ AXES_LOCKOUT_CALLABLE = "tenants.login.axes_locked_out"
 # Successful logins are not logged by axes: the platform keeps no record of them that it
 # would have to justify and purge (docs/personal-data.md).
 AXES_DISABLE_ACCESS_LOG = True
+
+# The anti-spam check's work: the browser hashes about half this many times (under a
+# second on a phone); a spammer pays it again for every post.
+CAPTCHA_MAX_NUMBER = envint("CAPTCHA_MAX_NUMBER", 200_000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context, schema_exists
 from tenants.models import OnboardingPolicy, Province, SignupApplication, Union
 from tenants.onboarding import services, tasks
 from tenants.onboarding.reconciler import onboarding_reconcile
-from tests.cms.test_comments import _captcha
+from tests.captcha import solved_captcha
 
 Status = SignupApplication.Status
 SIGNUP = "/dang-ky/"
@@ -42,10 +42,7 @@ def _form(**overrides) -> dict:
 
 
 def _post_signup(client: Client, **overrides):
-    token, answer = _captcha(client.get(SIGNUP).content.decode())
-    return client.post(
-        SIGNUP, {**_form(**overrides), "captcha_token": token, "captcha_answer": answer}
-    )
+    return client.post(SIGNUP, {**_form(**overrides), **solved_captcha(client)})
 
 
 def _submit(**overrides) -> SignupApplication:
@@ -173,13 +170,16 @@ def test_each_bad_field_gets_a_vietnamese_message_next_to_it_and_nothing_is_kept
     assert _schema_count() == schemas
 
 
-def test_a_wrong_captcha_is_refused(db):
-    token, answer = _captcha(_national().get(SIGNUP).content.decode())
-    response = _national().post(
-        SIGNUP, {**_form(), "captcha_token": token, "captcha_answer": str(int(answer) + 1)}
-    )
+def test_a_wrong_captcha_is_refused(union_a):
+    client = _national()
+    assert "<altcha-widget" in client.get(SIGNUP).content.decode()
+    response = client.post(SIGNUP, _form())
     assert response.status_code == 400
-    assert "Mã bảo mật không đúng" in response.content.decode()
+    assert "Vui lòng bấm «Tôi không phải là máy»" in response.content.decode()
+    # A challenge solved on a union's site does not pass on the national one.
+    response = client.post(SIGNUP, {**_form(), **solved_captcha(union_a.client())})
+    assert response.status_code == 400
+    assert "Mã xác minh không đúng" in response.content.decode()
     assert not SignupApplication.objects.exists()
 
 
