@@ -33,3 +33,9 @@ def solved_captcha(client) -> dict[str, str]:
     answer = client.get(CHALLENGE_URL)
     assert answer.status_code == 200
     return {"altcha": captcha_payload(answer.json())}
+
+
+def solve_captcha_in_browser(page) -> None:
+    """Tick the widget as a visitor does and wait for the browser's proof of work."""
+    page.locator("altcha-widget").get_by_text("Tôi không phải là máy").click()
+    page.wait_for_selector("altcha-widget [data-state=verified]", timeout=60_000)
