@@ -239,6 +239,12 @@ CELERY_BEAT_SCHEDULE = {
     "backup-unions": {"task": "tenants.tasks.unions_backup", "schedule": 24 * 60 * 60.0},
     # Weekly: the whole platform (every schema, public included, and all media).
     "backup-platform": {"task": "tenants.tasks.platform_backup", "schedule": 7 * 24 * 60 * 60.0},
+    # Imports a lost worker left queued are marked failed, in Vietnamese.
+    "reconcile-imports": {
+        "task": "tenants.tasks.union_fan_out",
+        "args": ["cms.records.tasks.import_jobs_reconcile"],
+        "schedule": 10 * 60.0,
+    },
     "flush-visit-counters": {
         "task": "tenants.tasks.union_fan_out",
         "args": ["cms.tasks.visits_flush"],

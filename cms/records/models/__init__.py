@@ -1,5 +1,6 @@
 from cms.records.models.activities import Activity
 from cms.records.models.governance import Committee, Congress, Person, Position
+from cms.records.models.imports import ImportJob
 from cms.records.models.organisations import MemberCount, MemberOrganisation
 from cms.records.models.periods import ReportingPeriod
 from cms.records.models.reports import Report
@@ -8,6 +9,7 @@ __all__ = [
     "Activity",
     "Committee",
     "Congress",
+    "ImportJob",
     "MemberCount",
     "MemberOrganisation",
     "Person",
