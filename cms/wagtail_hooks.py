@@ -18,6 +18,7 @@ from cms.models import (
     WebsiteLink,
 )
 from cms.schema_scope import in_public_schema
+from cms.spreadsheet import SafeSnippetIndexView
 from cms.services import comment_moderate
 
 
@@ -101,6 +102,8 @@ class EventRegistrationViewSet(SnippetViewSet):
     search_fields = ["name", "email", "organisation"]
     list_export = ["name", "organisation", "email", "phone", "event", "created_at"]
     export_filename = "dang-ky-su-kien"
+    # Names and organisations come from anonymous visitors.
+    index_view_class = SafeSnippetIndexView
 
 
 class SiteFurnitureGroup(SnippetViewSetGroup):

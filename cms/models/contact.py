@@ -38,6 +38,12 @@ class ContactPage(UnionPageMixin, AbstractEmailForm):
     class Meta:
         verbose_name = "trang liên hệ"
 
+    def get_submissions_list_view_class(self):
+        # Messages come from anonymous visitors: the CSV export must keep them text.
+        from cms.spreadsheet import SafeSubmissionsListView
+
+        return SafeSubmissionsListView
+
     def get_form_class(self):
         base = super().get_form_class()
         return type("ContactForm", (CaptchaFormMixin, base), {})

