@@ -18,8 +18,8 @@ from cms.models import (
     WebsiteLink,
 )
 from cms.schema_scope import in_public_schema
-from cms.spreadsheet import SafeSnippetIndexView
 from cms.services import comment_moderate
+from cms.spreadsheet import SafeSnippetIndexView
 
 
 class OfficialDocumentViewSet(SnippetViewSet):
