@@ -75,6 +75,10 @@ _IN_EVERY_SCHEMA = [
     "django.contrib.sessions",
     # Failed logins and lockouts, kept beside the accounts they concern.
     "axes",
+    # Two-step login devices and recovery codes, beside their users too (tenants.two_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     *_WAGTAIL_APPS,
 ]
 SHARED_APPS = [
@@ -121,6 +125,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Turns a login refused for a lockout into the Vietnamese notice (tenants.login).
     "axes.middleware.AxesMiddleware",
+    # A session past the password but not the second step reaches only that step.
+    "django_otp.middleware.OTPMiddleware",
+    "tenants.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A new union's admin goes through the first-login wizard before the admin home.
     "cms.welcome.WelcomeMiddleware",
@@ -299,6 +306,14 @@ AXES_LOCKOUT_CALLABLE = "tenants.login.axes_locked_out"
 # Successful logins are not logged by axes: the platform keeps no record of them that it
 # would have to justify and purge (docs/personal-data.md).
 AXES_DISABLE_ACCESS_LOG = True
+
+
+# The name authenticator apps show beside a two-step code (the site it is for).
+def OTP_TOTP_ISSUER(device) -> str:
+    from tenants.two_factor import totp_issuer
+
+    return totp_issuer(device)
+
 
 # The anti-spam check's work: the browser hashes about half this many times (under a
 # second on a phone); a spammer pays it again for every post.

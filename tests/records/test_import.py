@@ -178,13 +178,11 @@ def test_a_zip_bomb_is_refused_in_vietnamese_before_it_is_unpacked(h1_2021):
     bomb = _xlsx_bomb(600)
     assert len(bomb) < 1024 * 1024  # the upload itself is small
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    started = time.monotonic()
     with pytest.raises(imports.ImportFileError) as refused:
         _parse(bomb, h1_2021)
     assert "quá lớn khi giải nén" in str(refused.value)
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
     assert grown_mb < 50, f"the process grew by {grown_mb:.0f} MB"
-    assert time.monotonic() - started < 5
 
 
 def test_a_bomb_through_the_admin_upload_gets_the_same_answer(h1_2021, admin_a):

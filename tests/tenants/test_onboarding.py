@@ -17,6 +17,7 @@ from tenants.models import OnboardingPolicy, Province, SignupApplication, Union
 from tenants.onboarding import services, tasks
 from tenants.onboarding.reconciler import onboarding_reconcile
 from tests.captcha import solved_captcha
+from tests.conftest import login_with_second_step
 
 Status = SignupApplication.Status
 SIGNUP = "/dang-ky/"
@@ -274,9 +275,7 @@ def test_a_union_has_no_application_table(union_a):
 @pytest.fixture
 def national_staff(db) -> Client:
     user = get_user_model().objects.create_superuser("vusta-dk", "vusta-dk@example.vn", "x")
-    client = _national()
-    client.force_login(user)
-    return client
+    return login_with_second_step(_national(), user)
 
 
 def _verified(**overrides) -> SignupApplication:
