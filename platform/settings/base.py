@@ -252,6 +252,12 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["cms.records.tasks.import_jobs_reconcile"],
         "schedule": 10 * 60.0,
     },
+    # Visitors' personal data past its retention period goes (docs/personal-data.md).
+    "purge-personal-data": {
+        "task": "tenants.tasks.union_fan_out",
+        "args": ["cms.tasks.personal_data_purge"],
+        "schedule": 24 * 60 * 60.0,
+    },
     "flush-visit-counters": {
         "task": "tenants.tasks.union_fan_out",
         "args": ["cms.tasks.visits_flush"],
@@ -314,6 +320,17 @@ def OTP_TOTP_ISSUER(device) -> str:
 
     return totp_issuer(device)
 
+
+# Personal data (docs/personal-data.md): the deadline the platform sets on a person's
+# request to see or erase their data, the notification deadline it shows for a breach,
+# and how long visitors' data is kept.
+PERSONAL_DATA_REQUEST_HOURS = envint("PERSONAL_DATA_REQUEST_HOURS", 72)
+PERSONAL_DATA_BREACH_NOTIFY_HOURS = envint("PERSONAL_DATA_BREACH_NOTIFY_HOURS", 72)
+# Registrations go this long after their event starts; contact messages after arrival.
+RETENTION_REGISTRATION_DAYS = envint("RETENTION_REGISTRATION_DAYS", 365)
+RETENTION_CONTACT_DAYS = envint("RETENTION_CONTACT_DAYS", 365)
+# Comments never published go after this; published ones lose their e-mail address.
+RETENTION_COMMENT_DAYS = envint("RETENTION_COMMENT_DAYS", 180)
 
 # The anti-spam check's work: the browser hashes about half this many times (under a
 # second on a phone); a spammer pays it again for every post.

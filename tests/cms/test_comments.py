@@ -23,6 +23,7 @@ def _post(client, *, body: str, captcha: dict[str, str] | None = None):
             "name": "Nguyễn Văn An",
             "email": "an@example.vn",
             "body": body,
+            "consent": "on",
             **(solved_captcha(client) if captcha is None else captcha),
         },
     )

@@ -64,6 +64,7 @@ def _register(client, event, email: str):
             "organisation": "Hội Tin học tỉnh",
             "email": email,
             "phone": "0912 345 678",
+            "consent": "on",
             **solved_captcha(client),
         },
     )

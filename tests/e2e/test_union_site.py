@@ -47,6 +47,7 @@ def test_a_comment_appears_after_an_editor_approves_it(site_server, demo_union, 
     page.fill("#id_name", "Lê Văn Cường")
     page.fill("#id_email", "cuong@example.vn")
     page.fill("#id_body", marker)
+    page.check("#id_consent")
     solve_captcha_in_browser(page)
     page.click("text=Gửi ý kiến")
     assert "sau khi Ban Biên tập duyệt" in page.content()
