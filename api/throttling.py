@@ -1,10 +1,10 @@
 """DRF's throttles, counting the client by the platform's one reading of its address
-(cms.ratelimit.client_address), so the API trusts the same proxies as every other limit."""
+(lhh.web.ratelimit.client_address), so the API trusts the same proxies as every other limit."""
 
 from rest_framework import throttling
 from rest_framework.request import Request
 
-from cms.ratelimit import client_address
+from lhh.web.ratelimit import client_address
 
 
 class AnonRateThrottle(throttling.AnonRateThrottle):

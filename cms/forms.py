@@ -1,7 +1,7 @@
 from django import forms
 
-from cms.captcha import CaptchaFormMixin
 from cms.personal_data import COMMENT_CONSENT, REGISTRATION_CONSENT
+from lhh.web.captcha import CaptchaFormMixin
 
 
 def _consent(text: str) -> forms.BooleanField:

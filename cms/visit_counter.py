@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from cms.models import UnionSiteSettings, VisitDay
-from cms.ratelimit import client_address
+from lhh.web.ratelimit import client_address
 
 ONLINE_WINDOW_SECONDS = 300
 STATS_SECONDS = 60

@@ -19,9 +19,9 @@ from cms.models import (
     ReaderComment,
     WebsiteLink,
 )
-from cms.schema_scope import in_public_schema
 from cms.services import comment_moderate
-from cms.spreadsheet import SafeSnippetIndexView
+from lhh.web.schema_scope import in_public_schema
+from lhh.web.spreadsheet import SafeSnippetIndexView
 
 
 class OfficialDocumentViewSet(SnippetViewSet):

@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.captcha import captcha_challenge
+from lhh.web.captcha import captcha_challenge
 from tenants import two_factor
 from tenants.login import admin_login
 

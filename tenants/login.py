@@ -1,6 +1,6 @@
 """The Wagtail admin login of every host (unions and the national console).
 
-Two guards, both counting the client by `cms.ratelimit.client_address`:
+Two guards, both counting the client by `lhh.web.ratelimit.client_address`:
 - django-axes locks an account from one client after `AXES_FAILURE_LIMIT` failures
   (its tables are in every schema, so a union's lockouts are its own);
 - a cache rate limit per client and per account slows guessing spread over many
@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from wagtail.admin.views.account import LoginView
 
-from cms.ratelimit import login_name_key, rate_limited
+from lhh.web.ratelimit import login_name_key, rate_limited
 
 LOGIN_PER_ADDRESS = 30
 LOGIN_PER_NAME = 10

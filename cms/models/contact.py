@@ -6,8 +6,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.fields import RichTextField
 
-from cms.captcha import CAPTCHA_FIELD, CaptchaFormMixin
-from cms.schema_scope import UnionPageMixin
+from lhh.web.captcha import CAPTCHA_FIELD, CaptchaFormMixin
+from lhh.web.schema_scope import UnionPageMixin
 
 
 class ContactFormField(AbstractFormField):
@@ -61,7 +61,7 @@ class ContactPage(UnionPageMixin, AbstractEmailForm):
 
     def get_submissions_list_view_class(self):
         # Messages come from anonymous visitors: the CSV export must keep them text.
-        from cms.spreadsheet import SafeSubmissionsListView
+        from lhh.web.spreadsheet import SafeSubmissionsListView
 
         return SafeSubmissionsListView
 
@@ -76,7 +76,7 @@ class ContactPage(UnionPageMixin, AbstractEmailForm):
         return super().process_form_submission(form)
 
     def serve(self, request, *args, **kwargs):
-        from cms.ratelimit import rate_limited
+        from lhh.web.ratelimit import rate_limited
 
         if request.method == "POST" and rate_limited(request, scope="contact", limit=5):
             from django.shortcuts import render

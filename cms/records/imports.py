@@ -16,8 +16,8 @@ from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cms.records.events import records_changed_on_commit
 from cms.records.models import Activity, MemberCount, MemberOrganisation, ReportingPeriod
+from cms.records.signals import records_changed_on_commit
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 30

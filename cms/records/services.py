@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.records import imports
-from cms.records.events import records_changed_on_commit
 from cms.records.models import (
     Activity,
     ImportJob,
@@ -21,6 +20,7 @@ from cms.records.models import (
 )
 from cms.records.models.reports import REPORT_SECTIONS
 from cms.records.selectors import period_figures
+from cms.records.signals import records_changed_on_commit
 
 
 def period_get_or_create(*, kind: str, year: int, half: int | None = None) -> ReportingPeriod:

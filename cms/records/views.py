@@ -11,10 +11,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from cms.records import imports, services
-from cms.records.documents import report_download_response, report_figures, report_outline
 from cms.records.forms import ImportUploadForm, ReportCreateForm, ReportNarrativeForm
 from cms.records.models import ImportJob, Person, Report
 from cms.records.progress import progress_get
+from cms.records.report_render import report_download_response, report_figures, report_outline
 
 _PREVIEW_ROWS = 20
 _ERRORS_SHOWN = 200

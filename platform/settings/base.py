@@ -90,12 +90,13 @@ SHARED_APPS = [
     "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
-    # The anti-spam widget's script and template (cms.captcha).
+    # The anti-spam widget's script and template (lhh.web.captcha).
     "django_altcha",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
     "lhh.national",
+    "lhh.demo",
 ]
 TENANT_APPS = [
     *_IN_EVERY_SCHEMA,
@@ -119,7 +120,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "cms.admin_language.AdminVietnameseFirstMiddleware",
+    "lhh.web.admin_language.AdminVietnameseFirstMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -194,8 +195,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = MAX_UPLOAD_BYTES
 # SVG can carry script; raster formats only.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
-WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.upload_forms.UnionImageForm"
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.upload_forms.UnionDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "lhh.web.upload_forms.UnionImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "lhh.web.upload_forms.UnionDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 
@@ -290,7 +291,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # How many reverse proxies stand in front of Django, each appending the address it saw
 # to X-Forwarded-For (the production recipe: nginx, 1). Every limit takes the client's
-# address from here (cms.ratelimit.client_address): comments, contact, events, sign-up,
+# address from here (lhh.web.ratelimit.client_address): comments, contact, events, sign-up,
 # login, the lockout and the API's throttles. 0 believes no header at all.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
@@ -306,7 +307,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "cms.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "lhh.web.ratelimit.client_address"
 AXES_USERNAME_CALLABLE = "tenants.login.axes_username"
 AXES_LOCKOUT_CALLABLE = "tenants.login.axes_locked_out"
 # Successful logins are not logged by axes: the platform keeps no record of them that it
