@@ -58,7 +58,13 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(self._OPEN) or not _needs_code(request.user):
+        # Without a session cookie no one is signed in; asking request.user would touch
+        # the session and mark every anonymous page "Vary: Cookie", out of the page cache.
+        if (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+            or request.path.startswith(self._OPEN)
+            or not _needs_code(request.user)
+        ):
             return self.get_response(request)
         if request.path.startswith("/admin/"):
             has_device = user_has_device(request.user, confirmed=True)
