@@ -105,11 +105,20 @@ def verify(request: HttpRequest) -> HttpResponse:
         return refused
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # Each device keeps its own failure count and slows down guessing (django-otp).
-        for device in devices_for_user(request.user, confirmed=True, for_verify=True):
-            if device.verify_token(form.cleaned_data["code"]):
-                otp_login(request, device)
-                return redirect(_next_url(request))
+        # Each device keeps its own failure count and slows down guessing (django-otp);
+        # the devices are locked while checked, so a code cannot be used twice at once.
+        with transaction.atomic():
+            matched = next(
+                (
+                    device
+                    for device in devices_for_user(request.user, confirmed=True, for_verify=True)
+                    if device.verify_token(form.cleaned_data["code"])
+                ),
+                None,
+            )
+        if matched is not None:
+            otp_login(request, matched)
+            return redirect(_next_url(request))
         form.add_error("code", "Mã không đúng hoặc đã hết hạn. Vui lòng thử lại.")
     return TemplateResponse(
         request,
