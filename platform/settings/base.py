@@ -307,6 +307,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'", NONCE],
+        # The anti-spam widget (lhh.web.captcha) does its proof of work in Web Workers it
+        # starts from blob: URLs.
+        "worker-src": ["'self'", "blob:"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "https:"],
         "frame-src": ["'self'", "https:"],
