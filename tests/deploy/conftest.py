@@ -170,7 +170,7 @@ def _client_tls(cert: Path) -> ssl.SSLContext:
 
 
 def _wait_until_up(port: int, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while True:
         assert process.poll() is None, f"{what} exited with {process.returncode}"
         try:
@@ -259,6 +259,8 @@ def run_stack(work: Path, **env: str) -> Iterator[Stack]:
                 "NGINX_STATIC_ROOT": str(STATIC_ROOT),
                 "NGINX_MEDIA_ROOT": str(media_root),
                 "MAX_UPLOAD_MB": "20",
+                # Low enough for a test to cross, above MAX_UPLOAD_MB to show the two differ.
+                "NUKEVIET_MAX_UPLOAD_MB": "25",
             },
         )
         # The main file Debian's nginx.conf would be; the site config is the shipped one.

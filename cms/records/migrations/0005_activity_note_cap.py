@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0002_import_jobs'),
+        ('records', '0004_import_jobs'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0003_lifecycle_welcome'),
+        ('cms', '0005_contest_awarded_on'),
     ]
 
     operations = [
