@@ -377,6 +377,10 @@ class ActivityViewSet(
         class Meta:
             model = Activity
             exclude = ["report_file", "created_at", "updated_at"]
+            # DRF's Vietnamese catalogue lacks this message.
+            extra_kwargs = {
+                "note": {"error_messages": {"max_length": "Tối đa {max_length} ký tự."}}
+            }
 
     permission_classes = [ModelPermissions]
     filterset_class = ActivityFilter

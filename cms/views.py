@@ -18,6 +18,7 @@ from wagtail.models import Page
 
 from cms.forms import EventRegistrationForm, ReaderCommentForm
 from cms.models import EventPage, NewsArticlePage
+from cms.personal_data import COMMENT_CONSENT, REGISTRATION_CONSENT
 from cms.selectors import site_search_results
 from cms.services import comment_submit, event_register
 from lhh.web.ratelimit import rate_limited
@@ -48,6 +49,7 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
         name=form.cleaned_data["name"],
         email=form.cleaned_data["email"],
         body=form.cleaned_data["body"],
+        consent_text=COMMENT_CONSENT,
     )
     messages.success(request, "Cảm ơn bạn! Ý kiến sẽ được hiển thị sau khi Ban Biên tập duyệt.")
     return redirect(article.url + "#y-kien-ban-doc")
@@ -63,7 +65,11 @@ def event_register_post(request: HttpRequest, event_id: int) -> HttpResponse:
     form = EventRegistrationForm(request.POST)
     if form.is_valid():
         try:
-            event_register(event=event, **{k: form.cleaned_data[k] for k in _REGISTRATION_FIELDS})
+            event_register(
+                event=event,
+                consent_text=REGISTRATION_CONSENT,
+                **{k: form.cleaned_data[k] for k in _REGISTRATION_FIELDS},
+            )
         except ValidationError as error:
             form.add_error(None, error)
     if not form.is_valid():

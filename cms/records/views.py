@@ -1,9 +1,11 @@
 """Admin views of the records that are not plain lists: import, reports."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -15,16 +17,15 @@ from cms.records.forms import (
     ReportDocumentForm,
     ReportNarrativeForm,
 )
-from cms.records.models import Person, Report
+from cms.records.models import ImportJob, Person, Report
 from cms.records.progress import (
     job_new,
     job_payload_get,
-    job_payload_set,
     progress_get,
     progress_set,
 )
 from cms.records.report_render import report_download_response, report_sections
-from cms.records.tasks import records_import_apply, report_pdf_render
+from cms.records.tasks import report_pdf_render
 
 _PREVIEW_ROWS = 20
 _ERRORS_SHOWN = 200
@@ -52,17 +53,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         except imports.ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            job_id = job_new()
+            job_id = None
             if result.ok:
-                job_payload_set(
-                    job_id,
-                    {
-                        "content": content,
-                        "filename": upload.name,
-                        "kind": kind,
-                        "period_id": period.pk,
-                    },
+                job = services.import_job_create(
+                    content=content, filename=upload.name, kind=kind, period=period
                 )
+                job_id = job.pk.hex
             columns = [c for c in imports.COLUMNS[kind]]
             context.update(
                 result=result,
@@ -81,18 +77,31 @@ def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
     _require(request, "records.add_activity")
     if request.method != "POST":
         return redirect("records:import_upload")
-    progress_set(job_id, done=0, total=0, state="queued")
-    transaction.on_commit(lambda: records_import_apply.delay(job_id))
+    job = _import_job(job_id)
+    # A second click, a reload or a second tab finds the job queued and queues nothing.
+    services.import_job_confirm(job_id=job.pk)
     return redirect("records:import_progress", job_id=job_id)
+
+
+def _import_job(job_id: str) -> ImportJob:
+    try:
+        return get_object_or_404(ImportJob, pk=uuid.UUID(hex=job_id))
+    except ValueError:
+        raise Http404 from None
 
 
 def import_progress(request: HttpRequest, job_id: str) -> HttpResponse:
     _require(request, "records.add_activity")
-    progress = progress_get(job_id)
+    job = _import_job(job_id)
+    if job.state == ImportJob.State.DONE:
+        progress = {"done": job.written, "total": job.written}
+    else:
+        progress = progress_get(job_id) or {"done": 0, "total": 0}
+    progress = {**progress, "state": job.state, "message": job.message}
     if request.headers.get("accept", "").startswith("application/json"):
-        return JsonResponse(progress or {"state": "unknown"})
+        return JsonResponse(progress)
     return TemplateResponse(
-        request, "records/import_progress.html", {"job_id": job_id, "progress": progress or {}}
+        request, "records/import_progress.html", {"job_id": job_id, "progress": progress}
     )
 
 

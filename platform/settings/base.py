@@ -1,6 +1,8 @@
 """Settings shared by every environment. Values come from the environment through
 `lhh.settings.env`, which fails loudly on a bad value."""
 
+import datetime as dt
+
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +75,12 @@ _IN_EVERY_SCHEMA = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
+    # Failed logins and lockouts, kept beside the accounts they concern.
+    "axes",
+    # Two-step login devices and recovery codes, beside their users too (tenants.two_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     *_WAGTAIL_APPS,
 ]
 SHARED_APPS = [
@@ -85,6 +93,8 @@ SHARED_APPS = [
     "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
+    # The anti-spam widget's script and template (lhh.web.captcha).
+    "django_altcha",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
@@ -122,6 +132,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Turns a login refused for a lockout into the Vietnamese notice (tenants.login).
+    "axes.middleware.AxesMiddleware",
+    # A session past the password but not the second step reaches only that step.
+    "django_otp.middleware.OTPMiddleware",
+    "tenants.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A new union's admin goes through the first-login wizard before the admin home.
     "cms.welcome.WelcomeMiddleware",
@@ -270,6 +285,18 @@ CELERY_BEAT_SCHEDULE = {
     "backup-unions": {"task": "tenants.tasks.unions_backup", "schedule": 24 * 60 * 60.0},
     # Weekly: the whole platform (every schema, public included, and all media).
     "backup-platform": {"task": "tenants.tasks.platform_backup", "schedule": 7 * 24 * 60 * 60.0},
+    # Imports a lost worker left queued are marked failed, in Vietnamese.
+    "reconcile-imports": {
+        "task": "tenants.tasks.union_fan_out",
+        "args": ["cms.records.tasks.import_jobs_reconcile"],
+        "schedule": 10 * 60.0,
+    },
+    # Visitors' personal data past its retention period goes (docs/personal-data.md).
+    "purge-personal-data": {
+        "task": "tenants.tasks.union_fan_out",
+        "args": ["cms.tasks.personal_data_purge"],
+        "schedule": 24 * 60 * 60.0,
+    },
     "flush-visit-counters": {
         "task": "tenants.tasks.union_fan_out",
         "args": ["cms.tasks.visits_flush"],
@@ -309,6 +336,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'", NONCE],
+        # The anti-spam widget (lhh.web.captcha) does its proof of work in Web Workers it
+        # starts from blob: URLs.
+        "worker-src": ["'self'", "blob:"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "https:"],
         "frame-src": ["'self'", "https:"],
@@ -318,6 +348,54 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'self'"],
     },
 }
+
+# How many reverse proxies stand in front of Django, each appending the address it saw
+# to X-Forwarded-For (the production recipe: nginx, 1). Every limit takes the client's
+# address from here (lhh.web.ratelimit.client_address): comments, contact, events, sign-up,
+# login, the lockout and the API's throttles. 0 believes no header at all.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
+
+# django-axes locks an account from one client after five wrong passwords, for 15
+# minutes; its tables are in every schema, so a lockout never crosses unions.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "lhh.web.ratelimit.client_address"
+AXES_USERNAME_CALLABLE = "tenants.login.axes_username"
+AXES_LOCKOUT_CALLABLE = "tenants.login.axes_locked_out"
+# Successful logins are not logged by axes: the platform keeps no record of them that it
+# would have to justify and purge (docs/personal-data.md).
+AXES_DISABLE_ACCESS_LOG = True
+
+
+# The name authenticator apps show beside a two-step code (the site it is for).
+def OTP_TOTP_ISSUER(device) -> str:
+    from tenants.two_factor import totp_issuer
+
+    return totp_issuer(device)
+
+
+# Personal data (docs/personal-data.md): the deadline the platform sets on a person's
+# request to see or erase their data, the notification deadline it shows for a breach,
+# and how long visitors' data is kept.
+PERSONAL_DATA_REQUEST_HOURS = envint("PERSONAL_DATA_REQUEST_HOURS", 72)
+PERSONAL_DATA_BREACH_NOTIFY_HOURS = envint("PERSONAL_DATA_BREACH_NOTIFY_HOURS", 72)
+# Registrations go this long after their event starts; contact messages after arrival.
+RETENTION_REGISTRATION_DAYS = envint("RETENTION_REGISTRATION_DAYS", 365)
+RETENTION_CONTACT_DAYS = envint("RETENTION_CONTACT_DAYS", 365)
+# Comments never published go after this; published ones lose their e-mail address.
+RETENTION_COMMENT_DAYS = envint("RETENTION_COMMENT_DAYS", 180)
+
+# The anti-spam check's work: the browser hashes about half this many times (under a
+# second on a phone); a spammer pays it again for every post.
+CAPTCHA_MAX_NUMBER = envint("CAPTCHA_MAX_NUMBER", 200_000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -363,6 +441,8 @@ REST_FRAMEWORK = {
         "api.throttling.AnonRateThrottle",
         "api.throttling.UserRateThrottle",
     ],
+    # DRF's own reading of the client address, for anything that still uses it.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": envstr("API_RATE_ANON", "120/minute"),
         "user": envstr("API_RATE_USER", "600/minute"),

@@ -30,6 +30,13 @@ if not CACHE_URL:  # noqa: F405
     )
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
+# The recipe puts nginx in front of gunicorn (deploy/nginx); a load balancer in front of
+# nginx makes it 2.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT  # noqa: F405
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
 SITE_SCHEME = envchoice("SITE_SCHEME", "https", ("http", "https"))

@@ -1,7 +1,15 @@
-"""Spreadsheet exports that a spreadsheet program cannot be tricked into executing."""
+"""Spreadsheet exports that a spreadsheet program cannot be tricked into executing.
+
+Every CSV export of the admin goes through `FormulaSafeExportMixin` (records lists,
+event registrations, contact form submissions), so text a visitor typed, such as
+`=HYPERLINK(…)`, reaches the spreadsheet as text. XLSX exports need no prefix: Wagtail
+writes every such cell as a string, never as a formula.
+"""
 
 from django.db import models
 from wagtail.admin.views.generic import IndexView
+from wagtail.contrib.forms.views import SubmissionsListView
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
 # Numbers that are names (a year, a half) rather than amounts: never summed.
 _NOT_SUMMED = {"year", "half", "id", "pk"}
@@ -24,12 +32,22 @@ def formula_safe(value: object) -> object:
     return value
 
 
-class SafeExportIndexView(IndexView):
-    """Wagtail already keeps XLSX cells as text; CSV needs the same protection."""
-
+class FormulaSafeExportMixin:
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         return formula_safe(value) if export_format == self.FORMAT_CSV else value
+
+
+class SafeSnippetIndexView(FormulaSafeExportMixin, SnippetIndexView):
+    """A snippet listing whose CSV export is formula-safe."""
+
+
+class SafeSubmissionsListView(FormulaSafeExportMixin, SubmissionsListView):
+    """A form page's submissions, whose CSV export is formula-safe."""
+
+
+class SafeExportIndexView(FormulaSafeExportMixin, IndexView):
+    """A records listing: formula-safe CSV, and an XLSX with a title and totals."""
 
     def _summed(self, name: str) -> bool:
         try:

@@ -35,7 +35,7 @@ from tenants.backups import platform_backup, union_backup, union_restore
 from tenants.deletion import union_delete, union_delete_request, union_deletion_carry_out
 from tenants.models import Union, UnionDeletion
 from tenants.services import union_create
-from tests.conftest import wait_for
+from tests.conftest import login_with_second_step, wait_for
 
 PROJECT = Path(__file__).resolve().parents[2]
 SENTINEL = "Tin canh giới của bản sao lưu"
@@ -288,14 +288,14 @@ def test_only_national_staff_on_the_national_host_can_delete(doomed, union_pair,
     staff = User.objects.create_superuser("vusta-xoa", "xoa@example.vn", "x")
     try:
         console = Client(HTTP_HOST="localhost")
-        console.force_login(viewer)
+        login_with_second_step(console, viewer)
         refused = console.post(
             "/admin/toan-quoc/lien-hiep-hoi/lcdel/xoa/", {"confirm_name": doomed.name}
         )
         # Wagtail's admin turns a PermissionDenied into a redirect home with a message.
         assert (refused.status_code, refused.url) == (302, "/admin/")
         assert schema_exists("lcdel")
-        console.force_login(staff)
+        login_with_second_step(console, staff)
         form = console.get("/admin/toan-quoc/lien-hiep-hoi/lcdel/").content.decode()
         assert "/admin/toan-quoc/lien-hiep-hoi/lcdel/xoa/" in form
         wrong = console.post("/admin/toan-quoc/lien-hiep-hoi/lcdel/xoa/", {"confirm_name": "lcdel"})

@@ -84,7 +84,8 @@ class Activity(models.Model):
     quantity = models.PositiveIntegerField(
         "số lượng (người được tôn vinh, vụ việc, hồ sơ)", null=True, blank=True
     )
-    note = models.TextField("ghi chú", blank=True)
+    # Forms and the API refuse a longer note (the database does not need to).
+    note = models.TextField("ghi chú", blank=True, max_length=5_000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
