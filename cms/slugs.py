@@ -1,4 +1,4 @@
-"""Vietnamese titles become readable ASCII addresses: "Hội thảo về chuyển đổi số" → hoi-thao-ve-chuyen-doi-so.
+"""Vietnamese titles become readable ASCII addresses: "Hội thảo về" → hoi-thao-ve.
 
 Wagtail's own slug script keeps only ASCII letters (its downcode maps know no
 Vietnamese vowels and turn "đ" into the Serbian "dj"), and Django's slugify drops
