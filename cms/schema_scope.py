@@ -7,7 +7,9 @@ where they can be created, so the admin never offers a type whose table is absen
 
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
+from wagtail.models import Page
 
+from cms.search import FoldedSearchMixin, folded_search_fields
 from cms.slugs import slug_from_text
 
 
@@ -28,7 +30,10 @@ class VietnameseSlugMixin:
         super().full_clean(*args, **kwargs)
 
 
-class UnionPageMixin(VietnameseSlugMixin):
+class UnionPageMixin(FoldedSearchMixin, VietnameseSlugMixin):
+    # Page types that list their own search fields add the folded ones too (a test checks).
+    search_fields = [*Page.search_fields, *folded_search_fields()]
+
     @classmethod
     def can_create_at(cls, parent) -> bool:
         return not in_public_schema() and super().can_create_at(parent)

@@ -13,6 +13,7 @@ from cms.models import (
     ReaderComment,
     WebsiteLink,
 )
+from cms.search import fold
 
 
 def news_latest(*, limit: int) -> QuerySet[NewsArticlePage]:
@@ -147,8 +148,13 @@ def documents_filtered(*, kind: str, year: str, query: str) -> QuerySet[Official
     if year.isdigit():
         documents = documents.filter(issued_on__year=int(year))
     if query:
-        ids = [doc.pk for doc in get_search_backend().search(query, OfficialDocument)]
-        documents = documents.filter(pk__in=ids)
+        # A number such as "156/BC-LHH" is matched as typed: the full-text parser would
+        # split it into pieces that also match other documents' numbers.
+        ids = [
+            doc.pk
+            for doc in get_search_backend().search(fold(query), OfficialDocument, operator="and")
+        ]
+        documents = documents.filter(Q(pk__in=ids) | Q(number__icontains=query.strip()))
     return documents
 
 
@@ -162,7 +168,8 @@ def site_search_results(query: str):
     """Live public pages of the current union matching `query` (Wagtail's database backend)."""
     from wagtail.models import Page
 
-    return Page.objects.live().public().specific().search(query)
+    # Folded like the indexed text, so accents and case do not matter; every word must match.
+    return Page.objects.live().public().specific().search(fold(query), operator="and")
 
 
 def welcome_checklist(*, site_settings) -> list[dict]:

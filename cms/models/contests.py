@@ -7,6 +7,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.schema_scope import UnionPageMixin
+from cms.search import folded_search_fields
 
 
 class PrizeBlock(blocks.StructBlock):
@@ -52,6 +53,7 @@ class ContestPage(UnionPageMixin, Page):
     ]
     search_fields = [
         *Page.search_fields,
+        *folded_search_fields(),
         index.SearchField("intro"),
         index.SearchField("fields_of_entry"),
         index.SearchField("results"),

@@ -6,9 +6,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.schema_scope import UnionPageMixin
+from cms.search import FoldedSearchMixin, folded_search_fields
 
 
-class OfficialDocument(index.Indexed, models.Model):
+class OfficialDocument(FoldedSearchMixin, index.Indexed, models.Model):
     """An entry of the documents register (văn bản)."""
 
     class Kind(models.TextChoices):
@@ -54,6 +55,7 @@ class OfficialDocument(index.Indexed, models.Model):
         index.SearchField("signatory"),
         index.FilterField("kind"),
         index.FilterField("issued_on"),
+        *folded_search_fields(title=False),
     ]
 
     class Meta:
@@ -74,7 +76,7 @@ class DocumentRegisterPage(UnionPageMixin, Page):
     subpage_types: list[str] = []
     max_count = 1
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), *folded_search_fields()]
     api_fields = [APIField("intro")]
 
     class Meta:

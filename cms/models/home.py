@@ -7,6 +7,7 @@ from wagtail.search import index
 
 from cms.models.blocks import BodyBlock, KeyFigureBlock
 from cms.schema_scope import UnionPageMixin
+from cms.search import folded_search_fields
 
 
 class HomePage(UnionPageMixin, Page):
@@ -29,7 +30,7 @@ class HomePage(UnionPageMixin, Page):
     ]
     max_count = 1
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("key_figures")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), *folded_search_fields()]
     api_fields = [APIField("intro"), APIField("key_figures")]
 
     class Meta:
@@ -68,6 +69,7 @@ class StandardPage(UnionPageMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
     search_fields = [
         *Page.search_fields,
+        *folded_search_fields(),
         index.SearchField("summary"),
         index.SearchField("body"),
     ]
