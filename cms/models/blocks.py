@@ -5,7 +5,7 @@ from wagtail.images.blocks import ImageBlock
 class BodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(form_classname="title", label="Tiêu đề mục")
     paragraph = blocks.RichTextBlock(label="Đoạn văn")
-    image = ImageBlock(label="Hình ảnh")
+    image = ImageBlock(label="Hình ảnh", template="cms/blocks/image.html")
     quote = blocks.BlockQuoteBlock(label="Trích dẫn")
 
     class Meta:
