@@ -214,6 +214,17 @@ class PositionViewSet(RecordsViewSet):
     list_filter = ["committee", "role"]
 
 
+class PermissionMenuItem(MenuItem):
+    """A menu entry shown only to those its view lets in (the same permission as the view)."""
+
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request) -> bool:
+        return request.user.has_perm(self.permission)
+
+
 class RecordsGroup(ModelViewSetGroup):
     menu_label = "Hồ sơ hoạt động"
     menu_name = "ho-so-hoat-dong"
@@ -233,8 +244,20 @@ class RecordsGroup(ModelViewSetGroup):
     def get_submenu_items(self):
         return [
             *super().get_submenu_items(),
-            MenuItem("Nhập từ Excel/CSV", "/admin/ho-so/nhap/", icon_name="upload", order=900),
-            MenuItem("Báo cáo", "/admin/ho-so/bao-cao/", icon_name="doc-full", order=910),
+            PermissionMenuItem(
+                "Nhập từ Excel/CSV",
+                "/admin/ho-so/nhap/",
+                icon_name="upload",
+                order=900,
+                permission="records.add_activity",
+            ),
+            PermissionMenuItem(
+                "Báo cáo",
+                "/admin/ho-so/bao-cao/",
+                icon_name="doc-full",
+                order=910,
+                permission="records.view_report",
+            ),
         ]
 
 
