@@ -175,6 +175,7 @@ def site_search_results(query: str):
 def welcome_checklist(*, site_settings) -> list[dict]:
     """Next steps after the first-login wizard, each ticked from the union's real data."""
     from django.contrib.auth import get_user_model
+    from django.urls import reverse
 
     from cms.records.models import MemberOrganisation, ReportingPeriod
 
@@ -202,6 +203,6 @@ def welcome_checklist(*, site_settings) -> list[dict]:
         {
             "label": "Mời cán bộ cùng quản trị trang",
             "done": get_user_model().objects.filter(is_active=True).count() > 1,
-            "url": "/admin/users/add/",
+            "url": reverse("wagtailusers_users:add"),
         },
     ]
