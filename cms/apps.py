@@ -25,7 +25,14 @@ class CmsConfig(AppConfig):
 def _roles_complete(sender, **kwargs) -> None:
     """After a union's migrate, the roles get the permissions of models added since."""
     from django.contrib.auth.models import Group, Permission
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+    from wagtail.models import (
+        Collection,
+        GroupCollectionPermission,
+        GroupPagePermission,
+        Page,
+        Task,
+        Workflow,
+    )
 
     from cms.roles import roles_ensure
     from cms.schema_scope import in_public_schema
@@ -39,4 +46,6 @@ def _roles_complete(sender, **kwargs) -> None:
         GroupCollectionPermission=GroupCollectionPermission,
         Page=Page,
         Collection=Collection,
+        Workflow=Workflow,
+        Task=Task,
     )

@@ -22,6 +22,10 @@ APPROVER = "Người duyệt"
 RECORDS_OFFICER = "Cán bộ hồ sơ"
 UNION_ADMIN = "Quản trị"
 
+WORKFLOW_NAME = "Duyệt trước khi đăng"
+TASK_NAME = "Người duyệt phê duyệt"
+_STOCK_WORKFLOW = "Moderators approval"
+
 _MEDIA = [
     f"{app}.{action}_{model}"
     for app, model in (("wagtailimages", "image"), ("wagtaildocs", "document"))
@@ -112,8 +116,13 @@ def roles_ensure(
     GroupCollectionPermission,
     Page,
     Collection,
+    Workflow,
+    Task,
 ) -> None:
     """Create or complete every role; the model classes may be a migration's historical ones."""
+    # Wagtail's stock workflow and its one step, named in English, reach staff in mail.
+    Workflow.objects.filter(name=_STOCK_WORKFLOW).update(name=WORKFLOW_NAME)
+    Task.objects.filter(name=_STOCK_WORKFLOW).update(name=TASK_NAME)
     root_page = Page.objects.filter(depth=1).first()
     root_collection = Collection.objects.filter(depth=1).first()
     for role in ROLES:

@@ -21,6 +21,8 @@ def _roles(apps, schema_editor):
         GroupCollectionPermission=apps.get_model("wagtailcore", "GroupCollectionPermission"),
         Page=apps.get_model("wagtailcore", "Page"),
         Collection=apps.get_model("wagtailcore", "Collection"),
+        Workflow=apps.get_model("wagtailcore", "Workflow"),
+        Task=apps.get_model("wagtailcore", "Task"),
     )
 
 

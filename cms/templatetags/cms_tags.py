@@ -22,3 +22,21 @@ def page_description(page) -> str:
     if page is None:
         return ""
     return page.search_description or getattr(page.specific, "summary", "") or ""
+
+
+@register.simple_tag
+def union_admin_base_url() -> str:
+    """The start of admin links in staff mail: the union's own host, not the national one.
+
+    Wagtail's notification templates take WAGTAILADMIN_BASE_URL, one value for the whole
+    platform; a union's Site row holds its own host and port.
+    """
+    from wagtail.admin.utils import get_admin_base_url
+    from wagtail.models import Site
+
+    from cms.schema_scope import in_public_schema
+
+    if in_public_schema():
+        return get_admin_base_url() or ""
+    site = Site.objects.order_by("-is_default_site", "id").first()
+    return site.root_url if site else ""
