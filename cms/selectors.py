@@ -16,10 +16,11 @@ from cms.models import (
 from cms.search import fold
 
 
-def news_latest(*, limit: int) -> QuerySet[NewsArticlePage]:
+def news_latest(*, limit: int, excluding: list[int] | None = None) -> QuerySet[NewsArticlePage]:
     return (
         NewsArticlePage.objects.live()
         .public()
+        .exclude(pk__in=excluding or [])
         .select_related("lead_image")
         .order_by("-published_on", "-id")[:limit]
     )

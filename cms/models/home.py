@@ -47,9 +47,11 @@ class HomePage(UnionPageMixin, Page):
         )
 
         context = super().get_context(request, *args, **kwargs)
+        featured = list(news_featured(limit=3))
         context.update(
-            featured_news=news_featured(limit=3),
-            latest_news=news_latest(limit=6),
+            featured_news=featured,
+            # "Tin mới" goes on below the featured stories instead of repeating them.
+            latest_news=news_latest(limit=6, excluding=[article.pk for article in featured]),
             news_by_category=news_by_category(per_category=4),
             upcoming_events=events_upcoming(limit=3),
             banners=banners_active(),

@@ -67,3 +67,14 @@ def test_comments_are_rate_limited_per_union_and_address(union_a, union_b):
     # The limit is counted in A's cache keys: B's readers are not blocked by A's.
     assert _post(union_b.client(), body="Góp ý cho B").status_code == 302
     cache.clear()
+
+
+def test_the_thank_you_stands_where_the_reader_lands_not_above_the_page(union_a):
+    client = union_a.client()
+    response = _post(client, body="Cảm ơn Ban Biên tập")
+    assert response.status_code == 302 and response.url.endswith("#y-kien-ban-doc")
+    html = client.get(response.url.split("#")[0]).content.decode()
+    section = html[html.index('id="y-kien-ban-doc"') :]
+    thanks = "Ý kiến sẽ được hiển thị sau khi Ban Biên tập duyệt"
+    assert thanks in section[: section.index("<form")]
+    assert html.count(thanks) == 1

@@ -45,3 +45,17 @@ def test_preview_renders_rich_text_images_from_the_unions_own_media(union_a):
     assert response.status_code == 200
     assert union_a.sentinel_title in body
     assert f"/media/{union_a.schema_name}/images/hoi-thao" in body
+
+
+def test_featured_news_is_not_repeated_under_latest_news(union_a):
+    with schema_context(union_a.schema_name):
+        sentinel = union_a.sentinel()
+        sentinel.is_featured = True
+        sentinel.save_revision().publish()
+        index = Page.objects.get(slug="tin-tuc")
+        index.add_child(instance=NewsArticlePage(title="Tin thường của A"))
+    html = union_a.client().get("/").content.decode()
+    latest = html[html.index("<h2>Tin mới</h2>") :]
+    featured = html[html.index("<h2>Tin nổi bật</h2>") : html.index("<h2>Tin mới</h2>")]
+    assert union_a.sentinel_title in featured
+    assert union_a.sentinel_title not in latest and "Tin thường của A" in latest
