@@ -76,3 +76,9 @@ def test_english_is_the_staff_members_own_choice(admin_a, union_a, union_b):
         admin_b = union_b.client()
         admin_b.force_login(get_user_model().objects.get(username="admin"))
     assert {"Hình ảnh", "Đăng xuất"} <= _sidebar_labels(admin_b)
+
+
+def test_avatars_are_served_by_the_platform_not_gravatar(admin_a):
+    dashboard = admin_a.get("/admin/").content.decode()
+    assert "gravatar" not in dashboard
+    assert "default-user-avatar" in dashboard

@@ -184,3 +184,14 @@ def test_a_union_changes_its_colour_and_a_bad_colour_is_refused(union_a):
         site_settings.full_clean()
         site_settings.save()
     assert "--primary: #b3261e" in union_a.client().get("/?mau=moi").content.decode()
+
+
+def test_numbers_on_a_vietnamese_page_are_vietnamese_whatever_the_browser(demo_union, db):
+    from django.test import Client
+
+    from tenants.selectors import union_host
+
+    client = Client(HTTP_HOST=union_host(demo_union.schema_name))
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    total = re.search(r'data-visits="total">([^<]*)<', html).group(1)
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})+", total), total
