@@ -10,7 +10,7 @@ class CmsConfig(AppConfig):
         from wagtail.admin.forms.models import register_form_field_override
 
         from cms import page_cache  # noqa: F401  (connects the invalidation signals)
-        from cms.slugs import VietnameseSlugInput
+        from lhh.web.slugs import VietnameseSlugInput
 
         # Every slug input of the admin (pages, snippets, copy and move forms built on
         # SlugField) transliterates Vietnamese before Wagtail's script slugifies.
@@ -35,7 +35,7 @@ def _roles_complete(sender, **kwargs) -> None:
     )
 
     from cms.roles import roles_ensure
-    from cms.schema_scope import in_public_schema
+    from lhh.web.schema_scope import in_public_schema
 
     if in_public_schema():
         return

@@ -13,7 +13,7 @@ from cms.models import (
     ReaderComment,
     WebsiteLink,
 )
-from cms.search import fold
+from lhh.web.search import fold
 
 
 def news_latest(*, limit: int, excluding: list[int] | None = None) -> QuerySet[NewsArticlePage]:

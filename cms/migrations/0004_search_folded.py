@@ -13,7 +13,7 @@ def _reindex_folded(apps, schema_editor):
     from wagtail.search.backends import get_search_backend
 
     from cms.models import OfficialDocument
-    from cms.schema_scope import UnionPageMixin
+    from lhh.web.schema_scope import UnionPageMixin
 
     backend = get_search_backend()
     for model in live_apps.get_app_config("cms").get_models():

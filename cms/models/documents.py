@@ -5,8 +5,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.schema_scope import UnionPageMixin
-from cms.search import FoldedSearchMixin, folded_search_fields
+from lhh.web.schema_scope import UnionPageMixin
+from lhh.web.search import FoldedSearchMixin, folded_search_fields
 
 
 class OfficialDocument(FoldedSearchMixin, index.Indexed, models.Model):

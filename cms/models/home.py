@@ -6,8 +6,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.models.blocks import BodyBlock, KeyFigureBlock
-from cms.schema_scope import UnionPageMixin
-from cms.search import folded_search_fields
+from lhh.web.schema_scope import UnionPageMixin
+from lhh.web.search import folded_search_fields
 
 
 class HomePage(UnionPageMixin, Page):

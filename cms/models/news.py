@@ -11,8 +11,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.models.blocks import BodyBlock
-from cms.schema_scope import UnionPageMixin
-from cms.search import folded_search_fields
+from lhh.web.schema_scope import UnionPageMixin
+from lhh.web.search import folded_search_fields
 
 
 class ArticleTag(TaggedItemBase):

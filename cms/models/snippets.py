@@ -3,7 +3,7 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel, TitleFieldPanel
 
-from cms.slugs import slug_from_text
+from lhh.web.slugs import slug_from_text
 
 
 class NewsCategory(models.Model):

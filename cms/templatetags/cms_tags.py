@@ -34,7 +34,7 @@ def union_admin_base_url() -> str:
     from wagtail.admin.utils import get_admin_base_url
     from wagtail.models import Site
 
-    from cms.schema_scope import in_public_schema
+    from lhh.web.schema_scope import in_public_schema
 
     if in_public_schema():
         return get_admin_base_url() or ""

@@ -8,9 +8,9 @@ from django_tenants.utils import schema_context
 from wagtail.models import Page
 
 from cms.models import NewsArticlePage, OfficialDocument
-from cms.schema_scope import UnionPageMixin
-from cms.search import FOLDED_TEXT, FOLDED_TITLE
 from cms.selectors import documents_filtered
+from lhh.web.schema_scope import UnionPageMixin
+from lhh.web.search import FOLDED_TEXT, FOLDED_TITLE
 
 
 def _result_titles(client, query: str) -> list[str]:

@@ -7,7 +7,7 @@ from django_tenants.utils import schema_context
 from wagtail.models import Page
 
 from cms.models import NewsArticlePage, NewsCategory
-from cms.slugs import SLUG_FORMATTERS, slug_from_text
+from lhh.web.slugs import SLUG_FORMATTERS, slug_from_text
 
 TITLE = "Hội thảo khoa học về chuyển đổi số"
 

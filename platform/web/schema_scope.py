@@ -9,8 +9,8 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 from wagtail.models import Page
 
-from cms.search import FoldedSearchMixin, folded_search_fields
-from cms.slugs import slug_from_text
+from lhh.web.search import FoldedSearchMixin, folded_search_fields
+from lhh.web.slugs import slug_from_text
 
 
 def in_public_schema() -> bool:
