@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from cms.models import (
@@ -167,8 +168,6 @@ def document_years() -> list[int]:
 
 def site_search_results(query: str):
     """Live public pages of the current union matching `query` (Wagtail's database backend)."""
-    from wagtail.models import Page
-
     # Folded like the indexed text, so accents and case do not matter; every word must match.
     return Page.objects.live().public().specific().search(fold(query), operator="and")
 
@@ -207,3 +206,32 @@ def welcome_checklist(*, site_settings) -> list[dict]:
             "url": reverse("wagtailusers_users:add"),
         },
     ]
+
+
+def menu_tree(root) -> list[tuple[Page, list[Page]]]:
+    """The site's two menu levels: pages under `root` shown in menus, each with its own.
+
+    Two queries whatever the number of sections.
+    """
+    top = list(root.get_children().live().public().in_menu())
+    if not top:
+        return []
+    below: dict[str, list[Page]] = {item.path: [] for item in top}
+    under_top = Q()
+    for item in top:
+        under_top |= Q(path__startswith=item.path)
+    second = (
+        Page.objects.live()
+        .public()
+        .in_menu()
+        .filter(under_top, depth=root.depth + 2)
+        .order_by("path")
+    )
+    for page in second:
+        below[page.path[: -Page.steplen]].append(page)
+    return [(item, below[item.path]) for item in top]
+
+
+def section_children(section) -> list[Page]:
+    """Live pages under a section page, in their menu order, with their own summaries."""
+    return list(section.get_children().live().public().specific())

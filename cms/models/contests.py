@@ -39,7 +39,8 @@ class ContestPage(UnionPageMixin, Page):
     entries_count = models.PositiveIntegerField("số giải pháp dự thi", null=True, blank=True)
     results = RichTextField("kết quả", blank=True)
 
-    parent_page_types = ["cms.HomePage"]
+    # Under the home page, or gathered under a "Cuộc thi, giải thưởng" section page.
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
     subpage_types: list[str] = []
     content_panels = [
         *Page.content_panels,

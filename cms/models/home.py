@@ -61,13 +61,14 @@ class HomePage(UnionPageMixin, Page):
 
 
 class StandardPage(UnionPageMixin, Page):
-    """Introduction, functions and tasks, history, charter."""
+    """Introduction, functions and tasks, history, charter; or a section that lists the pages
+    under it (e.g. "Cuộc thi, giải thưởng" over each contest)."""
 
     summary = models.TextField("tóm tắt", blank=True)
     body = StreamField(BodyBlock(), blank=True, verbose_name="nội dung")
 
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
-    subpage_types = ["cms.StandardPage"]
+    subpage_types = ["cms.StandardPage", "cms.OrganisationPage", "cms.ContestPage"]
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
     search_fields = [
         *Page.search_fields,
@@ -79,3 +80,10 @@ class StandardPage(UnionPageMixin, Page):
 
     class Meta:
         verbose_name = "trang nội dung"
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import section_children
+
+        context = super().get_context(request, *args, **kwargs)
+        context["children"] = section_children(self)
+        return context

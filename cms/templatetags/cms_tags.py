@@ -1,6 +1,6 @@
 from django import template
 
-from cms.selectors import links_footer
+from cms.selectors import links_footer, menu_tree
 from cms.visit_counter import visit_stats
 
 register = template.Library()
@@ -9,6 +9,12 @@ register = template.Library()
 @register.simple_tag
 def visit_counter() -> dict[str, int]:
     return visit_stats()
+
+
+@register.simple_tag
+def main_menu(site):
+    """[(section, [its sub-pages])] of the pages shown in menus, for the two-level menu."""
+    return menu_tree(site.root_page) if site else []
 
 
 @register.simple_tag

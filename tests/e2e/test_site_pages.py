@@ -75,3 +75,51 @@ def test_article_photos_are_responsive_and_fit_on_a_phone(
         box = page.locator(".lead-image img").bounding_box()
         assert box["x"] + box["width"] <= width
         context.close()
+
+
+PAGES = {
+    "home": "/",
+    "article": "/tin-tuc/",
+    "documents": "/van-ban/",
+    "contest": "/cuoc-thi/",
+    "search": "/tim-kiem/?q=hoi+thi",
+}
+
+
+def test_main_pages_fit_a_desk_and_a_phone(site_server, demo_union, browser):
+    base = _base(site_server, demo_union)
+    for width in WIDTHS:
+        context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        for name, path in PAGES.items():
+            response = page.goto(base + path, wait_until="load")
+            assert response.status == 200, (name, response.status)
+            if name == "article":
+                page.locator("article.card h3 a").first.click()
+                page.wait_for_load_state("load")
+            page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+            assert _overflow(page) <= 0, f"{name} overflows at {width} px"
+        context.close()
+
+
+def test_the_menu_folds_behind_a_button_on_a_phone(site_server, demo_union, browser):
+    base = _base(site_server, demo_union)
+    context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(base + "/", wait_until="load")
+    toggle = page.locator(".menu-toggle")
+    news = page.locator("#menu-chinh a", has_text="Tin tức")
+    assert toggle.is_visible() and not news.is_visible()
+    header_height = page.locator(".site-header").bounding_box()["height"]
+    toggle.click()
+    assert news.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    page.screenshot(path=SCREENSHOTS / "menu-open-390.png")
+    context.close()
+
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 800})
+    page = context.new_page()
+    page.goto(base + "/", wait_until="load")
+    assert not page.locator(".menu-toggle").is_visible()
+    assert page.locator("#menu-chinh a", has_text="Tin tức").is_visible()
+    context.close()
+    assert header_height < 200
