@@ -37,6 +37,7 @@ class HomePage(UnionPageMixin, Page):
         verbose_name = "trang chủ"
 
     def get_context(self, request, *args, **kwargs):
+        from cms.records.selectors import home_figures
         from cms.selectors import (
             banners_active,
             events_upcoming,
@@ -50,6 +51,8 @@ class HomePage(UnionPageMixin, Page):
         featured = list(news_featured(limit=3))
         context.update(
             featured_news=featured,
+            # From the records when there are any; the typed figures only until then.
+            record_figures=home_figures(),
             # "Tin mới" goes on below the featured stories instead of repeating them.
             latest_news=news_latest(limit=6, excluding=[article.pk for article in featured]),
             news_by_category=news_by_category(per_category=4),

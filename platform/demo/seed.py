@@ -620,7 +620,17 @@ def demo_content_create(demo: DemoUnion) -> None:
     )
 
     contest = demo.contest
-    home.add_child(
+    # Contests and awards gather in one section: one menu entry, whatever their number.
+    contests = home.add_child(
+        instance=StandardPage(
+            title="Cuộc thi, giải thưởng",
+            slug="cuoc-thi-giai-thuong",
+            show_in_menus=True,
+            summary="Các cuộc thi, hội thi và giải thưởng khoa học và công nghệ "
+            f"do {demo.short_name} tổ chức hoặc phối hợp tổ chức.",
+        )
+    )
+    contests.add_child(
         instance=ContestPage(
             title=contest["title"],
             slug="cuoc-thi",
