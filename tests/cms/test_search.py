@@ -69,3 +69,29 @@ def test_every_union_page_type_indexes_its_folded_text():
     for model in page_types:
         names = {field.field_name for field in model.search_fields}
         assert {FOLDED_TITLE, FOLDED_TEXT} <= names, model.__name__
+
+
+def test_each_document_has_its_own_page_and_only_in_its_union(union_a, union_b):
+    from cms.models import DocumentRegisterPage, HomePage
+
+    for union in (union_a, union_b):
+        with schema_context(union.schema_name):
+            HomePage.objects.get().add_child(instance=DocumentRegisterPage(title="Văn bản"))
+    with schema_context(union_a.schema_name):
+        document = OfficialDocument.objects.create(
+            number="156/BC-LHH",
+            kind=OfficialDocument.Kind.REPORT,
+            issuing_body="Liên hiệp Hội tỉnh A",
+            signatory="Nguyễn Văn Bình",
+            issued_on=datetime.date(2021, 6, 30),
+            effective_on=datetime.date(2021, 7, 1),
+            abstract="Báo cáo sơ kết công tác 6 tháng đầu năm",
+        )
+    register = union_a.client().get("/van-ban/").content.decode()
+    assert f'<a href="/van-ban/{document.pk}/">156/BC-LHH</a>' in register
+    page = union_a.client().get(f"/van-ban/{document.pk}/").content.decode()
+    for fact in ("Báo cáo số 156/BC-LHH", "30/06/2021", "01/07/2021", "Còn hiệu lực"):
+        assert fact in page, fact
+    assert "Nguyễn Văn Bình" in page and "Liên hiệp Hội tỉnh A" in page
+    other = union_b.client().get(f"/van-ban/{document.pk}/")
+    assert "156/BC-LHH" not in other.content.decode()
