@@ -10,6 +10,7 @@ from cms.models import (
     EventPage,
     NewsArticlePage,
     NewsCategory,
+    NewsIndexPage,
     OfficialDocument,
     ReaderComment,
     WebsiteLink,
@@ -235,3 +236,7 @@ def menu_tree(root) -> list[tuple[Page, list[Page]]]:
 def section_children(section) -> list[Page]:
     """Live pages under a section page, in their menu order, with their own summaries."""
     return list(section.get_children().live().public().specific())
+
+
+def news_index_main() -> NewsIndexPage | None:
+    return NewsIndexPage.objects.live().public().order_by("path").first()

@@ -27,7 +27,12 @@ def page_description(page) -> str:
     """The SEO description, else the page's own summary; empty when it has neither."""
     if page is None:
         return ""
-    return page.search_description or getattr(page.specific, "summary", "") or ""
+    from django.utils.html import strip_tags
+
+    specific = page.specific
+    # The home page has an introduction rather than a summary.
+    intro = strip_tags(getattr(specific, "intro", "") or "").strip()
+    return page.search_description or getattr(specific, "summary", "") or intro
 
 
 @register.simple_tag
@@ -46,3 +51,47 @@ def union_admin_base_url() -> str:
         return get_admin_base_url() or ""
     site = Site.objects.order_by("-is_default_site", "id").first()
     return site.root_url if site else ""
+
+
+@register.simple_tag
+def news_feed() -> dict | None:
+    """The union's news feed, announced in the head of every page."""
+    from cms.selectors import news_index_main
+
+    index = news_index_main()
+    return {"title": index.title, "url": f"{index.url}rss/"} if index else None
+
+
+# As Django's json_script: no "</script>" or HTML can close the element early.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, page) -> str:
+    """schema.org NewsArticle for search engines (headline, dates, author, image, publisher)."""
+    import json
+
+    from django.utils.safestring import mark_safe
+    from wagtail.models import Site
+
+    request = context["request"]
+    base = f"{request.scheme}://{request.get_host()}"
+    site = Site.find_for_request(request)
+    publisher = site.site_name if site else ""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": page.title[:110],
+        "datePublished": page.published_on.isoformat(),
+        "mainEntityOfPage": base + request.path,
+        "author": {"@type": "Organization", "name": page.author or publisher},
+        "publisher": {"@type": "Organization", "name": publisher},
+    }
+    if page.last_published_at:
+        data["dateModified"] = page.last_published_at.isoformat()
+    if page.summary:
+        data["description"] = page.summary
+    if page.lead_image:
+        data["image"] = [base + page.lead_image.get_rendition("fill-1200x630").url]
+    payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')

@@ -38,6 +38,20 @@ class UnionPageMixin(FoldedSearchMixin, VietnameseSlugMixin):
     def can_create_at(cls, parent) -> bool:
         return not in_public_schema() and super().can_create_at(parent)
 
+    def get_sitemap_urls(self, request=None):
+        # Pages made by code (seeds, imports) have no revision date; an article's own date
+        # or its first publication still tells search engines when it changed.
+        urls = super().get_sitemap_urls(request)
+        fallback = (
+            self.latest_revision_created_at
+            or self.first_published_at
+            or getattr(self, "published_on", None)
+        )
+        for url in urls:
+            if not url.get("lastmod") and fallback:
+                url["lastmod"] = fallback
+        return urls
+
 
 class NationalPageMixin(VietnameseSlugMixin):
     @classmethod
