@@ -13,7 +13,22 @@ def formula_safe(value: object) -> object:
 
 
 class SafeExportIndexView(IndexView):
-    """Wagtail already keeps XLSX cells as text; CSV needs the same protection."""
+    """Exports people can read: labels instead of stored codes ("Câu lạc bộ", not "club"),
+    CSV that Excel opens as UTF-8, and no cell a spreadsheet would run as a formula
+    (Wagtail already keeps XLSX cells as text; CSV needs the same protection)."""
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        for name in row:
+            display = getattr(item, f"get_{name}_display", None)
+            if "__" not in name and callable(display):
+                row[name] = display()
+        return row
+
+    def stream_csv(self, queryset):
+        # A byte-order mark first: without it Excel reads UTF-8 as the local code page.
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
 
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)

@@ -162,3 +162,22 @@ def test_a_person_can_be_exported_and_erased_from_the_admin(in_a, admin_a):
     admin_a.post(f"/admin/ho-so/nhan-su/{person.pk}/xoa-du-lieu/")
     person.refresh_from_db()
     assert (person.name, person.email) == ("(đã xóa dữ liệu cá nhân)", "")
+
+
+def test_exports_show_labels_and_csv_opens_as_utf8_in_excel(h1_2021, admin_a):
+    services.organisation_save(organisation=MemberOrganisation(name="CLB Tin học", kind="club"))
+    services.activity_save(
+        activity=Activity(kind="seminar", title="Hội thảo", period=h1_2021, status="in_progress")
+    )
+    raw = b"".join(
+        admin_a.get("/admin/records/memberorganisation/", {"export": "csv"}).streaming_content
+    )
+    assert raw.startswith("\ufeff".encode())
+    text = raw.decode("utf-8-sig")
+    assert "CLB Tin học,Câu lạc bộ" in text and ",club," not in text
+    assert "Đang hoạt động" in text
+    xlsx = admin_a.get("/admin/records/activity/", {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    values = {cell for row in sheet.iter_rows(min_row=2, values_only=True) for cell in row}
+    assert "seminar" not in values and "in_progress" not in values
+    assert {"Hội thảo, hội nghị, tọa đàm", "Đang thực hiện"} <= values
