@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -64,6 +64,19 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             )
             return TemplateResponse(request, "records/import_preview.html", context)
     return TemplateResponse(request, "records/import_upload.html", context)
+
+
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The workbook to fill in for an import of `kind`, with the accepted values listed."""
+    _require(request, "records.add_activity")
+    if kind not in imports.COLUMNS:
+        raise Http404
+    response = HttpResponse(
+        imports.template_xlsx(kind),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
+    return response
 
 
 def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
@@ -159,6 +172,7 @@ urlpatterns = [
     path("nhan-su/<int:pk>/xuat/", person_export, name="person_export"),
     path("nhan-su/<int:pk>/xoa-du-lieu/", person_erase, name="person_erase"),
     path("nhap/", import_upload, name="import_upload"),
+    path("nhap/mau/<str:kind>.xlsx", import_template, name="import_template"),
     path("nhap/<str:job_id>/xac-nhan/", import_confirm, name="import_confirm"),
     path("nhap/<str:job_id>/", import_progress, name="import_progress"),
     path("bao-cao/", report_list, name="report_list"),

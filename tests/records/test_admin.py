@@ -181,3 +181,24 @@ def test_exports_show_labels_and_csv_opens_as_utf8_in_excel(h1_2021, admin_a):
     values = {cell for row in sheet.iter_rows(min_row=2, values_only=True) for cell in row}
     assert "seminar" not in values and "in_progress" not in values
     assert {"Hội thảo, hội nghị, tọa đàm", "Đang thực hiện"} <= values
+
+
+def test_the_import_template_downloads_and_a_filled_copy_imports(h1_2021, admin_a):
+    from openpyxl import load_workbook as load
+
+    from cms.records import imports
+
+    page = admin_a.get("/admin/ho-so/nhap/").content.decode()
+    assert 'href="/admin/ho-so/nhap/mau/organisations.xlsx"' in page
+    response = admin_a.get("/admin/ho-so/nhap/mau/organisations.xlsx")
+    assert response.status_code == 200 and response["Content-Type"].endswith("sheet")
+    workbook = load(io.BytesIO(response.content))
+    assert "Câu lạc bộ" in {row[1] for row in workbook["Danh mục"].iter_rows(values_only=True)}
+    workbook["Dữ liệu"].append(["Hội Tin học", "Hội thành viên", "CNTT", "", "", 120])
+    filled = io.BytesIO()
+    workbook.save(filled)
+    result = imports.parse(
+        content=filled.getvalue(), filename="mau.xlsx", kind="organisations", period=h1_2021
+    )
+    assert result.ok and result.rows[0]["name"] == "Hội Tin học", result.errors
+    assert admin_a.get("/admin/ho-so/nhap/mau/khong-co.xlsx").status_code == 404
