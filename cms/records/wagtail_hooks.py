@@ -5,7 +5,7 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
-from wagtail.admin.views.generic import CreateView, DeleteView, EditView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from cms.records import services, views
@@ -81,8 +81,35 @@ class PeriodViewSet(RecordsViewSet):
     list_display = ["__str__", "kind", "year"]
 
 
+class OrganisationInspectView(InspectView):
+    """An organisation with its member counts period by period."""
+
+    template_name = "records/organisation_inspect.html"
+
+    def get_field_display_value(self, field_name=None, field=None):
+        # Wagtail looks for get_<name>_display_value; for the model's "field" (lĩnh vực)
+        # that is this very method, called with no arguments.
+        if field_name is None:
+            return self.object.field
+        return super().get_field_display_value(field_name, field)
+
+    def get_context_data(self, **kwargs):
+        from cms.records.selectors import organisation_history
+
+        context = super().get_context_data(**kwargs)
+        history, previous = [], None
+        for count in organisation_history(self.object):
+            change = None if previous is None else count.members - previous
+            history.append({"period": count.period, "members": count.members, "change": change})
+            previous = count.members
+        context["member_history"] = history
+        return context
+
+
 class OrganisationViewSet(RecordsViewSet):
     model = MemberOrganisation
+    inspect_view_enabled = True
+    inspect_view_class = OrganisationInspectView
     icon = "group"
     menu_label = "Tổ chức thành viên"
     form_fields = MemberOrganisation.EDITABLE_FIELDS

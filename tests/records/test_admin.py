@@ -202,3 +202,19 @@ def test_the_import_template_downloads_and_a_filled_copy_imports(h1_2021, admin_
     )
     assert result.ok and result.rows[0]["name"] == "Hội Tin học", result.errors
     assert admin_a.get("/admin/ho-so/nhap/mau/khong-co.xlsx").status_code == 404
+
+
+def test_an_organisation_shows_its_member_counts_over_time(h1_2021, admin_a):
+    from cms.records.models import ReportingPeriod
+
+    organisation = services.organisation_save(
+        organisation=MemberOrganisation(name="Hội Tin học", kind="association")
+    )
+    h2_2021 = ReportingPeriod.objects.create(kind="half", year=2021, half=2)
+    services.member_count_set(organisation=organisation, period=h1_2021, members=1200)
+    services.member_count_set(organisation=organisation, period=h2_2021, members=1350)
+    page = admin_a.get(f"/admin/records/memberorganisation/inspect/{organisation.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Số hội viên qua các kỳ báo cáo" in html
+    assert "<td>6 tháng đầu năm 2021</td><td>1.200</td><td>–</td>" in html
+    assert "<td>6 tháng cuối năm 2021</td><td>1.350</td><td>+150</td>" in html
