@@ -95,3 +95,16 @@ def article_json_ld(context, page) -> str:
         data["image"] = [base + page.lead_image.get_rendition("fill-1200x630").url]
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')
+
+
+@register.simple_tag
+def union_site_name() -> str:
+    """The union's own site name in its schema; empty on the national host."""
+    from wagtail.models import Site
+
+    from lhh.web.schema_scope import in_public_schema
+
+    if in_public_schema():
+        return ""
+    site = Site.objects.order_by("-is_default_site", "id").first()
+    return site.site_name if site else ""

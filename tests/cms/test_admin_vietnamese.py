@@ -82,3 +82,10 @@ def test_avatars_are_served_by_the_platform_not_gravatar(admin_a):
     dashboard = admin_a.get("/admin/").content.decode()
     assert "gravatar" not in dashboard
     assert "default-user-avatar" in dashboard
+
+
+def test_the_admin_home_carries_the_unions_name(admin_a, union_a, union_b):
+    html = admin_a.get("/admin/").content.decode()
+    heading = re.search(r'<h1 class="w-h1[^"]*">\s*(.*?)\s*</h1>', html, re.S).group(1)
+    assert heading == union_a.union.name
+    assert union_b.union.name not in html
