@@ -1,6 +1,6 @@
 """Reads of a union's records, in its own schema. Figures are computed, never typed in."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from cms.records.models import (
     Activity,
