@@ -61,6 +61,7 @@ def test_a_union_admin_sees_vietnamese_even_from_an_english_browser(admin_a, uni
     labels = _sidebar_labels(admin_a)
     assert {"Hình ảnh", "Tệp tài liệu", "Trợ giúp", "Đăng xuất", "Báo cáo hệ thống"} <= labels
     assert not {"Images", "Documents", "Help", "Log out", "Reports"} & labels
+    assert not any(label.startswith("What's new") for label in labels)
     login = union_a.client().get("/admin/login/", **ENGLISH_BROWSER).content.decode()
     assert "Quên mật khẩu?" in login and "Forgotten password?" not in login
 
