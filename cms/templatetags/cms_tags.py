@@ -55,9 +55,13 @@ def union_admin_base_url() -> str:
 
 @register.simple_tag
 def news_feed() -> dict | None:
-    """The union's news feed, announced in the head of every page."""
+    """The union's news feed, announced in the head of every page (none on the national host,
+    whose pages share this layout but not the union's tables)."""
     from cms.selectors import news_index_main
+    from lhh.web.schema_scope import in_public_schema
 
+    if in_public_schema():
+        return None
     index = news_index_main()
     return {"title": index.title, "url": f"{index.url}rss/"} if index else None
 
