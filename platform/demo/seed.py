@@ -544,26 +544,28 @@ def demo_content_create(demo: DemoUnion) -> None:
             body=about_body,
         )
     )
-    if demo.organisation:
-        organisation = demo.organisation
-        about.add_child(
-            instance=OrganisationPage(
-                title="Tổ chức bộ máy",
-                slug="to-chuc",
-                term=organisation["term"],
-                committees=[
-                    ("committee", {"name": name, "size": size, "members": members})
-                    for name, size, members in organisation["committees"]
-                ],
-                organisations=[
-                    (
-                        "organisation",
-                        {"name": name, "kind": kind, "field": field_, "members": count},
-                    )
-                    for name, kind, field_, count in organisation["organisations"]
-                ],
-            )
+    # Every union has its organisation page, reached from the "Giới thiệu" menu; it shows the
+    # records (organisations, leadership) and the hand-kept lists only where records are empty.
+    organisation = demo.organisation or {"term": "", "committees": [], "organisations": []}
+    about.add_child(
+        instance=OrganisationPage(
+            title="Tổ chức bộ máy",
+            slug="to-chuc",
+            show_in_menus=True,
+            term=organisation["term"],
+            committees=[
+                ("committee", {"name": name, "size": size, "members": members})
+                for name, size, members in organisation["committees"]
+            ],
+            organisations=[
+                (
+                    "organisation",
+                    {"name": name, "kind": kind, "field": field_, "members": count},
+                )
+                for name, kind, field_, count in organisation["organisations"]
+            ],
         )
+    )
 
     news_index = home.add_child(
         instance=NewsIndexPage(title="Tin tức", slug="tin-tuc", show_in_menus=True)

@@ -25,6 +25,4 @@ def test_every_api_view_has_a_docstring_that_reaches_the_schema(routes):
         expected = action_doc or (inspect.cleandoc(own_doc) if own_doc else None)
         if not expected or expected.splitlines()[0] not in operation.get("description", ""):
             undescribed.append(f"{method} {path} ({view_class.__name__})")
-    assert not undescribed, "operations without their view's description: " + ", ".join(
-        undescribed
-    )
+    assert not undescribed, "operations without their view's description: " + ", ".join(undescribed)

@@ -1,6 +1,7 @@
 """Menus of two levels, section pages that list their pages, contests gathered in a section."""
 
 import re
+import shutil
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,6 +9,7 @@ from django_tenants.utils import schema_context
 
 from cms.models import ContestPage, HomePage, StandardPage
 from cms.selectors import menu_tree
+from tenants import backups
 
 
 def _section(union):
@@ -81,3 +83,25 @@ def test_editors_may_put_contests_and_the_organisation_page_in_a_section(union_a
         from cms.models import OrganisationPage
 
         assert OrganisationPage in about.specific_class.allowed_subpage_models()
+
+
+def test_every_demo_union_has_its_organisation_page_in_the_about_menu(db):
+    import dataclasses
+
+    from django.test import Client
+
+    from cms.models import OrganisationPage
+    from lhh.demo.seed import DEMO_UNIONS, demo_content_create
+    from tenants.services import union_create
+
+    # Thanh Hóa's demo keeps no hand-made organisation lists: the page shows its records.
+    demo = next(d for d in DEMO_UNIONS if not d.organisation)
+    demo = dataclasses.replace(demo, schema_name="demotochuc")
+    union_create(schema_name="demotochuc", name=demo.name, use_warm_pool=False)
+    with schema_context("demotochuc"):
+        demo_content_create(demo)
+        page = OrganisationPage.objects.get()
+        assert page.show_in_menus and page.get_parent().slug == "gioi-thieu"
+    home = Client(HTTP_HOST="demotochuc.localhost").get("/").content.decode()
+    assert 'href="/gioi-thieu/to-chuc/"' in home
+    shutil.rmtree(backups.media_folder("demotochuc"), ignore_errors=True)
