@@ -178,6 +178,7 @@ def welcome_checklist(*, site_settings) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
+    from cms.nukeviet.models import NukeVietImport
     from cms.records.models import MemberOrganisation, ReportingPeriod
 
     return [
@@ -185,6 +186,11 @@ def welcome_checklist(*, site_settings) -> list[dict]:
             "label": "Tải biểu trưng và chọn màu chủ đạo",
             "done": site_settings.logo_id is not None,
             "url": f"/admin/settings/cms/unionsitesettings/{site_settings.site_id}/",
+        },
+        {
+            "label": "Nhập từ trang NukeViet cũ (bài, văn bản, ảnh; giữ địa chỉ cũ)",
+            "done": NukeVietImport.objects.filter(status=NukeVietImport.Status.DONE).exists(),
+            "url": "/admin/nhap-nukeviet/",
         },
         {
             "label": "Đăng tin tức đầu tiên",

@@ -28,7 +28,7 @@ def _roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cms", "0004_search_folded"),
+        ("cms", "0006_search_folded"),
         ("records", "0001_initial"),
         # Wagtail's Editors and Moderators groups, its page and collection permissions.
         ("wagtailcore", "0098_apitoken"),

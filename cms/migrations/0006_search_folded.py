@@ -24,6 +24,6 @@ def _reindex_folded(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cms", "0003_lifecycle_welcome")]
+    dependencies = [("cms", "0005_contest_awarded_on")]
 
     operations = [migrations.RunPython(_reindex_folded, migrations.RunPython.noop)]
