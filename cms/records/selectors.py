@@ -183,7 +183,15 @@ def leadership_current() -> list[tuple[str, list[Position]]]:
 def home_figures() -> dict | None:
     """The figures a union's home page shows, from its records: active member organisations
     by kind and the members of the newest period that has counts. None without records."""
-    by_kind = organisations_by_kind()
+    from django.utils import timezone
+
+    rows = (
+        MemberOrganisation.objects.filter(organisations_active_on(timezone.localdate()))
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_kind = {row["kind"]: row["n"] for row in rows}
     period = (
         ReportingPeriod.objects.filter(member_counts__isnull=False)
         .distinct()
