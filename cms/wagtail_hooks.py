@@ -253,3 +253,9 @@ def _welcome_checklist(request, panels) -> None:
 
     if not in_public_schema():
         panels.insert(0, ChecklistPanel())
+
+
+@hooks.register("construct_help_menu")
+def _no_wagtail_release_notes(request, menu_items) -> None:
+    # An English page about Wagtail's releases, on a site no union staff member upgrades.
+    menu_items[:] = [item for item in menu_items if not item.name.startswith("whats-new-in-")]

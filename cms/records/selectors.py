@@ -178,3 +178,40 @@ def leadership_current() -> list[tuple[str, list[Position]]]:
     for position in positions:
         grouped.setdefault(position.committee.get_kind_display(), []).append(position)
     return list(grouped.items())
+
+
+def home_figures() -> dict | None:
+    """The figures a union's home page shows, from its records: active member organisations
+    by kind and the members of the newest period that has counts. None without records."""
+    from django.utils import timezone
+
+    rows = (
+        MemberOrganisation.objects.filter(organisations_active_on(timezone.localdate()))
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_kind = {row["kind"]: row["n"] for row in rows}
+    period = (
+        ReportingPeriod.objects.filter(member_counts__isnull=False)
+        .distinct()
+        .order_by("-year", "-half")
+        .first()
+    )
+    if not by_kind and period is None:
+        return None
+    figures = [
+        {"value": by_kind[kind], "label": label.lower()}
+        for kind, label in MemberOrganisation.Kind.choices
+        if by_kind.get(kind)
+    ]
+    if period is not None:
+        figures.append({"value": members_in(period), "label": "hội viên"})
+    return {"figures": figures, "period": str(period) if period else ""}
+
+
+def organisation_history(organisation: MemberOrganisation) -> QuerySet[MemberCount]:
+    """An organisation's member counts, oldest period first."""
+    return organisation.member_counts.select_related("period").order_by(
+        "period__year", "period__half"
+    )

@@ -73,6 +73,19 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "records/import_upload.html", context)
 
 
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The workbook to fill in for an import of `kind`, with the accepted values listed."""
+    _require(request, "records.add_activity")
+    if kind not in imports.COLUMNS:
+        raise Http404
+    response = HttpResponse(
+        imports.template_xlsx(kind),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
+    return response
+
+
 def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
     _require(request, "records.add_activity")
     if request.method != "POST":
@@ -215,6 +228,7 @@ urlpatterns = [
     path("nhan-su/<int:pk>/xuat/", person_export, name="person_export"),
     path("nhan-su/<int:pk>/xoa-du-lieu/", person_erase, name="person_erase"),
     path("nhap/", import_upload, name="import_upload"),
+    path("nhap/mau/<str:kind>.xlsx", import_template, name="import_template"),
     path("nhap/<str:job_id>/xac-nhan/", import_confirm, name="import_confirm"),
     path("nhap/<str:job_id>/", import_progress, name="import_progress"),
     path("bao-cao/", report_list, name="report_list"),

@@ -418,6 +418,9 @@ WAGTAILSEARCH_BACKENDS = {
 # Wagtail 8 runs search indexing and reference updates as django-tasks. A worker
 # backend would lose the union's schema, so they run in the request, in its schema.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Avatars come from the admin's own default picture (or an uploaded one): Gravatar is
+# an outside request on every admin page, blocked on many office networks.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 # Vietnamese titles become ASCII slugs: "Giới thiệu" → gioi-thieu.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

@@ -33,6 +33,11 @@ def formula_safe(value: object) -> object:
 
 
 class FormulaSafeExportMixin:
+    def stream_csv(self, queryset):
+        # A byte-order mark first: without it Excel reads UTF-8 as the local code page.
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
+
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         return formula_safe(value) if export_format == self.FORMAT_CSV else value
@@ -47,7 +52,16 @@ class SafeSubmissionsListView(FormulaSafeExportMixin, SubmissionsListView):
 
 
 class SafeExportIndexView(FormulaSafeExportMixin, IndexView):
-    """A records listing: formula-safe CSV, and an XLSX with a title and totals."""
+    """A records listing people can read: labels instead of stored codes ("Câu lạc bộ", not
+    "club"), formula-safe CSV, and an XLSX with a title and totals."""
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        for name in row:
+            display = getattr(item, f"get_{name}_display", None)
+            if "__" not in name and callable(display):
+                row[name] = display()
+        return row
 
     def _summed(self, name: str) -> bool:
         try:

@@ -106,3 +106,14 @@ def test_a_challenge_of_union_a_is_worthless_on_union_b(union_a, union_b):
     refused = _post(union_b.client(), body="Từ A sang B", captcha=captcha)
     assert refused.status_code == 400
     assert "Mã xác minh không đúng" in refused.content.decode()
+
+
+def test_the_thank_you_stands_where_the_reader_lands_not_above_the_page(union_a):
+    client = union_a.client()
+    response = _post(client, body="Cảm ơn Ban Biên tập")
+    assert response.status_code == 302 and response.url.endswith("#y-kien-ban-doc")
+    html = client.get(response.url.split("#")[0]).content.decode()
+    section = html[html.index('id="y-kien-ban-doc"') :]
+    thanks = "Ý kiến sẽ được hiển thị sau khi Ban Biên tập duyệt"
+    assert thanks in section[: section.index("<form")]
+    assert html.count(thanks) == 1

@@ -227,3 +227,14 @@ def test_contact_submissions_export_visitors_formulas_as_text(union_a, admin_a):
     cells = _raw_cells(_csv_of(response))
     for injection in _INJECTIONS:
         assert injection not in cells and "'" + injection in cells
+
+
+def test_numbers_on_a_vietnamese_page_are_vietnamese_whatever_the_browser(demo_union, db):
+    from django.test import Client
+
+    from tenants.selectors import union_host
+
+    client = Client(HTTP_HOST=union_host(demo_union.schema_name))
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    total = re.search(r'data-visits="total">([^<]*)<', html).group(1)
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})+", total), total
