@@ -30,6 +30,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from tenants.citus import citus_active
+
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
 DUMP = "schema.sql"
@@ -101,6 +103,9 @@ def _pg_env() -> dict[str, str]:
         env["PGPORT"] = str(db["PORT"])
     if db["PASSWORD"]:
         env["PGPASSWORD"] = db["PASSWORD"]
+    if citus_active():
+        # A restored schema is made locally, then distributed whole (tenants.citus).
+        env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} -c citus.enable_schema_based_sharding=off"
     return env
 
 

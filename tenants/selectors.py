@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from tenants.models import Union
+from tenants.routing import host_cache
 
 # PostgreSQL silently skips a missing schema in search_path and would answer from
 # public, so the host lookup also asks, in the same query, whether the schema exists.
@@ -14,11 +15,14 @@ SCHEMA_READY = RawSQL(
 
 
 def union_for_host(hostname: str) -> Union | None:
-    """The union a host serves, annotated with `schema_ready`; one query."""
+    """The union a host serves, annotated with `schema_ready`; remembered by this process
+    until any union, domain or schema changes (tenants.routing), else one query."""
+    return host_cache.lookup(hostname.lower(), _union_for_host_query)
+
+
+def _union_for_host_query(hostname: str) -> Union | None:
     return (
-        Union.objects.filter(domains__domain=hostname.lower())
-        .annotate(schema_ready=SCHEMA_READY)
-        .first()
+        Union.objects.filter(domains__domain=hostname).annotate(schema_ready=SCHEMA_READY).first()
     )
 
 
