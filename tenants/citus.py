@@ -171,7 +171,17 @@ def schema_distribute(schema_name: str) -> None:
     if not citus_active() or schema_distributed(schema_name):
         return
     with connection.cursor() as cursor:
+        # Citus alters each table; rows the clone just copied must not have foreign-key
+        # checks still pending ("cannot ALTER TABLE ... pending trigger events").
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SELECT citus_schema_distribute(%s::regnamespace)", [schema_name])
+        # The rows now live on the worker; the coordinator's local copy is dead weight.
+        cursor.execute(
+            "SELECT truncate_local_data_after_distributing_table(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relkind IN ('r', 'p')",
+            [schema_name],
+        )
 
 
 @dataclass(frozen=True)

@@ -241,8 +241,11 @@ def warm_pool_refill(*, size: int | None = None) -> int:
         created = 0
         while SpareSchema.objects.filter(fingerprint=code_fingerprint()).count() < size:
             spare_name = f"spare_{uuid.uuid4().hex[:16]}"
-            with transaction.atomic(), schemas_local():
-                CloneSchema().clone_schema(settings.TEMPLATE_SCHEMA_NAME, spare_name)
+            with transaction.atomic():
+                with schemas_local():
+                    CloneSchema().clone_schema(settings.TEMPLATE_SCHEMA_NAME, spare_name)
+                # On Citus a spare waits on a worker: taking it is then only a rename.
+                schema_distribute(spare_name)
                 SpareSchema.objects.create(schema_name=spare_name, fingerprint=code_fingerprint())
             created += 1
         return created
