@@ -27,7 +27,10 @@ _SETTLE = 1.5
 
 
 @pytest.fixture
-def load(cluster, site_server, union_a, union_b, committed) -> SiteLoad:
+def load(cluster, site_server, union_pair, committed) -> SiteLoad:
+    # union_pair, not the union_a/union_b fixtures: those hold a test transaction, and
+    # the server process must see the token and the organisation.
+    union_a, union_b = union_pair
     with schema_context(union_a.schema_name):
         user = get_user_model().objects.get(username="admin")
         _row, key = token_create(user=user, name="chuyển máy chủ", scope="write")
@@ -44,8 +47,8 @@ def load(cluster, site_server, union_a, union_b, committed) -> SiteLoad:
     )
 
 
-def test_a_union_moves_live_with_no_wrong_or_failed_answer(cluster, load, union_a, capsys):
-    schema = union_a.schema_name
+def test_a_union_moves_live_with_no_wrong_or_failed_answer(cluster, load, union_pair, capsys):
+    schema = union_pair[0].schema_name
     home = schema_placements([schema])[schema].node
     away = next(node for node in cluster if node != home)
     windows = []
