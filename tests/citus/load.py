@@ -42,7 +42,10 @@ class SiteLoad:
         headers = {"Host": host, "Accept": "application/json"}
         data = None
         if body is not None:
-            headers |= {"Content-Type": "application/json", "Authorization": f"Bearer {self.token_a}"}
+            headers |= {
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {self.token_a}",
+            }
             data = json.dumps(body).encode()
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data, headers)
         try:

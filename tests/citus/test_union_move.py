@@ -64,7 +64,10 @@ def test_a_union_moves_live_with_no_wrong_or_failed_answer(cluster, load, union_
         time.sleep(_SETTLE)
     finally:
         load.stop()
-    by_kind = {kind: [a for a in load.answers if a.kind == kind] for kind in ("read-a", "read-b", "write-a")}
+    by_kind = {
+        kind: [a for a in load.answers if a.kind == kind]
+        for kind in ("read-a", "read-b", "write-a")
+    }
     for kind, answers in by_kind.items():
         assert len(answers) > 10, f"too few {kind} requests to show anything: {len(answers)}"
     failed = [a for a in load.answers if a.status not in (200, 201)]

@@ -30,7 +30,9 @@ def _other_connection() -> psycopg.Connection:
 
 @pytest.fixture
 def fresh_union(fresh_subdomain) -> Union:
-    return union_create(schema_name=fresh_subdomain, name="Liên hiệp Hội Bộ đệm", use_warm_pool=False)
+    return union_create(
+        schema_name=fresh_subdomain, name="Liên hiệp Hội Bộ đệm", use_warm_pool=False
+    )
 
 
 def test_a_hit_costs_no_query_and_a_change_elsewhere_is_seen_at_once(fresh_union):
@@ -42,7 +44,9 @@ def test_a_hit_costs_no_query_and_a_change_elsewhere_is_seen_at_once(fresh_union
     assert len(hit) == 0 and again.schema_ready and again.schema_name == fresh_union.schema_name
     with _other_connection() as other:
         for status in ["suspended", "active", "archived", "active"]:
-            other.execute("UPDATE tenants_union SET status = %s WHERE id = %s", [status, fresh_union.pk])
+            other.execute(
+                "UPDATE tenants_union SET status = %s WHERE id = %s", [status, fresh_union.pk]
+            )
             # No wait: the very next lookup must see it.
             assert union_for_host(host).status == status
         other.execute(
@@ -56,11 +60,15 @@ def test_a_hit_costs_no_query_and_a_change_elsewhere_is_seen_at_once(fresh_union
         )
         assert union_for_host(host).schema_name == fresh_union.schema_name
         # The schema itself going away (an operator's rename) is a change too.
-        other.execute(f'ALTER SCHEMA "{fresh_union.schema_name}" RENAME TO "{fresh_union.schema_name}_x"')
+        other.execute(
+            f'ALTER SCHEMA "{fresh_union.schema_name}" RENAME TO "{fresh_union.schema_name}_x"'
+        )
         try:
             assert union_for_host(host).schema_ready is False
         finally:
-            other.execute(f'ALTER SCHEMA "{fresh_union.schema_name}_x" RENAME TO "{fresh_union.schema_name}"')
+            other.execute(
+                f'ALTER SCHEMA "{fresh_union.schema_name}_x" RENAME TO "{fresh_union.schema_name}"'
+            )
         assert union_for_host(host).schema_ready is True
 
 
