@@ -10,10 +10,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tenants.lifecycle import union_set_status
 from tenants.models import Domain, Union
 from tenants.routing import host_cache_wait_ready
 from tenants.selectors import union_for_host, union_host
-from tenants.services import union_create, union_set_status
+from tenants.services import union_create
 
 pytestmark = pytest.mark.usefixtures("committed")
 
