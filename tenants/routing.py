@@ -104,15 +104,16 @@ class HostCache:
 
     def _listener_ensure(self) -> None:
         """One listening thread per process and database (a fork or a test database
-        starts a new one)."""
+        starts a new one). Costs two comparisons once it runs."""
+        db = connection.settings_dict
+        database = (db["HOST"], db["PORT"], db["NAME"])
+        if self._pid == os.getpid() and self._database == database:
+            return
         params = {
             key: value
             for key, value in connection.get_connection_params().items()
             if key not in ("cursor_factory", "context")  # Django's own, not libpq's
         }
-        database = (params.get("host"), params.get("port"), params.get("dbname"))
-        if self._pid == os.getpid() and self._database == database:
-            return
         with self._lock:
             if self._pid == os.getpid() and self._database == database:
                 return
