@@ -121,9 +121,7 @@ def _nodes(config: dict) -> list[tuple[str, int]]:
 
 
 def database_url(config: dict, database: str = "lhh") -> str:
-    # Prepared statements: the coordinator then plans a repeated query once per
-    # connection instead of on every run (about 4x less per query, docs/benchmarks.md).
-    return f"postgres://{DB_USER}@{HOST}:{config['ports'][0]}/{database}?prepare_threshold=5"
+    return f"postgres://{DB_USER}@{HOST}:{config['ports'][0]}/{database}"
 
 
 def _parents_open(path: Path) -> None:

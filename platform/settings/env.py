@@ -77,17 +77,6 @@ def database_from_url(url: str, *, conn_max_age: int = 0) -> dict:
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     # pgserver hands out URLs whose host is a socket folder given as ?host=…
     host = query.pop("host", None) or unquote(parts.hostname or "")
-    if "prepare_threshold" in query:
-        # Server-side prepared statements after N runs of a query (psycopg); Django turns
-        # them off by default. On Citus they save the coordinator re-planning every query
-        # (deploy/cluster puts ?prepare_threshold=5 in its URL; docs/benchmarks.md).
-        try:
-            query["prepare_threshold"] = int(query["prepare_threshold"])
-        except ValueError:
-            raise ImproperlyConfigured(
-                f"prepare_threshold in DATABASE_URL must be an integer, got "
-                f"{query['prepare_threshold']!r}"
-            ) from None
     return {
         "ENGINE": "tenants.postgresql_backend",
         "NAME": unquote(parts.path.lstrip("/")) or "postgres",
