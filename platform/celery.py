@@ -34,17 +34,29 @@ class UnionTask(TenantTask):
 
     def __call__(self, *args, **kwargs):
         from tenants.models import Union
+        from tenants.readiness import union_ready
 
         # Asked on every run, not from the worker's tenant cache: an archive must
         # stop work queued before it, at once. A suspended union's tasks still run:
         # suspension is temporary, its data stays counted nationally, and work its
         # staff queued just before (an import being applied) must not stop half-done.
-        if Union.objects.filter(
-            schema_name=connection.schema_name, status=Union.Status.ARCHIVED
-        ).exists():
+        union = Union.objects.filter(schema_name=connection.schema_name).first()
+        if union is not None and union.status == Union.Status.ARCHIVED:
             logger.info("task skipped: union archived", extra={"schema": connection.schema_name})
             return None
+        # The routing's own check: a half-made or lagging schema is refused, never run.
+        if union is None or not union_ready(union):
+            raise RuntimeError(
+                f"{self.name}: the schema {connection.schema_name} is not complete and "
+                "current; refusing to run"
+            )
         return super().__call__(*args, **kwargs)
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        from tenants.readiness import union_readiness_forget
+
+        # A table gone since the union was found ready: check it in full next time.
+        union_readiness_forget(connection.schema_name)
 
 
 class NationalTask(TenantTask):

@@ -55,7 +55,7 @@ def routing_version() -> int:
 
 
 class HostCache:
-    """hostname → (routing version, Union annotated with `schema_ready`)."""
+    """hostname → (routing version, Union)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

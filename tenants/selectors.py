@@ -18,15 +18,13 @@ SCHEMA_READY = RawSQL(
 
 
 def union_for_host(hostname: str) -> Union | None:
-    """The union a host serves, annotated with `schema_ready`; remembered by this process
-    until any union, domain or schema changes (tenants.routing), else one query."""
+    """The union a host serves; remembered by this process until any union, domain or
+    schema changes (tenants.routing), else one query."""
     return host_cache.lookup(hostname.lower(), _union_for_host_query)
 
 
 def _union_for_host_query(hostname: str) -> Union | None:
-    return (
-        Union.objects.filter(domains__domain=hostname).annotate(schema_ready=SCHEMA_READY).first()
-    )
+    return Union.objects.filter(domains__domain=hostname).first()
 
 
 def union_host(schema_name: str) -> str:

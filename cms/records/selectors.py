@@ -1,6 +1,6 @@
 """Reads of a union's records, in its own schema. Figures are computed, never typed in."""
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 
 from cms.records.models import (
     Activity,
@@ -10,10 +10,6 @@ from cms.records.models import (
     Position,
     ReportingPeriod,
 )
-
-
-def periods_recent(limit: int = 12) -> QuerySet[ReportingPeriod]:
-    return ReportingPeriod.objects.all()[:limit]
 
 
 def members_in(period: ReportingPeriod | None) -> int:
@@ -62,12 +58,6 @@ def period_figures(period: ReportingPeriod) -> dict:
         "members_change": None if previous_members is None else members - previous_members,
         "activities": activity_figures(period),
     }
-
-
-def organisation_history(organisation: MemberOrganisation) -> QuerySet[MemberCount]:
-    return organisation.member_counts.select_related("period").order_by(
-        "period__year", "period__half"
-    )
 
 
 def organisations_with_latest_count() -> list[MemberOrganisation]:

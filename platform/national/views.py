@@ -12,23 +12,18 @@ from django.urls import path
 from django_tenants.utils import schema_context
 
 from lhh.national import selectors, services
-from lhh.national.models import AuditEntry, ReportSubmission
+from lhh.national.models import CONSOLE_PERMISSION, AuditEntry, ReportSubmission
 from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.tasks import report_reminders_send
-from lhh.web.schema_scope import in_public_schema
+from lhh.web.schema_scope import national_only
 from lhh.web.spreadsheet import formula_safe
 from tenants.deletion import union_delete_request
-from tenants.lifecycle import union_set_status
+from tenants.lifecycle import LIFECYCLE_STATUSES, union_set_status
 from tenants.models import Union, UnionDeletion
 from tenants.selectors import SCHEMA_READY
 
-
-def _console(request: HttpRequest) -> None:
-    """The console exists on the national host only, for national staff only."""
-    if not in_public_schema():
-        raise Http404
-    if not request.user.has_perm("national.view_rollup"):
-        raise PermissionDenied
+# The console exists on the national host only, for the national staff only.
+console_view = national_only(permission=CONSOLE_PERMISSION)
 
 
 def _filters(request: HttpRequest) -> tuple[PeriodKey | None, Scope, list[PeriodKey]]:
@@ -47,8 +42,8 @@ def _filters(request: HttpRequest) -> tuple[PeriodKey | None, Scope, list[Period
     )
 
 
+@console_view
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _console(request)
     period, scope, available = _filters(request)
     context = {
         "period": period,
@@ -67,8 +62,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, template, context)
 
 
+@console_view
 def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
-    _console(request)
     union = get_object_or_404(
         Union.objects.select_related("province", "former_province").prefetch_related("domains"),
         schema_name=schema_name,
@@ -80,14 +75,14 @@ def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
         "submissions": ReportSubmission.objects.filter(union=union),
         "audit": AuditEntry.objects.filter(union=union)[:20],
         "site_url": selectors.union_site_url(union),
-        "statuses": [Union.Status.ACTIVE, Union.Status.SUSPENDED, Union.Status.ARCHIVED],
+        "statuses": LIFECYCLE_STATUSES,
         "deletion": union.deletions.filter(state=UnionDeletion.State.QUEUED).first(),
     }
     return TemplateResponse(request, "national/console/union_detail.html", context)
 
 
+@console_view
 def union_status(request: HttpRequest, schema_name: str) -> HttpResponse:
-    _console(request)
     if request.method != "POST" or not request.user.has_perm("tenants.change_union"):
         raise PermissionDenied
     union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
@@ -104,10 +99,10 @@ def union_status(request: HttpRequest, schema_name: str) -> HttpResponse:
     return redirect("national:union_detail", schema_name=schema_name)
 
 
+@console_view
 def union_delete_confirm(request: HttpRequest, schema_name: str) -> HttpResponse:
     """Ask for a union's deletion; the national staff type its exact name to confirm.
     The worker takes the backup and deletes (minutes for a large union)."""
-    _console(request)
     if not request.user.has_perm("tenants.delete_union"):
         raise PermissionDenied
     union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
@@ -130,15 +125,15 @@ def union_delete_confirm(request: HttpRequest, schema_name: str) -> HttpResponse
     )
 
 
+@console_view
 def union_deletion(request: HttpRequest, pk: int) -> HttpResponse:
     """How a deletion is going; the page reloads itself until it has ended."""
-    _console(request)
     deletion = get_object_or_404(UnionDeletion, pk=pk)
     return TemplateResponse(request, "national/console/union_deletion.html", {"deletion": deletion})
 
 
+@console_view
 def directory(request: HttpRequest) -> HttpResponse:
-    _console(request)
     unions = (
         Union.objects.filter(kind=Union.Kind.PROVINCIAL)
         .annotate(schema_ready=SCHEMA_READY)
@@ -149,8 +144,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "national/console/directory.html", {"unions": unions})
 
 
+@console_view
 def reports(request: HttpRequest) -> HttpResponse:
-    _console(request)
     period, _scope, available = _filters(request)
     rows = selectors.report_tracking(period) if period else []
     if request.method == "POST" and period:
@@ -174,8 +169,8 @@ def reports(request: HttpRequest) -> HttpResponse:
     )
 
 
+@console_view
 def report_submission(request: HttpRequest, pk: int) -> HttpResponse:
-    _console(request)
     submission = get_object_or_404(ReportSubmission.objects.select_related("union"), pk=pk)
     if request.method == "POST":
         if not request.user.has_perm("national.change_reportsubmission"):
@@ -216,9 +211,9 @@ def _submission_docx(submission: ReportSubmission) -> HttpResponse:
         return report_download_response(report, submission.union.name, "docx")
 
 
+@console_view
 def export(request: HttpRequest) -> HttpResponse:
     """Any table of the dashboard, or the report tracking, as XLSX."""
-    _console(request)
     from openpyxl import Workbook
 
     period, scope, _available = _filters(request)
