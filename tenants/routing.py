@@ -2,15 +2,16 @@
 
 Every request starts by finding its union from the host: one query in public (a join
 and a schema check; on a Citus cluster a trip to the coordinator before the worker's
-queries). The answer changes only when a union's status, its domains or its schema
-change, so each process keeps the answers, each stamped with the *routing version*
+queries). The answer changes only when a union's row or its domains change, so each
+process keeps the answers, each stamped with the *routing version*
 it was read under, and uses one only while that version is still current.
 
 The routing version is one row, `public.tenants_routing_version`, raised in the same
-transaction as every change: triggers on `tenants_union` and `tenants_domain` (any
-write), and an event trigger on CREATE/ALTER/DROP SCHEMA (migration tenants 0005). A
-change is therefore visible at the version exactly when it commits, and the next
-request anywhere sees the new version: strictly "at once", whatever the load.
+transaction as every change by triggers on `tenants_union` and `tenants_domain` (any
+write; migration tenants 0005). A change is therefore visible at the version exactly
+when it commits, and the next request anywhere sees the new version: strictly "at
+once", whatever the load. The schema itself is not remembered: whether it is there and
+current is the readiness check's (tenants.readiness), on every request.
 
 Reading the version costs no extra round trip: Django already checks a reused
 connection at the start of each request (`CONN_HEALTH_CHECKS`, a `SELECT 1`); our
@@ -26,7 +27,7 @@ local run has no shared cache (the file cache is per machine). A time-to-live se
 suspended union for its length.
 
 The cache is off inside a transaction (it may see its own uncommitted changes; tests
-run in one) and when the triggers are missing (the event trigger needs a superuser).
+run in one) and when the triggers are missing.
 """
 
 import copy
@@ -35,9 +36,8 @@ import threading
 from django.db import connection
 
 VERSION_SQL = "SELECT version FROM public.tenants_routing_version"
-# Written by migration 0005; the cache works only when all of them are in place.
+# Written by migration 0005; the cache works only when both are in place.
 TRIGGERS = ("tenants_union_routing_version", "tenants_domain_routing_version")
-EVENT_TRIGGER = "lhh_routing_schema_ddl"
 
 
 def routing_version() -> int:
@@ -70,10 +70,8 @@ class HostCache:
         if enabled is None:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname = ANY(%s)) = %s "
-                    "AND EXISTS (SELECT 1 FROM pg_event_trigger "
-                    "WHERE evtname = %s AND evtenabled <> 'D')",
-                    [list(TRIGGERS), len(TRIGGERS), EVENT_TRIGGER],
+                    "SELECT count(*) = %s FROM pg_trigger WHERE tgname = ANY(%s)",
+                    [len(TRIGGERS), list(TRIGGERS)],
                 )
                 enabled = self._enabled[key] = cursor.fetchone()[0]
             with self._lock:
