@@ -1,17 +1,19 @@
-from cms.records.models.activities import Activity
+from cms.records.models.activities import Activity, ContestEntry
 from cms.records.models.governance import Committee, Congress, Person, Position
 from cms.records.models.organisations import MemberCount, MemberOrganisation
 from cms.records.models.periods import ReportingPeriod
-from cms.records.models.reports import Report
+from cms.records.models.reports import Report, ReportSettings
 
 __all__ = [
     "Activity",
     "Committee",
+    "ContestEntry",
     "Congress",
     "MemberCount",
     "MemberOrganisation",
     "Person",
     "Position",
     "Report",
+    "ReportSettings",
     "ReportingPeriod",
 ]
