@@ -63,7 +63,7 @@ from tenants.selectors import union_host  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = "thanhhoa"
-GOAL_RATIO = 0.95
+GOAL_RATIO = 1.0
 GOAL_QUERIES = 5
 GOAL_CACHED_RATIO = 3.0
 

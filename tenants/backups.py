@@ -39,6 +39,7 @@ from django_tenants.utils import schema_context
 
 from cms.page_cache import page_cache_clear
 from cms.services import site_setup
+from tenants.citus import citus_active, schema_distribute
 from tenants.lifecycle import LIFECYCLE_STATUSES, provincial_only
 from tenants.models import Domain, Province, Union
 from tenants.schema_names import schema_quoted
@@ -46,6 +47,7 @@ from tenants.selectors import schema_name_check_free, union_host
 from tenants.signals import union_restored
 
 logger = logging.getLogger(__name__)
+
 
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
@@ -118,6 +120,9 @@ def _pg_env() -> dict[str, str]:
         env["PGPORT"] = str(db["PORT"])
     if db["PASSWORD"]:
         env["PGPASSWORD"] = db["PASSWORD"]
+    if citus_active():
+        # A restored schema is made locally, then distributed whole (tenants.citus).
+        env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} -c citus.enable_schema_based_sharding=off"
     return env
 
 
@@ -466,6 +471,7 @@ def union_restore(*, archive_path: Path, actor: str, schema_name: str | None = N
                 raise BackupError(
                     f"Số dòng sau khi khôi phục không khớp bản kê: {_count_diff(expected, actual)}"
                 )
+            schema_distribute(target)
             # Files first: the registry rows are the last step, and make the union routable.
             media_place(work, media)
             union = _restored_union_register(manifest=manifest, target=target, archive=archive)

@@ -24,6 +24,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
+from tenants.citus import schemas_local
+
 SHARED_VIEWS_SCHEMA = "lhh_shared"
 
 
@@ -53,7 +55,8 @@ def shared_views_refresh() -> None:
     """(Re)make one view per public-only table that public has now."""
     public = settings.PUBLIC_SCHEMA_NAME
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    # On Citus the views' schema stays local on the coordinator, beside the tables it shows.
+    with schemas_local(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = %s",
             [public],
