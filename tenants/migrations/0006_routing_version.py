@@ -31,6 +31,6 @@ DROP TABLE IF EXISTS tenants_routing_version;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tenants", "0004_union_deletion")]
+    dependencies = [("tenants", "0005_union_review_pending")]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]

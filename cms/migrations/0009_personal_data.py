@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0005_contest_awarded_on'),
+        ('cms', '0008_body_image_template'),
     ]
 
     operations = [
