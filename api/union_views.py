@@ -26,6 +26,7 @@ from api.common import (
     PeriodSerializer,
     SparseFieldsMixin,
     YearFilter,
+    absolute_url,
     period_param,
 )
 from api.permissions import ModelPermissions
@@ -106,7 +107,7 @@ class NewsViewSet(PublicContentViewSet):
             fields = _NEWS_FIELDS
 
         def get_url(self, article) -> str:
-            return article.url
+            return absolute_url(self, article.url)
 
         def get_tags(self, article) -> list[str]:
             return [tag.name for tag in article.tags.all()]
@@ -171,7 +172,7 @@ class DocumentViewSet(PublicContentViewSet):
             ]
 
         def get_file_url(self, document) -> str | None:
-            return document.file.url if document.file_id else None
+            return absolute_url(self, document.file.url) if document.file_id else None
 
     serializer_class = OutputSerializer
     filterset_class = DocumentFilter
@@ -210,7 +211,7 @@ class EventViewSet(PublicContentViewSet):
             ]
 
         def get_url(self, event) -> str:
-            return event.url
+            return absolute_url(self, event.url)
 
     serializer_class = OutputSerializer
     filter_backends = [filters.OrderingFilter]
@@ -547,8 +548,15 @@ class NarrativeField(serializers.DictField):
 
 
 _DOWNLOAD_RESPONSES = {
-    "docx": {(200, DOCX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY)},
-    "pdf": {(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
+    # octet-stream as well: the form client generators know for bytes of any kind.
+    "docx": {
+        (200, DOCX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
+        (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+    },
+    "pdf": {
+        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+        (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+    },
 }
 
 

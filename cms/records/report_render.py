@@ -13,6 +13,7 @@ from cms.records.models import Activity, Report
 from cms.records.models.organisations import MemberOrganisation
 from cms.records.models.reports import REPORT_SECTIONS
 from cms.records.selectors import period_figures
+from lhh.web.downloads import attachment_disposition
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 _SECTION_KINDS = {
@@ -148,5 +149,5 @@ def report_download_response(report: Report, union_name: str, extension: str):
     else:
         body, content_type = report_pdf(report, union_name), "application/pdf"
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{report_filename(report, extension)}"'
+    response["Content-Disposition"] = attachment_disposition(report_filename(report, extension))
     return response

@@ -14,6 +14,7 @@ from cms.records.models import Person, Report
 from cms.records.progress import job_new, job_payload_set, progress_get, progress_set
 from cms.records.report_render import report_download_response, report_figures, report_outline
 from cms.records.tasks import records_import_apply
+from lhh.web.downloads import attachment_disposition
 
 _PREVIEW_ROWS = 20
 _ERRORS_SHOWN = 200
@@ -139,7 +140,7 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
         services.person_export(person=person),
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
-    response["Content-Disposition"] = f'attachment; filename="du-lieu-ca-nhan-{person.pk}.json"'
+    response["Content-Disposition"] = attachment_disposition(f"du-lieu-ca-nhan-{person.pk}.json")
     return response
 
 

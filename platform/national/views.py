@@ -15,6 +15,7 @@ from lhh.national import selectors, services
 from lhh.national.models import AuditEntry, ReportSubmission
 from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.tasks import report_reminders_send
+from lhh.web.downloads import attachment_disposition
 from lhh.web.schema_scope import in_public_schema
 from lhh.web.spreadsheet import formula_safe
 from tenants.deletion import union_delete_request
@@ -262,7 +263,7 @@ def export(request: HttpRequest) -> HttpResponse:
         output.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="thong-ke-{table}-{period.code}.xlsx"'
+    response["Content-Disposition"] = attachment_disposition(f"thong-ke-{table}-{period.code}.xlsx")
     return response
 
 
