@@ -21,6 +21,7 @@ from cms.models import EventPage, NewsArticlePage
 from cms.personal_data import COMMENT_CONSENT, REGISTRATION_CONSENT
 from cms.selectors import site_search_results
 from cms.services import comment_submit, event_register
+from lhh.web.downloads import attachment_disposition
 from lhh.web.ratelimit import rate_limited
 
 # Media types a browser would run as a document; served only as downloads.
@@ -144,5 +145,5 @@ def union_media(request: HttpRequest, schema_name: str, path: str) -> HttpRespon
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     if file_path.suffix.lower() in _ACTIVE_CONTENT:
-        response["Content-Disposition"] = f'attachment; filename="{file_path.name}"'
+        response["Content-Disposition"] = attachment_disposition(file_path.name)
     return response

@@ -20,6 +20,7 @@ from cms.models import (
     WebsiteLink,
 )
 from cms.services import comment_moderate
+from lhh.web.downloads import attachment_disposition
 from lhh.web.schema_scope import in_public_schema
 from lhh.web.spreadsheet import SafeSnippetIndexView
 
@@ -148,8 +149,8 @@ class PersonalDataRequestViewSet(SnippetViewSet):
         data_request = personal_data_request_complete(request=data_request)
         if data_request.kind == PersonalDataRequest.Kind.EXPORT:
             response = JsonResponse(data_request.summary, json_dumps_params={"ensure_ascii": False})
-            response["Content-Disposition"] = (
-                f'attachment; filename="du-lieu-ca-nhan-{data_request.pk}.json"'
+            response["Content-Disposition"] = attachment_disposition(
+                f"du-lieu-ca-nhan-{data_request.pk}.json"
             )
             return response
         messages.success(request, f"Đã xóa dữ liệu của {data_request.email}.")

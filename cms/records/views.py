@@ -26,6 +26,7 @@ from cms.records.progress import (
 )
 from cms.records.report_render import report_download_response, report_sections
 from cms.records.tasks import report_pdf_render
+from lhh.web.downloads import attachment_disposition
 
 _PREVIEW_ROWS = 20
 _ERRORS_SHOWN = 200
@@ -82,7 +83,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
         imports.template_xlsx(kind),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
+    response["Content-Disposition"] = attachment_disposition(f"mau-nhap-{kind}.xlsx")
     return response
 
 
@@ -189,7 +190,7 @@ def report_pdf_progress(request: HttpRequest, pk: int, job_id: str) -> HttpRespo
         payload = job_payload_get(job_id) or {}
         if payload.get("report_id") == report.pk:
             response = HttpResponse(payload["pdf"], content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{payload["filename"]}"'
+            response["Content-Disposition"] = attachment_disposition(payload["filename"])
             return response
     if request.headers.get("accept", "").startswith("application/json"):
         return JsonResponse(progress)
@@ -208,7 +209,7 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
         services.person_export(person=person),
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
-    response["Content-Disposition"] = f'attachment; filename="du-lieu-ca-nhan-{person.pk}.json"'
+    response["Content-Disposition"] = attachment_disposition(f"du-lieu-ca-nhan-{person.pk}.json")
     return response
 
 

@@ -31,6 +31,7 @@ from lhh.national.models import (
 )
 from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.tasks import national_report_build
+from lhh.web.downloads import attachment_disposition
 from lhh.web.schema_scope import national_only
 from lhh.web.spreadsheet import titled_workbook
 from tenants.deletion import union_delete_request
@@ -266,8 +267,8 @@ def national_report_file(request: HttpRequest, pk: int, extension: str) -> HttpR
         raise Http404
     body = bytes(content)
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="bao-cao-toan-quoc-{period.code}.{extension}"'
+    response["Content-Disposition"] = attachment_disposition(
+        f"bao-cao-toan-quoc-{period.code}.{extension}"
     )
     return response
 
@@ -304,7 +305,7 @@ def templates(request: HttpRequest) -> HttpResponse:
         kind = request.GET["tai-ve"]
         content = template_default(kind) if request.GET.get("mac-dinh") else template_content(kind)
         response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="mau-{kind}.docx"'
+        response["Content-Disposition"] = attachment_disposition(f"mau-{kind}.docx")
         return response
     uploaded = {t.kind: t for t in ReportTemplate.objects.defer("content")}
     kinds = [
@@ -427,7 +428,7 @@ def export(request: HttpRequest) -> HttpResponse:
         ]
     body = titled_workbook(title, headers, rows, total)
     response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="thong-ke-{table}-{period.code}.xlsx"'
+    response["Content-Disposition"] = attachment_disposition(f"thong-ke-{table}-{period.code}.xlsx")
     return response
 
 

@@ -452,9 +452,15 @@ REST_FRAMEWORK = {
     },
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Liên hiệp Hội Cloud API",
-    "DESCRIPTION": "API của trang Liên hiệp Hội (trên tên miền của từng Liên hiệp Hội) và của "
-    "Trung ương (trên tên miền quốc gia).",
+    # ASCII: client generators derive their package name from the title
+    # (openapi-python-client: lienhiephoi-cloud-api-client); the Vietnamese name is below.
+    "TITLE": "Lienhiephoi Cloud API",
+    "DESCRIPTION": "API của Liên hiệp Hội Cloud: trang của từng Liên hiệp Hội (trên tên miền "
+    "của Liên hiệp Hội) và của Trung ương (trên tên miền quốc gia).",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.servers_from_request",
+    ],
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
