@@ -26,7 +26,8 @@ def provincial_only(union: Union) -> None:
 
 def _copy_province_check(union: Union) -> None:
     """A restored copy goes live only if no other working union holds its province."""
-    if union.province_id is None:
+    province = union.province
+    if province is None:
         return
     holder = (
         Union.objects.filter(kind=Union.Kind.PROVINCIAL, province_id=union.province_id)
@@ -39,7 +40,7 @@ def _copy_province_check(union: Union) -> None:
             "%(province)s đã có Liên hiệp Hội hoạt động (%(holder)s); lưu trữ Liên hiệp Hội "
             "đó trước khi kích hoạt bản khôi phục.",
             code="province_taken",
-            params={"province": union.province.name, "holder": holder.name},
+            params={"province": province.name, "holder": holder.name},
         )
 
 

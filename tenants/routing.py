@@ -32,8 +32,12 @@ run in one) and when the triggers are missing.
 
 import copy
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import connection
+
+_U = TypeVar("_U")  # what the query answers: a union or None
 
 VERSION_SQL = "SELECT version FROM public.tenants_routing_version"
 # Written by migration 0005; the cache works only when both are in place.
@@ -78,7 +82,7 @@ class HostCache:
                 self._entries.clear()  # another database's answers
         return enabled
 
-    def lookup(self, hostname: str, query) -> object:
+    def lookup(self, hostname: str, query: Callable[[str], _U]) -> _U:
         """The union for `hostname`, remembered or from `query(hostname)`."""
         if connection.in_atomic_block or not self._usable():
             return query(hostname)
