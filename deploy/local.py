@@ -49,8 +49,7 @@ def main() -> int:
         "beat": [*celery, "beat", "--loglevel=INFO"],
     }
     processes = {
-        name: subprocess.Popen(command, cwd=ROOT, env=env)
-        for name, command in commands.items()
+        name: subprocess.Popen(command, cwd=ROOT, env=env) for name, command in commands.items()
     }
     os.environ.update(env)
     _print_welcome(args.port, no_demo=args.no_demo)

@@ -39,10 +39,14 @@ class UnionTask(TenantTask):
         # stop work queued before it, at once. A suspended union's tasks still run:
         # suspension is temporary, its data stays counted nationally, and work its
         # staff queued just before (an import being applied) must not stop half-done.
+        # A merged union's schema is kept as it was at the switch: nothing acts for it.
         if Union.objects.filter(
-            schema_name=connection.schema_name, status=Union.Status.ARCHIVED
+            schema_name=connection.schema_name,
+            status__in=[Union.Status.ARCHIVED, Union.Status.MERGED],
         ).exists():
-            logger.info("task skipped: union archived", extra={"schema": connection.schema_name})
+            logger.info(
+                "task skipped: union archived or merged", extra={"schema": connection.schema_name}
+            )
             return None
         return super().__call__(*args, **kwargs)
 

@@ -8,23 +8,42 @@ from cms.records.models import (
     MemberCount,
     MemberOrganisation,
     Position,
+    Predecessor,
     ReportingPeriod,
 )
+
+
+def origins_not_counted(period: ReportingPeriod) -> list[str]:
+    """Merged predecessors whose rows here stay out of this period's figures: the period
+    ended before the merger, so the predecessor's own figures stand for it."""
+    return list(
+        Predecessor.objects.filter(merged_on__gt=period.ends_on).values_list(
+            "schema_name", flat=True
+        )
+    )
 
 
 def periods_recent(limit: int = 12) -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.all()[:limit]
 
 
+def member_counts_in(period: ReportingPeriod) -> QuerySet[MemberCount]:
+    return MemberCount.objects.filter(period=period).exclude(
+        organisation__moved_from__in=origins_not_counted(period)
+    )
+
+
 def members_in(period: ReportingPeriod | None) -> int:
     if period is None:
         return 0
-    return MemberCount.objects.filter(period=period).aggregate(n=Sum("members", default=0))["n"]
+    return member_counts_in(period).aggregate(n=Sum("members", default=0))["n"]
 
 
-def organisations_by_kind() -> dict[str, int]:
+def organisations_by_kind(period: ReportingPeriod | None = None) -> dict[str, int]:
+    excluded = origins_not_counted(period) if period is not None else []
     rows = (
         MemberOrganisation.objects.filter(status=MemberOrganisation.Status.ACTIVE)
+        .exclude(moved_from__in=excluded)
         .values("kind")
         .annotate(n=Count("id"))
     )
@@ -35,6 +54,7 @@ def activity_figures(period: ReportingPeriod) -> dict[str, dict[str, int]]:
     """Per activity kind: how many, how many done, and the summed quantities."""
     rows = (
         Activity.objects.filter(period=period)
+        .exclude(moved_from__in=origins_not_counted(period))
         .values("kind")
         .annotate(
             count=Count("id"),
@@ -57,7 +77,7 @@ def period_figures(period: ReportingPeriod) -> dict:
     previous_members = members_in(previous) if previous else None
     return {
         "period": str(period),
-        "organisations": organisations_by_kind(),
+        "organisations": organisations_by_kind(period),
         "members": members,
         "members_change": None if previous_members is None else members - previous_members,
         "activities": activity_figures(period),
@@ -91,7 +111,8 @@ def organisations_with_latest_count() -> list[MemberOrganisation]:
 
 def leadership_current() -> list[tuple[str, list[Position]]]:
     """The committees of the newest term, each with its current positions, in three queries."""
-    congress = Congress.objects.order_by("-starts_year").first()
+    # A merged predecessor's terms are its history, not the union's current leadership.
+    congress = Congress.objects.filter(moved_from="").order_by("-starts_year").first()
     if congress is None:
         return []
     positions = (

@@ -7,6 +7,8 @@ from cms.records.events import records_changed
 from lhh.celery import NationalTask, app
 from lhh.national import rollups
 from lhh.national import services as national_services
+from lhh.national.models import NewsFeedItem
+from tenants.merging import union_merged
 
 
 @app.task
@@ -26,6 +28,22 @@ def _records_changed(sender, schema_name: str, period_ids: list[int], **kwargs) 
     # The task carries the schema it is queued from; queue it from the union's own.
     with schema_context(schema_name):
         rollup_refresh.delay(period_ids)
+
+
+@receiver(union_merged, dispatch_uid="national_union_merged")
+def _union_merged(sender, merge_id: int, **kwargs) -> None:
+    """Sent after the switch committed: move the statistics and the news feed now, in the
+    worker that merged (both are quick next to the merge itself)."""
+    from lhh.national.news_feed import news_feed_refresh as refresh
+    from tenants.models import UnionMerge
+
+    merge = UnionMerge.objects.select_related("absorbed", "absorbing").get(pk=merge_id)
+    rollups.union_merged_statistics(
+        absorbed=merge.absorbed, absorbing=merge.absorbing, merge_date=merge.merge_date
+    )
+    NewsFeedItem.objects.filter(union=merge.absorbed).delete()
+    with schema_context(merge.absorbing.schema_name):
+        refresh()
 
 
 @app.task(base=NationalTask)

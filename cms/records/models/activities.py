@@ -84,6 +84,10 @@ class Activity(models.Model):
         "số lượng (người được tôn vinh, vụ việc, hồ sơ)", null=True, blank=True
     )
     note = models.TextField("ghi chú", blank=True)
+    # The schema of the union this row was moved from in a merger; empty for the union's own.
+    moved_from = models.CharField(
+        "chuyển từ Liên hiệp Hội", max_length=63, blank=True, db_index=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

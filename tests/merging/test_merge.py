@@ -1,0 +1,103 @@
+"""A union merged into another: site, media, records, staff, addresses, statistics."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from cms.models import NewsArticlePage, OfficialDocument, ReaderComment
+from cms.records.models import Congress, MemberCount, MemberOrganisation, Report
+from tenants.models import Union, UnionMerge, UnionMergeMap
+from tenants.selectors import union_host
+from tests.merging.content import PASSWORD, row_counts
+
+
+def test_the_merge_moves_site_records_and_staff_and_the_old_host_redirects(pair):
+    absorbed, absorbing = pair.absorbed, pair.absorbing
+    out = io.StringIO()
+    call_command("union_merge", absorbed.schema_name, "--into", absorbing.schema_name, stdout=out)
+    assert "Đã sáp nhập" in out.getvalue()
+
+    merge = UnionMerge.objects.get(absorbed=absorbed)
+    assert merge.state == UnionMerge.State.DONE and merge.backup_name
+    absorbed.refresh_from_db()
+    assert absorbed.status == Union.Status.MERGED and absorbed.merged_into == absorbing
+
+    with schema_context(absorbing.schema_name):
+        moved = NewsArticlePage.objects.get(title="Hội thảo khoa học Hải Dương")
+        assert moved.url_path.endswith(f"/{absorbed.schema_name}/tin-tuc/hoi-thao/")
+        assert moved.author == "Phóng viên Hải Dương" and moved.is_featured
+        assert str(moved.published_on) == "2024-03-05"
+        assert moved.category.slug == "hoat-dong"  # merged with Hải Phòng's same category
+        assert set(moved.tags.names()) == {"khoa học", "riêng Hải Dương"}
+        assert ReaderComment.objects.filter(article=moved).count() == 1
+        assert moved.lead_image.file.name.startswith(f"sap-nhap/{absorbed.schema_name}/")
+        assert moved.lead_image.file.storage.exists(moved.lead_image.file.name)
+        assert moved.lead_image.collection.get_parent().name.endswith("(trước sáp nhập)")
+        linking = NewsArticlePage.objects.get(title="Bài dẫn link Hải Dương")
+        body = linking.body.raw_data
+        assert f'id="{moved.pk}"' in body[0]["value"]
+        assert body[1]["value"]["image"] == moved.lead_image.pk
+        doc = OfficialDocument.objects.get(issuing_body="Liên hiệp Hội Hải Dương")
+        assert doc.number == "01/QĐ-LHH" and doc.signatory == "Chủ tịch Hải Dương"
+        assert OfficialDocument.objects.filter(number="01/QĐ-LHH").count() == 2
+
+        # Records: the same association in both became one, with the moved one's history.
+        medicine = MemberOrganisation.objects.filter(name="Hội Y học")
+        assert medicine.count() == 2
+        moved_medicine = medicine.get(moved_from=absorbed.schema_name)
+        assert moved_medicine.status == "merged"
+        assert moved_medicine.merged_into == medicine.get(moved_from="")
+        assert moved_medicine.origin == "Hải Dương"
+        assert MemberCount.objects.get(organisation=moved_medicine).members == 100
+        assert Congress.objects.get(moved_from=absorbed.schema_name).note.startswith("Nhiệm kỳ của")
+        assert Report.objects.filter(period__year=2024).count() == 2
+
+        # People: the same e-mail is one account; the rest keep their password and role.
+        users = get_user_model().objects
+        assert users.filter(email="can.bo.chung@example.vn").count() == 1
+        moved_admin = users.get(username=f"admin.{absorbed.schema_name}")
+        assert moved_admin.check_password(PASSWORD) and moved_admin.is_superuser
+        shared = users.get(email="can.bo.chung@example.vn")
+        assert shared.username == "bientap.hải phòng" and shared.groups.filter(name="Editors")
+
+    # Every row moved is in the map, once.
+    assert UnionMergeMap.objects.filter(merge=merge, table="wagtailcore_page").count() >= 6
+
+    # The absorbing site serves the moved pages; the old host answers 301, page by page.
+    new_host = union_host(absorbing.schema_name)
+    page = Client(HTTP_HOST=new_host).get(f"/{absorbed.schema_name}/tin-tuc/hoi-thao/")
+    assert page.status_code == 200 and "Hội thảo khoa học Hải Dương" in page.content.decode()
+    old = Client(HTTP_HOST=union_host(absorbed.schema_name))
+    response = old.get("/tin-tuc/hoi-thao/?trang=2")
+    assert response.status_code == 301
+    assert response["Location"] == (
+        f"http://{new_host}/{absorbed.schema_name}/tin-tuc/hoi-thao/?trang=2"
+    )
+    assert old.get("/").headers["Location"] == f"http://{new_host}/{absorbed.schema_name}/"
+    assert old.get("/khong-co/").headers["Location"] == f"http://{new_host}/"
+    assert old.get("/admin/").status_code == 301
+    assert old.get("/api/v1/news/").status_code == 301
+
+
+def test_a_second_run_adds_nothing(pair):
+    call_command(
+        "union_merge",
+        pair.absorbed.schema_name,
+        "--into",
+        pair.absorbing.schema_name,
+        stdout=io.StringIO(),
+    )
+    before = row_counts(pair.absorbing.schema_name)
+    with pytest.raises(Exception, match="đã được sáp nhập"):
+        call_command(
+            "union_merge",
+            pair.absorbed.schema_name,
+            "--into",
+            pair.absorbing.schema_name,
+            stdout=io.StringIO(),
+        )
+    assert row_counts(pair.absorbing.schema_name) == before
