@@ -430,6 +430,12 @@ def _step_commit(merge: UnionMerge, step: str) -> None:
 
 def merge_carry_out(*, merge_id: int) -> UnionMerge | None:
     """Carry out a queued merge; again after a crash, it finishes without duplicates."""
+    # The registry rows are written from public, whatever schema the caller was in.
+    with schema_context(settings.PUBLIC_SCHEMA_NAME):
+        return _carry_out(merge_id)
+
+
+def _carry_out(merge_id: int) -> UnionMerge | None:
     with transaction.atomic():
         merge = (
             UnionMerge.objects.select_for_update(of=("self",))
