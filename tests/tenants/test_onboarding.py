@@ -1,7 +1,6 @@
 """Self-service onboarding: sign up, verify, approve, create; bad input, abuse, isolation."""
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -468,7 +467,6 @@ def test_a_thousand_unverified_sign_ups_create_no_schema(db):
     policy = OnboardingPolicy.load()
     province = Province.objects.get(name="Lâm Đồng", is_current=True)
     schemas = _schema_count()
-    started = time.monotonic()
     for n in range(1000):
         services.signup_submit(
             province=province,
@@ -479,11 +477,9 @@ def test_a_thousand_unverified_sign_ups_create_no_schema(db):
             email=f"thu{n}@example.vn",
             phone="0912345678",
         )
-    elapsed = time.monotonic() - started
     assert SignupApplication.objects.filter(status=Status.UNVERIFIED).count() == 1000
     assert _schema_count() == schemas
     assert Union.objects.filter(schema_name__startswith="thu").count() == 0
-    assert elapsed < 10, elapsed
     assert policy.several_unions_per_province is False  # the rule did not have to be relaxed
 
 
