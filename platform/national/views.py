@@ -4,7 +4,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,7 +17,8 @@ from lhh.national import selectors, services
 from lhh.national.models import AuditEntry, ReportSubmission
 from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.tasks import report_reminders_send
-from tenants.models import Union, UnionDeletion
+from tenants import merging
+from tenants.models import Union, UnionDeletion, UnionMerge
 from tenants.selectors import SCHEMA_READY
 from tenants.services import union_delete_request, union_set_status
 
@@ -81,6 +82,10 @@ def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
         "site_url": selectors.union_site_url(union),
         "statuses": [Union.Status.ACTIVE, Union.Status.SUSPENDED, Union.Status.ARCHIVED],
         "deletion": union.deletions.filter(state=UnionDeletion.State.QUEUED).first(),
+        # Both histories of a merger: who it absorbed, and whom it was absorbed by.
+        "merges": UnionMerge.objects.filter(
+            models.Q(absorbed=union) | models.Q(absorbing=union)
+        ).select_related("absorbed", "absorbing"),
     }
     return TemplateResponse(request, "national/console/union_detail.html", context)
 
@@ -141,7 +146,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     unions = (
         Union.objects.filter(kind=Union.Kind.PROVINCIAL)
         .annotate(schema_ready=SCHEMA_READY)
-        .select_related("province", "former_province", "health")
+        .select_related("province", "former_province", "health", "merged_into")
         .prefetch_related("domains")
         .order_by("province__name", "name")
     )
@@ -265,7 +270,69 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _merge_console(request: HttpRequest) -> None:
+    _console(request)
+    if not request.user.has_perm("tenants.change_union"):
+        raise PermissionDenied
+
+
+def merge_start(request: HttpRequest) -> HttpResponse:
+    """Choose the unions, see what moves and every conflict, change the resolutions,
+    confirm: the worker then merges, and the progress page follows it."""
+    _merge_console(request)
+    candidates = Union.objects.filter(
+        kind=Union.Kind.PROVINCIAL, status__in=[Union.Status.ACTIVE, Union.Status.SUSPENDED]
+    ).select_related("province", "former_province")
+    data = request.POST if request.method == "POST" else request.GET
+    absorbed = candidates.filter(schema_name=data.get("absorbed", "")).first()
+    absorbing = candidates.filter(schema_name=data.get("absorbing", "")).first()
+    context: dict = {"candidates": candidates, "absorbed": absorbed, "absorbing": absorbing}
+    if absorbed and absorbing:
+        try:
+            preview = merging.merge_preview(absorbed=absorbed, absorbing=absorbing)
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+            return TemplateResponse(
+                request, "national/console/merge_start.html", context, status=400
+            )
+        context["preview"] = preview
+        if request.method == "POST" and data.get("confirm") == "1":
+            resolutions: dict[str, dict[str, str]] = {}
+            for conflict in preview.conflicts:
+                value = data.get(f"resolution-{conflict.kind}-{conflict.key}")
+                if conflict.choices and value:
+                    resolutions.setdefault(conflict.kind, {})[conflict.key] = value
+            try:
+                merge = merging.merge_request(
+                    absorbed=absorbed,
+                    absorbing=absorbing,
+                    actor=request.user.get_username(),
+                    resolutions=resolutions,
+                )
+                return redirect("national:merge_progress", pk=merge.pk)
+            except ValidationError as error:
+                context["error"] = " ".join(error.messages)
+                return TemplateResponse(
+                    request, "national/console/merge_start.html", context, status=400
+                )
+    return TemplateResponse(request, "national/console/merge_start.html", context)
+
+
+def merge_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """How a merge is going; the page reloads itself until it has ended."""
+    _console(request)
+    merge = get_object_or_404(UnionMerge.objects.select_related("absorbed", "absorbing"), pk=pk)
+    context = {
+        "merge": merge,
+        "progress": merging.merge_progress(merge),
+        "site_url": selectors.union_site_url(merge.absorbing),
+    }
+    return TemplateResponse(request, "national/console/merge_progress.html", context)
+
+
 urlpatterns = [
+    path("sap-nhap/", merge_start, name="merge_start"),
+    path("sap-nhap/<int:pk>/", merge_progress, name="merge_progress"),
     path("", dashboard, name="dashboard"),
     path("xuat.xlsx", export, name="export"),
     path("lien-hiep-hoi/", directory, name="directory"),

@@ -1,6 +1,5 @@
 """Tasks run in the schema they were queued from, on a real worker and broker."""
 
-
 from django.core import mail
 from django.db import connection
 from django_tenants.utils import schema_context
