@@ -83,6 +83,31 @@ def test_the_merge_moves_site_records_and_staff_and_the_old_host_redirects(pair)
     assert old.get("/api/v1/news/").status_code == 301
 
 
+def test_sign_up_after_a_merger(pair):
+    """The old subdomain stays reserved; the province keeps a place for the union of its
+    current name while only a former province's union is there."""
+    from django.core.exceptions import ValidationError
+
+    from tenants.models import OnboardingPolicy, Province
+    from tenants.onboarding.selectors import province_check, subdomain_check
+
+    hai_phong = Province.objects.get(name="Hải Phòng", is_current=True)
+    policy = OnboardingPolicy.load()
+    with pytest.raises(ValidationError, match="Hải Phòng đã có Liên hiệp Hội"):
+        province_check(hai_phong, policy=policy)  # Hải Phòng's own union is there
+    Union.objects.filter(pk=pair.absorbing.pk).update(province=None)
+    province_check(hai_phong, policy=policy)  # only Hải Dương's (a former province) is
+    call_command(
+        "union_merge",
+        pair.absorbed.schema_name,
+        "--into",
+        pair.absorbing.schema_name,
+        stdout=io.StringIO(),
+    )
+    with pytest.raises(ValidationError, match="đã có Liên hiệp Hội khác sử dụng"):
+        subdomain_check(pair.absorbed.schema_name)
+
+
 def test_a_second_run_adds_nothing(pair):
     call_command(
         "union_merge",
