@@ -10,13 +10,17 @@ from django_tenants.utils import schema_context
 
 from cms.models import NewsArticlePage, OfficialDocument, ReaderComment
 from cms.records.models import Congress, MemberCount, MemberOrganisation, Report
-from tenants.models import Union, UnionMerge, UnionMergeMap
+from cms.records.selectors import leadership_current
+from tenants.models import Domain, Union, UnionMerge, UnionMergeMap
 from tenants.selectors import union_host
 from tests.merging.content import PASSWORD, row_counts
 
 
 def test_the_merge_moves_site_records_and_staff_and_the_old_host_redirects(pair):
     absorbed, absorbing = pair.absorbed, pair.absorbing
+    own_domain = Domain.objects.create(
+        domain=f"lhh-{absorbed.schema_name}.localhost", tenant=absorbed, is_primary=False
+    )
     out = io.StringIO()
     call_command("union_merge", absorbed.schema_name, "--into", absorbing.schema_name, stdout=out)
     assert "Đã sáp nhập" in out.getvalue()
@@ -55,6 +59,12 @@ def test_the_merge_moves_site_records_and_staff_and_the_old_host_redirects(pair)
         assert MemberCount.objects.get(organisation=moved_medicine).members == 100
         assert Congress.objects.get(moved_from=absorbed.schema_name).note.startswith("Nhiệm kỳ của")
         assert Report.objects.filter(period__year=2024).count() == 2
+        # Terms: the predecessor's congress is history; the union's own term is the current
+        # one, and a restart after the merger ("lần thứ I") becomes it.
+        assert leadership_current()[0][1][0].person.name == "Chủ tịch Hải Phòng"
+        Congress.objects.create(term_number=1, starts_year=2026, ends_year=2031)
+        assert leadership_current() == []
+        assert Congress.objects.filter(moved_from=absorbed.schema_name).exists()
 
         # People: the same e-mail is one account; the rest keep their password and role.
         users = get_user_model().objects
@@ -80,6 +90,8 @@ def test_the_merge_moves_site_records_and_staff_and_the_old_host_redirects(pair)
     assert old.get("/").headers["Location"] == f"http://{new_host}/{absorbed.schema_name}/"
     assert old.get("/khong-co/").headers["Location"] == f"http://{new_host}/"
     assert old.get("/admin/").status_code == 301
+    own = Client(HTTP_HOST=own_domain.domain).get("/tin-tuc/hoi-thao/")
+    assert own.status_code == 301 and own["Location"].startswith(f"http://{new_host}/")
     assert old.get("/api/v1/news/").status_code == 301
 
 
