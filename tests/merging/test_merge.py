@@ -138,3 +138,25 @@ def test_a_second_run_adds_nothing(pair):
             stdout=io.StringIO(),
         )
     assert row_counts(pair.absorbing.schema_name) == before
+
+
+def test_dry_run_changes_nothing_and_the_absorbing_union_may_be_new(fresh_subdomain, pair):
+    before = row_counts(pair.absorbed.schema_name)
+    out = io.StringIO()
+    call_command(
+        "union_merge", pair.absorbed.schema_name, "--into", pair.absorbing.schema_name,
+        "--dry-run", stdout=out,
+    )  # fmt: skip
+    assert "Bài tin: 2" in out.getvalue() and "Hội Y học" in out.getvalue()
+    assert not UnionMerge.objects.filter(absorbed=pair.absorbed).exists()
+    assert row_counts(pair.absorbed.schema_name) == before
+
+    out = io.StringIO()
+    call_command(
+        "union_merge", pair.absorbed.schema_name, "--into", fresh_subdomain,
+        "--name", "Liên hiệp Hội thành phố mới", "--province", "Hải Phòng", stdout=out,
+    )  # fmt: skip
+    new = Union.objects.get(schema_name=fresh_subdomain)
+    assert new.status == Union.Status.ACTIVE and new.province.name == "Hải Phòng"
+    with schema_context(new.schema_name):
+        assert NewsArticlePage.objects.filter(title="Hội thảo khoa học Hải Dương").exists()
