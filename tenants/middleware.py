@@ -113,10 +113,11 @@ class UnionMiddleware(TenantMainMiddleware):
             request.union_schema = union.schema_name
         if union is None or not union.is_routable:
             return _page("not_found.html", 404)
+        # A merged union keeps redirecting once national staff archive it too.
+        if union.merged_into_id is not None:
+            return _merged_redirect(request, union)
         if union.status == Union.Status.ARCHIVED:
             return _page("archived.html", 410, union=union)
-        if union.status == Union.Status.MERGED:
-            return _merged_redirect(request, union)
         if not union.schema_ready:
             return _page("unavailable.html", 503, union=union)
         if union.status == Union.Status.SUSPENDED:

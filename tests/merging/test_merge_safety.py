@@ -106,6 +106,10 @@ def test_a_third_union_is_never_touched_and_nothing_of_the_absorbed_is_served_el
     for old_path in ("/", "/tin-tuc/hoi-thao/", "/media/x/y.png", "/admin/"):
         location = Client(HTTP_HOST=union_host(pair.absorbed.schema_name)).get(old_path)["Location"]
         assert location.startswith(f"http://{union_host(pair.absorbing.schema_name)}/")
+    # Archived later by national staff, its addresses still lead to the absorbing site.
+    union_set_status(union=Union.objects.get(pk=pair.absorbed.pk), status="archived", actor="vusta")
+    old = Client(HTTP_HOST=union_host(pair.absorbed.schema_name)).get("/tin-tuc/hoi-thao/")
+    assert old.status_code == 301
 
 
 def _total(scope: str, year: int, half: int, metric: str) -> int:
