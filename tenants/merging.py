@@ -18,8 +18,9 @@ What is kept of the site: every page's current content (no revision history), ne
 with dates, categories, tags, authors, comments and featured flags, events and their
 registrations, contests, the contact form and its submissions, banners, links, the
 documents register, images and documents with their files, titles and collections.
-Search entries and the reference index are derived and rebuilt for the moved pages
-after the switch. Visit counters stay with the absorbed union's statistics.
+Search entries are derived and written for the moved pages after the switch; Wagtail's
+reference index (the admin's "usage" counts) is not, until `rebuild_references_index`.
+Visit counters stay with the absorbed union's statistics.
 """
 
 import logging

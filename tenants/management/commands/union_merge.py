@@ -14,13 +14,23 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("absorbed", nargs="+", help="the unions absorbed (schema names)")
-        parser.add_argument("--into", required=True, help="the absorbing union (schema name)")
+        parser.add_argument("absorbed", nargs="*", help="the unions absorbed (schema names)")
+        parser.add_argument("--into", help="the absorbing union (schema name)")
+        parser.add_argument(
+            "--resume",
+            action="store_true",
+            help="finish every merge a stopped worker left open (queued or running)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="only show the preview")
         parser.add_argument("--name", help="create the absorbing union with this name")
         parser.add_argument("--province", help="its current province, when created")
 
     def handle(self, *args, **options) -> None:
+        if options["resume"]:
+            self._resume()
+            return
+        if not options["absorbed"] or not options["into"]:
+            raise CommandError("Cần tên Liên hiệp Hội được sáp nhập và --into <tiếp nhận>.")
         absorbing = Union.objects.filter(schema_name=options["into"]).first()
         if absorbing is None:
             if not options["name"]:
@@ -62,3 +72,10 @@ class Command(BaseCommand):
                 f"Đã sáp nhập {absorbed.schema_name} vào {absorbing.schema_name} "
                 f"(bản sao lưu: {merge.backup_name})."
             )
+
+    def _resume(self) -> None:
+        for merge_id in UnionMerge.objects.filter(state__in=UnionMerge.OPEN_STATES).values_list(
+            "pk", flat=True
+        ):
+            merge = merge_carry_out(merge_id=merge_id)
+            self.stdout.write(f"{merge.absorbed.schema_name}: {merge.get_state_display()}")
