@@ -6,7 +6,7 @@ from django.db import models
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from cms.schema_scope import in_public_schema
+from lhh.web.schema_scope import in_public_schema
 
 
 def token_hash(key: str) -> str:

@@ -31,7 +31,6 @@ from api.common import (
 from api.permissions import ModelPermissions
 from cms.models import EventPage, NewsArticlePage, OfficialDocument
 from cms.records import services
-from cms.records.documents import DOCX_CONTENT_TYPE, report_download_response
 from cms.records.models import (
     Activity,
     Congress,
@@ -41,6 +40,7 @@ from cms.records.models import (
     ReportingPeriod,
 )
 from cms.records.models.reports import REPORT_SECTIONS
+from cms.records.report_render import DOCX_CONTENT_TYPE, report_download_response
 from cms.records.selectors import period_figures
 
 

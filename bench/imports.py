@@ -30,9 +30,9 @@ django.setup()
 from django.db import transaction  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
-from cms.demo import demo_unions_load  # noqa: E402
 from cms.records import imports, services  # noqa: E402
 from cms.records.models import Activity, ReportingPeriod  # noqa: E402
+from lhh.demo.seed import demo_unions_load  # noqa: E402
 from tenants.models import Union  # noqa: E402
 
 SCHEMA = "thanhhoa"

@@ -56,8 +56,8 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.utils.html import escape  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
-from cms.demo import demo_unions_load  # noqa: E402
 from cms.models import NewsArticlePage  # noqa: E402
+from lhh.demo.seed import demo_unions_load  # noqa: E402
 from tenants.models import Union  # noqa: E402
 from tenants.selectors import union_host  # noqa: E402
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from cms.captcha import CaptchaFormMixin
+from lhh.web.captcha import CaptchaFormMixin
 
 
 class ReaderCommentForm(CaptchaFormMixin, forms.Form):

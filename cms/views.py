@@ -18,9 +18,9 @@ from wagtail.models import Page
 
 from cms.forms import EventRegistrationForm, ReaderCommentForm
 from cms.models import EventPage, NewsArticlePage
-from cms.ratelimit import rate_limited
 from cms.selectors import site_search_results
 from cms.services import comment_submit, event_register
+from lhh.web.ratelimit import rate_limited
 
 # Media types a browser would run as a document; served only as downloads.
 _ACTIVE_CONTENT = {".svg", ".svgz", ".html", ".htm", ".xhtml", ".xml", ".js", ".mjs"}

@@ -17,8 +17,8 @@ from cms.models import (
     ReaderComment,
     WebsiteLink,
 )
-from cms.schema_scope import in_public_schema
 from cms.services import comment_moderate
+from lhh.web.schema_scope import in_public_schema
 
 
 class OfficialDocumentViewSet(SnippetViewSet):

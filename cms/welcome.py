@@ -19,8 +19,8 @@ from wagtail.images.fields import WagtailImageField
 from wagtail.models import Site
 
 from cms.models import UnionSiteSettings
-from cms.schema_scope import in_public_schema
-from cms.upload_forms import image_field_in_vietnamese
+from lhh.web.schema_scope import in_public_schema
+from lhh.web.upload_forms import image_field_in_vietnamese
 
 WELCOME_PATH = "/admin/bat-dau/"
 _PERMISSION = "cms.change_unionsitesettings"

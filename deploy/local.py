@@ -76,7 +76,7 @@ def _print_welcome(port: int, *, no_demo: bool) -> None:
     import django
 
     django.setup()
-    from cms.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, DEMO_UNIONS
+    from lhh.demo.seed import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, DEMO_UNIONS
 
     lines = [
         "",

@@ -1,4 +1,5 @@
-"""Backup archives: one `.tar` file holding a plain `pg_dump`, the media and a manifest.
+"""Backing up and restoring a union or the platform, and the archive format: one `.tar`
+file holding a plain `pg_dump`, the media and a manifest.
 
 A union's archive holds its schema (`pg_dump -n <schema>`), its media folder, its
 rows in public that are not derived from the schema (report submissions), and a
@@ -13,6 +14,7 @@ needs the schema's name rewritten in the dump's statements, never in its data
 
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -26,9 +28,19 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from cms.services import site_setup
+from tenants.lifecycle import LIFECYCLE_STATUSES, audit_record, provincial_only
+from tenants.models import Domain, Province, Union
+from tenants.schema_names import schema_quoted
+from tenants.selectors import schema_name_check_free, union_host
+
+logger = logging.getLogger(__name__)
 
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
@@ -303,3 +315,249 @@ def prune(folder: Path, *, keep: int) -> list[Path]:
     for path in doomed:
         path.unlink()
     return doomed
+
+
+# --- Backing up and restoring a union or the whole platform -------------------
+# The services above this line only read and write archives; these decide what
+# goes into one and bring a union back from it.
+
+
+def _public_rows(union: Union) -> list:
+    """The union's rows in public that its schema cannot rebuild: report submissions.
+
+    Rollups and the news feed are derived from the schema and are recomputed on restore.
+    """
+    from lhh.national.models import ReportSubmission
+
+    return json.loads(serializers.serialize("json", ReportSubmission.objects.filter(union=union)))
+
+
+def union_backup(*, union: Union) -> Path:
+    """Archive a union's schema, media and public rows; keep the BACKUP_KEEP newest."""
+    provincial_only(union)
+    with file_errors_reported():
+        with scratch() as work:
+            sql_path = Path(work) / DUMP
+            dump(sql_path, schema=union.schema_name)
+            public_rows = _public_rows(union)
+            manifest = {
+                "kind": "union",
+                "schema_name": union.schema_name,
+                "union": {
+                    "name": union.name,
+                    "short_name": union.short_name,
+                    "province": union.province.name if union.province_id else None,
+                    "former_province": (
+                        union.former_province.name if union.former_province_id else None
+                    ),
+                    "contact_name": union.contact_name,
+                    "contact_email": union.contact_email,
+                    "contact_phone": union.contact_phone,
+                    "status": union.status,
+                },
+                "counts": row_counts(sql_path),
+                "public_counts": {"national.reportsubmission": len(public_rows)},
+            }
+            folder = Path(settings.BACKUP_ROOT) / "unions" / union.schema_name
+            path = archive_write(
+                folder=folder,
+                stem=union.schema_name,
+                manifest=manifest,
+                sql_path=sql_path,
+                media=media_folder(union.schema_name),
+                public_rows=public_rows,
+            )
+        prune(folder, keep=settings.BACKUP_KEEP)
+        logger.info("union backed up", extra={"schema": union.schema_name, "archive": str(path)})
+    return path
+
+
+def platform_backup() -> Path:
+    """Archive every schema (public and the template included, spares left out) and all media."""
+    with file_errors_reported():
+        with scratch() as work:
+            sql_path = Path(work) / DUMP
+            dump(sql_path, schema=None)
+            manifest = {
+                "kind": "platform",
+                "schemas": sorted(
+                    Union.objects.exclude(kind=Union.Kind.NATIONAL).values_list(
+                        "schema_name", flat=True
+                    )
+                ),
+                "counts": row_counts(sql_path),
+            }
+            folder = Path(settings.BACKUP_ROOT) / "platform"
+            path = archive_write(
+                folder=folder,
+                stem="platform",
+                manifest=manifest,
+                sql_path=sql_path,
+                media=Path(settings.MEDIA_ROOT),
+            )
+        prune(folder, keep=settings.BACKUP_KEEP)
+        logger.info("platform backed up", extra={"archive": str(path)})
+    return path
+
+
+def union_restore(*, archive_path: Path, actor: str, schema_name: str | None = None) -> Union:
+    """Restore a union's archive beside the live unions, or into a fresh platform database.
+
+    Under its own schema name or `schema_name`; a name in use is refused. Counts
+    are checked against the manifest, and the Wagtail site is pointed at the host.
+    A failure leaves no schema, rows or media behind.
+    """
+    archive = archive_read(Path(archive_path))
+    manifest = archive.manifest
+    if manifest.get("kind") != "union":
+        raise ValidationError(
+            "Tệp này là bản sao lưu toàn hệ thống; hãy dùng `platform_restore`.",
+            code="bad_archive",
+        )
+    source = manifest["schema_name"]
+    target = schema_name or source
+    schema_name_check_free(target)
+    media = media_folder(target)
+    if media.exists() and any(media.iterdir()):
+        raise ValidationError(
+            "Thư mục tệp “%(path)s” đã có dữ liệu; không khôi phục đè lên.",
+            code="media_in_use",
+            params={"path": media},
+        )
+    expected = counts_by_table(manifest["counts"], schema=source, new_schema=target)
+    with scratch() as work:
+        work = Path(work)
+        archive_unpack(archive, work)
+        sql_path = work / DUMP
+        if target != source:
+            renamed = work / "renamed.sql"
+            dump_renamed(sql_path, renamed, old=source, new=target)
+            sql_path = renamed
+        # psql commits the schema on its own connection; everything after it is
+        # undone by hand if it fails.
+        psql_file(sql_path)
+        try:
+            actual = counts_in_database(expected)
+            if actual != expected:
+                raise BackupError(
+                    f"Số dòng sau khi khôi phục không khớp bản kê: {_count_diff(expected, actual)}"
+                )
+            # Files first: the registry rows are the last step, and make the union routable.
+            media_place(work, media)
+            union = _restored_union_register(
+                manifest=manifest, target=target, actor=actor, archive=archive
+            )
+        except BaseException:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {schema_quoted(target)} CASCADE")
+            shutil.rmtree(media, ignore_errors=True)
+            raise
+    _derived_rows_refresh(union)
+    logger.info("union restored", extra={"schema": target, "archive": str(archive.path)})
+    return union
+
+
+def _count_diff(expected: dict[str, int], actual: dict[str, int]) -> str:
+    return ", ".join(
+        f"{table}: {expected.get(table)} ≠ {actual.get(table)}"
+        for table in sorted(set(expected) | set(actual))
+        if expected.get(table) != actual.get(table)
+    )
+
+
+@transaction.atomic
+def _restored_union_register(*, manifest: dict, target: str, actor: str, archive: Archive) -> Union:
+    data = manifest["union"]
+    host = union_host(target)
+    union = Union.objects.create(
+        schema_name=target,
+        name=data["name"],
+        short_name=data["short_name"],
+        province=Province.objects.filter(name=data["province"], is_current=True).first(),
+        former_province=Province.objects.filter(
+            name=data["former_province"], is_current=False
+        ).first(),
+        contact_name=data["contact_name"],
+        contact_email=data["contact_email"],
+        contact_phone=data["contact_phone"],
+        kind=Union.Kind.PROVINCIAL,
+        status=data["status"] if data["status"] in LIFECYCLE_STATUSES else Union.Status.ACTIVE,
+    )
+    Domain.objects.create(domain=host, tenant=union, is_primary=True)
+    with tarfile.open(archive.path) as tar:
+        rows = tar.extractfile(PUBLIC_ROWS).read().decode()
+    for row in serializers.deserialize("json", rows):
+        row.object.pk = None
+        row.object.union = union
+        row.object.save()
+    with schema_context(target):
+        site_setup(hostname=host, site_name=union.name)
+    audit_record(
+        union=union,
+        actor=actor,
+        action="restored",
+        detail=f"Khôi phục từ {archive.path.name}"
+        + (
+            f" (lược đồ gốc: {manifest['schema_name']})"
+            if target != manifest["schema_name"]
+            else ""
+        ),
+    )
+    return union
+
+
+def _derived_rows_refresh(union: Union) -> None:
+    """Rebuild what public derives from the schema: rollups, news feed, cached pages."""
+    from cms.page_cache import page_cache_clear
+    from lhh.national.news_feed import news_feed_refresh
+    from lhh.national.rollups import rollup_refresh
+
+    with schema_context(union.schema_name):
+        rollup_refresh()
+        news_feed_refresh()
+        page_cache_clear()
+
+
+def platform_restore(*, archive_path: Path) -> dict[str, int]:
+    """Restore a whole-platform archive into an empty database. Returns the row counts."""
+    archive = archive_read(Path(archive_path))
+    if archive.manifest.get("kind") != "platform":
+        raise ValidationError(
+            "Tệp này là bản sao lưu của một Liên hiệp Hội; hãy dùng `union_restore`.",
+            code="bad_archive",
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', "
+            "'information_schema')"
+        )
+        if cursor.fetchone()[0]:
+            raise ValidationError(
+                "Cơ sở dữ liệu đích đã có dữ liệu; chỉ khôi phục toàn hệ thống vào cơ sở dữ "
+                "liệu trống.",
+                code="database_not_empty",
+            )
+    expected = archive.manifest["counts"]
+    media_root = Path(settings.MEDIA_ROOT)
+    with scratch() as work:
+        work = Path(work)
+        archive_unpack(archive, work)
+        folders = sorted((work / MEDIA).glob("*"))
+        taken = [f.name for f in folders if (media_root / f.name).exists()]
+        if taken:
+            raise ValidationError(
+                "Thư mục tệp đích đã có: %(names)s; không khôi phục đè lên.",
+                code="media_in_use",
+                params={"names": ", ".join(taken)},
+            )
+        psql_file(work / DUMP)
+        actual = counts_in_database(expected)
+        if actual != expected:
+            raise BackupError(
+                f"Số dòng sau khi khôi phục không khớp bản kê: {_count_diff(expected, actual)}"
+            )
+        media_root.mkdir(parents=True, exist_ok=True)
+        for folder in folders:
+            shutil.move(folder, media_root / folder.name)
+    logger.info("platform restored", extra={"archive": str(archive.path)})
+    return actual

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from wagtail.admin.views.account import LoginView
 
-from cms.ratelimit import rate_limited
+from lhh.web.ratelimit import rate_limited
 
 LOGIN_PER_ADDRESS = 30
 LOGIN_PER_NAME = 10

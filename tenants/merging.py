@@ -452,9 +452,7 @@ def _carry_out(merge_id: int) -> UnionMerge | None:
     try:
         if not merge.backup_name:
             _step_commit(merge, "Đang sao lưu Liên hiệp Hội được sáp nhập")
-            from tenants.services import union_backup
-
-            merge.backup_name = union_backup(union=merge.absorbed).name
+            merge.backup_name = backups.union_backup(union=merge.absorbed).name
             UnionMerge.objects.filter(pk=merge.pk).update(backup_name=merge.backup_name)
         _step_commit(merge, "Đang sao chép ảnh và tệp tài liệu")
         _media_copy(merge)

@@ -8,6 +8,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 SCHEMA_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]{1,30}$")
 
@@ -78,3 +79,8 @@ def validate_schema_name(name: str) -> None:
             code="reserved_schema_name",
             params={"name": name},
         )
+
+
+def schema_quoted(schema_name: str) -> str:
+    """The name quoted for a DDL statement (CREATE, ALTER, DROP SCHEMA)."""
+    return connection.ops.quote_name(schema_name)

@@ -1,10 +1,13 @@
 """Reads of the tenant registry."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from django_tenants.utils import schema_exists
 
-from tenants.models import Union
+from tenants.models import Domain, Union
+from tenants.schema_names import validate_schema_name
 
 # PostgreSQL silently skips a missing schema in search_path and would answer from
 # public, so the host lookup also asks, in the same query, whether the schema exists.
@@ -47,3 +50,18 @@ def unions_working() -> QuerySet[Union]:
 
 def union_list(*, kind: str = Union.Kind.PROVINCIAL) -> list[Union]:
     return list(Union.objects.filter(kind=kind).select_related("province", "former_province"))
+
+
+def schema_name_check_free(schema_name: str) -> None:
+    """Refuse a bad name, or one a union, a host or a schema already holds."""
+    validate_schema_name(schema_name)
+    if (
+        Union.objects.filter(schema_name=schema_name).exists()
+        or Domain.objects.filter(domain=union_host(schema_name)).exists()
+        or schema_exists(schema_name, case_sensitive=False)
+    ):
+        raise ValidationError(
+            "Tên miền con “%(name)s” đã có Liên hiệp Hội khác sử dụng.",
+            code="schema_name_taken",
+            params={"name": schema_name},
+        )

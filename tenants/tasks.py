@@ -1,7 +1,7 @@
 from django_tenants.utils import schema_context
 
 from lhh.celery import NationalTask, app
-from tenants import services
+from tenants import backups, deletion, services
 from tenants.models import Union
 from tenants.selectors import unions_working
 
@@ -40,19 +40,19 @@ def unions_backup() -> int:
 @app.task(base=NationalTask)
 def union_backup(union_id: int) -> str:
     union = Union.objects.select_related("province", "former_province").get(pk=union_id)
-    return str(services.union_backup(union=union))
+    return str(backups.union_backup(union=union))
 
 
 @app.task(base=NationalTask)
 def platform_backup() -> str:
-    return str(services.platform_backup())
+    return str(backups.platform_backup())
 
 
 # Acknowledged after the run: a worker killed mid-deletion has rolled the deletion
 # back, and the request is delivered again (`union_deletion_carry_out` runs it once).
 @app.task(base=NationalTask, acks_late=True, reject_on_worker_lost=True)
 def union_delete_run(deletion_id: int) -> None:
-    services.union_deletion_carry_out(deletion_id=deletion_id)
+    deletion.union_deletion_carry_out(deletion_id=deletion_id)
 
 
 # Acknowledged after the run: a worker killed mid-merge has rolled the copy back, and the

@@ -21,8 +21,8 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from cms.demo import DEMO_UNIONS, demo_content_create, demo_records_create
 from cms.models import NewsArticlePage, NewsIndexPage
+from lhh.demo.seed import DEMO_UNIONS, demo_content_create, demo_records_create
 from tenants.models import Province, Union
 from tenants.selectors import union_host
 from tenants.services import union_create

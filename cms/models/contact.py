@@ -4,8 +4,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.fields import RichTextField
 
-from cms.captcha import CAPTCHA_FIELDS, CaptchaFormMixin
-from cms.schema_scope import UnionPageMixin
+from lhh.web.captcha import CAPTCHA_FIELDS, CaptchaFormMixin
+from lhh.web.schema_scope import UnionPageMixin
 
 
 class ContactFormField(AbstractFormField):
@@ -50,7 +50,7 @@ class ContactPage(UnionPageMixin, AbstractEmailForm):
         return super().process_form_submission(form)
 
     def serve(self, request, *args, **kwargs):
-        from cms.ratelimit import rate_limited
+        from lhh.web.ratelimit import rate_limited
 
         if request.method == "POST" and rate_limited(request, scope="contact", limit=5):
             from django.shortcuts import render

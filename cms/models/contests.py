@@ -6,7 +6,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.schema_scope import UnionPageMixin
+from lhh.web.schema_scope import UnionPageMixin
 
 
 class PrizeBlock(blocks.StructBlock):

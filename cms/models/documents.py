@@ -5,7 +5,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.schema_scope import UnionPageMixin
+from lhh.web.schema_scope import UnionPageMixin
 
 
 class OfficialDocument(index.Indexed, models.Model):

@@ -6,7 +6,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.models.blocks import BodyBlock
-from cms.schema_scope import UnionPageMixin
+from lhh.web.schema_scope import UnionPageMixin
 
 
 class EventIndexPage(UnionPageMixin, Page):

@@ -9,18 +9,24 @@ the text they are and refuses them, and never evaluates anything.
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cms.records.events import records_changed_on_commit
 from cms.records.models import Activity, MemberCount, MemberOrganisation, ReportingPeriod
+from cms.records.signals import records_changed_on_commit
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 30
 MAX_CELL_CHARS = 1_000
+# An .xlsx is a zip: what its parts unpack to is checked before openpyxl reads any of
+# it. Far above a 20,000-row sheet, far below what hurts a worker.
+XLSX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+# Spreadsheet XML deflates about 10:1; a part of over 1 MB packed far tighter is a bomb.
+XLSX_MAX_RATIO = 200
 _FORMULA_PREFIXES = ("=", "+", "@", "-")
 
 
@@ -140,9 +146,34 @@ def _capped(rows) -> list[list[object]]:
     return kept
 
 
+def _xlsx_size_check(content: bytes) -> None:
+    """Refuse a workbook that would unpack too large (a zip bomb), from the sizes its
+    archive declares. zipfile never inflates a part past its declared size (it stops and
+    the CRC check fails), so the declared sizes bound what openpyxl can be made to read."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ImportFileError(
+            "Không đọc được tệp Excel: tệp hỏng hoặc không đúng định dạng."
+        ) from error
+    unpacked = sum(member.file_size for member in members)
+    bomb = any(
+        member.file_size > 1024 * 1024
+        and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if bomb or unpacked > XLSX_MAX_UNPACKED_BYTES:
+        limit = XLSX_MAX_UNPACKED_BYTES // (1024 * 1024)
+        raise ImportFileError(
+            f"Tệp Excel quá lớn khi giải nén (giới hạn {limit} MB dữ liệu). "
+            "Hãy xóa các trang tính, hình ảnh không cần thiết hoặc chia thành nhiều tệp."
+        )
+
+
 def _read_xlsx(content: bytes) -> list[list[object]]:
     from openpyxl import load_workbook
 
+    _xlsx_size_check(content)
     try:
         # read_only streams rows; data_only=False keeps formulas as their text so
         # they can be refused instead of trusted as cached values.

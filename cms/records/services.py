@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cms.records.events import records_changed_on_commit
 from cms.records.models import (
     Activity,
     MemberCount,
@@ -15,6 +14,7 @@ from cms.records.models import (
 )
 from cms.records.models.reports import REPORT_SECTIONS
 from cms.records.selectors import period_figures
+from cms.records.signals import records_changed_on_commit
 
 
 def period_get_or_create(*, kind: str, year: int, half: int | None = None) -> ReportingPeriod:

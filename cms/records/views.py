@@ -9,10 +9,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from cms.records import imports, services
-from cms.records.documents import report_download_response, report_figures, report_outline
 from cms.records.forms import ImportUploadForm, ReportCreateForm, ReportNarrativeForm
 from cms.records.models import Person, Report
 from cms.records.progress import job_new, job_payload_set, progress_get, progress_set
+from cms.records.report_render import report_download_response, report_figures, report_outline
 from cms.records.tasks import records_import_apply
 
 _PREVIEW_ROWS = 20

@@ -19,7 +19,7 @@ from cms.records.models import (
     Position,
     ReportingPeriod,
 )
-from cms.spreadsheet import SafeExportIndexView
+from lhh.web.spreadsheet import SafeExportIndexView
 
 
 def _service_views(save, delete=None) -> dict:

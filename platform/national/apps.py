@@ -7,4 +7,4 @@ class NationalConfig(AppConfig):
     verbose_name = "Trung ương"
 
     def ready(self) -> None:
-        from lhh.national import tasks  # noqa: F401  (connects records_changed)
+        from lhh.national import receivers  # noqa: F401  (connects the receivers)

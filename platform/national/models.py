@@ -3,7 +3,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from cms.schema_scope import NationalPageMixin
+from lhh.web.schema_scope import NationalPageMixin
 
 
 class NationalHomePage(NationalPageMixin, Page):

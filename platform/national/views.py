@@ -11,16 +11,17 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django_tenants.utils import schema_context
 
-from cms.schema_scope import in_public_schema
-from cms.spreadsheet import formula_safe
 from lhh.national import selectors, services
 from lhh.national.models import AuditEntry, ReportSubmission
 from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.tasks import report_reminders_send
+from lhh.web.schema_scope import in_public_schema
+from lhh.web.spreadsheet import formula_safe
 from tenants import merging
+from tenants.deletion import union_delete_request
+from tenants.lifecycle import union_set_status
 from tenants.models import Union, UnionDeletion, UnionMerge
 from tenants.selectors import SCHEMA_READY
-from tenants.services import union_delete_request, union_set_status
 
 
 def _console(request: HttpRequest) -> None:
@@ -207,8 +208,8 @@ def report_submission(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _submission_docx(submission: ReportSubmission) -> HttpResponse:
-    from cms.records.documents import report_download_response
     from cms.records.models import Report
+    from cms.records.report_render import report_download_response
 
     with schema_context(submission.union.schema_name):
         report = get_object_or_404(

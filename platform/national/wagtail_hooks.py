@@ -6,8 +6,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from cms.schema_scope import in_public_schema
 from lhh.national import signups, views
+from lhh.web.schema_scope import in_public_schema
 from tenants.models import Province, Region
 
 

@@ -86,6 +86,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "lhh.national",
+    "lhh.demo",
 ]
 TENANT_APPS = [
     *_IN_EVERY_SCHEMA,
@@ -109,7 +110,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "cms.admin_language.AdminVietnameseFirstMiddleware",
+    "lhh.web.admin_language.AdminVietnameseFirstMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -179,8 +180,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = MAX_UPLOAD_BYTES
 # SVG can carry script; raster formats only.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
-WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.upload_forms.UnionImageForm"
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.upload_forms.UnionDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "lhh.web.upload_forms.UnionImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "lhh.web.upload_forms.UnionDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 

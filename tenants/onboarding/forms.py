@@ -2,7 +2,7 @@ import re
 
 from django import forms
 
-from cms.captcha import CaptchaFormMixin
+from lhh.web.captcha import CaptchaFormMixin
 from tenants.onboarding.selectors import current_provinces
 
 PHONE_PATTERN = re.compile(r"^(\+84|0)\d{8,10}$")

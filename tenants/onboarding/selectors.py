@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, QuerySet, Value, When
 
 from tenants.models import OnboardingPolicy, Province, SignupApplication, Union
-from tenants.selectors import SCHEMA_READY, site_url, union_host
-from tenants.services import schema_name_check_free
+from tenants.selectors import SCHEMA_READY, schema_name_check_free, site_url, union_host
 
 SUBDOMAIN_TAKEN = "Tên miền con “%(name)s” đã có Liên hiệp Hội khác sử dụng hoặc đang đăng ký."
 

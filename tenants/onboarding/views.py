@@ -9,13 +9,13 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from cms.ratelimit import rate_limited
-from cms.schema_scope import in_public_schema
+from lhh.web.ratelimit import rate_limited
+from lhh.web.schema_scope import in_public_schema
 from tenants.models import SignupApplication
 from tenants.onboarding import selectors, services
 from tenants.onboarding.forms import SignupForm
 
-# Per client address and per e-mail address, in a 10-minute window (cms.ratelimit).
+# Per client address and per e-mail address, in a 10-minute window (lhh.web.ratelimit).
 SIGNUP_PER_ADDRESS = 10
 SIGNUP_PER_EMAIL = 3
 VERIFY_PER_ADDRESS = 20

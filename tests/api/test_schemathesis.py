@@ -24,9 +24,9 @@ from django_tenants.utils import schema_context
 
 from api.models import ApiToken
 from api.services import token_create
-from cms.demo import DEMO_ADMIN_USERNAME, DEMO_UNIONS, demo_content_create, demo_records_create
 from cms.records.models import Committee, Congress, Person, Position, ReportingPeriod
 from cms.records.services import report_get_or_create, report_submit
+from lhh.demo.seed import DEMO_ADMIN_USERNAME, DEMO_UNIONS, demo_content_create, demo_records_create
 from lhh.national.models import ReportSubmission
 from lhh.national.rollups import rollup_refresh
 from tenants.models import Province, Union

@@ -13,8 +13,9 @@ from PIL import Image
 
 from lhh.national.models import AuditEntry
 from tenants import backups
+from tenants.lifecycle import union_set_status
 from tenants.models import Union
-from tenants.services import union_create, union_set_status
+from tenants.services import union_create
 from tests.e2e.conftest import SCREENSHOTS
 
 PASSWORD = "mat-khau-kiem-thu-2025"

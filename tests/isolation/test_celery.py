@@ -196,7 +196,7 @@ def test_an_archived_unions_tasks_are_skipped_and_its_data_kept(
     from cms.models import VisitDay
     from cms.tasks import visits_flush
     from lhh.national.models import AuditEntry
-    from tenants.services import union_set_status
+    from tenants.lifecycle import union_set_status
     from tenants.tasks import union_fan_out
 
     union_a, union_b = union_pair

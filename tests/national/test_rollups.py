@@ -104,6 +104,11 @@ def _place(union_a, union_b) -> Province:
     former = Province.objects.filter(is_current=False).first()
     Union.objects.filter(pk=union_a.union.pk).update(province=current, former_province=former)
     Union.objects.filter(pk=union_b.union.pk).update(province=current, former_province=None)
+    # Other unions in the database (a demo union an earlier run left under --reuse-db)
+    # start from their records, as the nightly reconcile leaves them.
+    for union in selectors.Scope().unions():
+        with schema_context(union.schema_name):
+            rollup_refresh()
     # Moving a union between scopes is a rebuild; a refresh only adds its own change.
     rollup_totals_rebuild()
     return current

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
 
 from cms.records import services
-from cms.records.documents import report_docx, report_pdf
 from cms.records.models import Activity, MemberOrganisation, Report
+from cms.records.report_render import report_docx, report_pdf
 from lhh.national.models import ReportSubmission
 from lhh.national.services import report_decide
 

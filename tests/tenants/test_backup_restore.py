@@ -31,16 +31,10 @@ from wagtail.models import Site
 from cms.models import HomePage, NewsArticlePage, NewsIndexPage
 from lhh.national.models import AuditEntry, ReportSubmission
 from tenants import backups
+from tenants.backups import platform_backup, union_backup, union_restore
+from tenants.deletion import union_delete, union_delete_request, union_deletion_carry_out
 from tenants.models import Union, UnionDeletion
-from tenants.services import (
-    platform_backup,
-    union_backup,
-    union_create,
-    union_delete,
-    union_delete_request,
-    union_deletion_carry_out,
-    union_restore,
-)
+from tenants.services import union_create
 from tests.conftest import wait_for
 
 PROJECT = Path(__file__).resolve().parents[2]

@@ -12,8 +12,8 @@ from django_tenants.utils import schema_context
 
 from cms.models import HomePage
 from lhh.national.models import AuditEntry
+from tenants.lifecycle import union_set_status
 from tenants.models import Union
-from tenants.services import union_set_status
 
 
 def _suspend(test_union) -> None:

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from tenants.backups import platform_restore
 from tenants.management.commands._lifecycle import run
-from tenants.services import platform_restore
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from tenants.backups import platform_backup, union_backup
 from tenants.management.commands._lifecycle import run, union_get
 from tenants.selectors import unions_working
-from tenants.services import platform_backup, union_backup
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from tenants.deletion import union_delete
 from tenants.management.commands._lifecycle import command_actor, run, union_get
-from tenants.services import union_delete
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from tenants.backups import union_restore
 from tenants.management.commands._lifecycle import command_actor, run
-from tenants.services import union_restore
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from tenants.lifecycle import LIFECYCLE_STATUSES, union_set_status
 from tenants.management.commands._lifecycle import command_actor, run, union_get
-from tenants.services import LIFECYCLE_STATUSES, union_set_status
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from cms.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, demo_unions_load
+from lhh.demo.seed import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, demo_unions_load
 
 NATIONAL_ADMIN_USERNAME = "vusta"
 

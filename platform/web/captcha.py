@@ -9,6 +9,7 @@ import secrets
 from django import forms
 from django.core import signing
 
+# The salt keeps its first name: challenges already shown stay answerable across a deploy.
 _SALT = "cms.captcha"
 CAPTCHA_FIELDS = ("captcha_token", "captcha_answer")
 _MAX_AGE_SECONDS = 2 * 60 * 60
