@@ -155,25 +155,39 @@ def unions_make(scale: float) -> tuple[Union, Union, Union, dict]:
     return absorbed, absorbing, archived, made
 
 
-def merge_timed(absorbed: Union, absorbing: Union) -> tuple[float, float, UnionMerge]:
+def merge_timed(absorbed: Union, absorbing: Union) -> tuple[float, float, float, UnionMerge]:
+    """(request → switch committed, request → the task's end, worker peak MB, merge).
+
+    The task ends after the switch with derived data (the moved pages' search entries,
+    the national figures): a warm shutdown, asked for at the switch, waits for it."""
     worker = subprocess.Popen(worker_argv(), env={**os.environ, "WARM_POOL_SIZE": "0"})
     try:
-        time.sleep(3)  # the worker's start-up is not the merge's
+        time.sleep(5)  # the worker's start-up is not the merge's
         started = time.perf_counter()
         merge = merge_request(absorbed=absorbed, absorbing=absorbing, actor="bench")
         while True:
             merge.refresh_from_db()
             if merge.state in (UnionMerge.State.DONE, UnionMerge.State.FAILED):
                 break
-            if time.perf_counter() - started > 600:
-                raise SystemExit("the merge did not end within 10 minutes")
+            if time.perf_counter() - started > 1200:
+                raise SystemExit("the merge did not end within 20 minutes")
             time.sleep(0.1)
-        elapsed = time.perf_counter() - started
-    finally:
+        switched = time.perf_counter() - started
         worker.terminate()
-        worker.wait(timeout=30)
+        worker.wait(timeout=1200)
+        ended = time.perf_counter() - started
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return elapsed, peak_mb, merge
+    return switched, ended, peak_mb, merge
+
+
+def merge_phase_s(merge: UnionMerge) -> float:
+    """The backup: from the task's start to the archive written."""
+    archive = Path(settings.BACKUP_ROOT) / "unions" / merge.absorbed.schema_name / merge.backup_name
+    return archive.stat().st_mtime - merge.started_at.timestamp()
 
 
 def request_ms(client: Client, path: str, runs: int) -> float:
@@ -204,9 +218,12 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args()
+    from lhh.celery import app
+
+    app.control.purge()  # a stale message of an earlier run would run first
     absorbed, absorbing, archived, made = unions_make(args.scale)
     try:
-        elapsed, peak_mb, merge = merge_timed(absorbed, absorbing)
+        elapsed, ended, peak_mb, merge = merge_timed(absorbed, absorbing)
         if merge.state != UnionMerge.State.DONE:
             print(f"merge failed: {merge.error}")
             return 1
@@ -220,14 +237,16 @@ def main() -> int:
         print()
         print(f"merged: {made}; rows copied: {sum(merge.counts.values())}")
         print(f"{'':<34}{'measured':>12}{'goal':>10}")
-        print(f"{'whole job (request → done)':<34}{elapsed:>10.1f} s{GOAL_JOB_S:>8.0f} s")
+        print(f"{'request → switch committed':<34}{elapsed:>10.1f} s{GOAL_JOB_S:>8.0f} s")
+        print(f"{'request → task ended':<34}{ended:>10.1f} s{GOAL_JOB_S:>8.0f} s")
+        print(f"{'  of which the backup':<34}{merge_phase_s(merge):>10.1f} s")
         print(f"{'worker peak memory':<34}{peak_mb:>9.0f} MB{GOAL_PEAK_MB:>7} MB")
         print(
             f"{'301 on the old host (median)':<34}{redirect_ms:>9.2f} ms"
             f"   baseline 410 {baseline_ms:.2f} ms, ratio {redirect_ms / baseline_ms:.2f}x"
         )
         print(f"{'redirect adds':<34}{added:>9.2f} ms{GOAL_REDIRECT_MS:>7.0f} ms")
-        ok = elapsed <= GOAL_JOB_S and peak_mb <= GOAL_PEAK_MB and added <= GOAL_REDIRECT_MS
+        ok = ended <= GOAL_JOB_S and peak_mb <= GOAL_PEAK_MB and added <= GOAL_REDIRECT_MS
         return 0 if ok else 1
     finally:
         for union in (absorbed, absorbing, archived):

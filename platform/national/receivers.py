@@ -35,7 +35,9 @@ def _union_merged(sender, merge_id: int, **kwargs) -> None:
     from lhh.national.news_feed import news_feed_refresh as refresh
     from tenants.models import UnionMerge
 
-    merge = UnionMerge.objects.select_related("absorbed", "absorbing").get(pk=merge_id)
+    merge = UnionMerge.objects.select_related("absorbed", "absorbing").filter(pk=merge_id).first()
+    if merge is None:  # removed since (a test's or a benchmark's clean-up)
+        return
     rollups.union_merged_statistics(
         absorbed=merge.absorbed, absorbing=merge.absorbing, merge_date=merge.merge_date
     )

@@ -16,10 +16,10 @@ from cms.models import NewsArticlePage
 from lhh.celery import worker_argv
 from lhh.national.models import Rollup, RollupTotal
 from lhh.national.rollups import rollup_refresh
+from tenants.lifecycle import union_set_status
 from tenants.merging import merge_carry_out, merge_request
 from tenants.models import Union, UnionMerge, UnionMergeMap
 from tenants.selectors import union_host
-from tenants.lifecycle import union_set_status
 from tests.conftest import PROJECT_ROOT, subprocess_env, wait_for
 from tests.merging.content import row_counts
 
