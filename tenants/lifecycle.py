@@ -9,7 +9,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from tenants.models import Union
+from tenants.models import Province, Union
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,12 @@ def union_set_status(*, union: Union, status: str, actor: str, reason: str = "")
     provincial_only(union)
     if status not in LIFECYCLE_STATUSES:
         raise ValidationError("Trạng thái không hợp lệ.", code="bad_status")
+    if union.merged_into_id is not None and status != Union.Status.ARCHIVED:
+        raise ValidationError(
+            "Liên hiệp Hội này đã sáp nhập vào “%(name)s”: chỉ có thể chuyển sang lưu trữ.",
+            code="merged",
+            params={"name": union.merged_into.name},
+        )
     previous = union.get_status_display()
     union.status = status
     union.save(update_fields=["status", "updated_at"])
@@ -57,4 +63,37 @@ def union_set_status(*, union: Union, status: str, actor: str, reason: str = "")
         + (f". Lý do: {reason}" if reason else ""),
     )
     logger.info("union status changed", extra={"schema": union.schema_name, "status": status})
+    return union
+
+
+@transaction.atomic
+def union_provinces_set(
+    *, union: Union, province: Province | None, former_province: Province | None, actor: str
+) -> Union:
+    """The province a union serves now and the former province whose history it carries
+    (a union of Sóc Trăng, now in Cần Thơ): settable by national staff in the console."""
+    provincial_only(union)
+    if province is not None and not province.is_current:
+        raise ValidationError("Tỉnh hiện hành phải là một trong 34 tỉnh, thành phố.")
+    if former_province is not None:
+        if former_province.is_current:
+            raise ValidationError("Tỉnh cũ phải là một trong 63 tỉnh, thành phố trước 1/7/2025.")
+        if province is not None and former_province.successor_id != province.pk:
+            raise ValidationError(
+                "%(former)s đã hợp nhất vào %(successor)s, không phải %(province)s.",
+                params={
+                    "former": former_province.name,
+                    "successor": former_province.successor.name,
+                    "province": province.name,
+                },
+            )
+    before = f"{union.province or '—'} / {union.former_province or '—'}"
+    union.province, union.former_province = province, former_province
+    union.save(update_fields=["province", "former_province", "updated_at"])
+    audit_record(
+        union=union,
+        actor=actor,
+        action="provinces",
+        detail=f"Tỉnh hiện hành / tỉnh cũ: {before} → {province or '—'} / {former_province or '—'}",
+    )
     return union

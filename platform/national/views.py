@@ -19,8 +19,8 @@ from lhh.web.schema_scope import in_public_schema
 from lhh.web.spreadsheet import formula_safe
 from tenants import merging
 from tenants.deletion import union_delete_request
-from tenants.lifecycle import union_set_status
-from tenants.models import Union, UnionDeletion, UnionMerge
+from tenants.lifecycle import union_provinces_set, union_set_status
+from tenants.models import Province, Union, UnionDeletion, UnionMerge
 from tenants.selectors import SCHEMA_READY
 
 
@@ -84,6 +84,8 @@ def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
         "statuses": [Union.Status.ACTIVE, Union.Status.SUSPENDED, Union.Status.ARCHIVED],
         "deletion": union.deletions.filter(state=UnionDeletion.State.QUEUED).first(),
         # Both histories of a merger: who it absorbed, and whom it was absorbed by.
+        "current_provinces": Province.objects.filter(is_current=True),
+        "former_provinces": Province.objects.filter(is_current=False).select_related("successor"),
         "merges": UnionMerge.objects.filter(
             models.Q(absorbed=union) | models.Q(absorbing=union)
         ).select_related("absorbed", "absorbing"),
@@ -104,6 +106,34 @@ def union_status(request: HttpRequest, schema_name: str) -> HttpResponse:
             reason=request.POST.get("reason", "").strip(),
         )
         messages.success(request, f"{union.name}: {union.get_status_display()}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("national:union_detail", schema_name=schema_name)
+
+
+def union_provinces(request: HttpRequest, schema_name: str) -> HttpResponse:
+    """Set the province a union serves and the former province whose history it carries."""
+    _console(request)
+    if request.method != "POST" or not request.user.has_perm("tenants.change_union"):
+        raise PermissionDenied
+    union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
+
+    def province(name: str, current: bool) -> Province | None:
+        value = request.POST.get(name, "")
+        return (
+            Province.objects.filter(pk=value, is_current=current).first()
+            if value.isdigit()
+            else None
+        )
+
+    try:
+        union_provinces_set(
+            union=union,
+            province=province("province", True),
+            former_province=province("former_province", False),
+            actor=request.user.get_username(),
+        )
+        messages.success(request, f"{union.name}: đã cập nhật tỉnh hiện hành và tỉnh cũ.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("national:union_detail", schema_name=schema_name)
@@ -151,7 +181,23 @@ def directory(request: HttpRequest) -> HttpResponse:
         .prefetch_related("domains")
         .order_by("province__name", "name")
     )
-    return TemplateResponse(request, "national/console/directory.html", {"unions": unions})
+    return TemplateResponse(
+        request,
+        "national/console/directory.html",
+        {"unions": unions, "proposals": _merge_proposals(unions)},
+    )
+
+
+def _merge_proposals(unions) -> list[tuple[Union, Union]]:
+    """A province with the union of its current name and a former province's union:
+    the platform offers to merge the second into the first."""
+    working = [u for u in unions if u.status == Union.Status.ACTIVE and u.province_id is not None]
+    own = {u.province_id: u for u in working if u.former_province_id is None}
+    return [
+        (u, own[u.province_id])
+        for u in working
+        if u.former_province_id is not None and u.province_id in own
+    ]
 
 
 def reports(request: HttpRequest) -> HttpResponse:
@@ -339,6 +385,7 @@ urlpatterns = [
     path("lien-hiep-hoi/", directory, name="directory"),
     path("lien-hiep-hoi/<str:schema_name>/", union_detail, name="union_detail"),
     path("lien-hiep-hoi/<str:schema_name>/trang-thai/", union_status, name="union_status"),
+    path("lien-hiep-hoi/<str:schema_name>/tinh/", union_provinces, name="union_provinces"),
     path("lien-hiep-hoi/<str:schema_name>/xoa/", union_delete_confirm, name="union_delete"),
     path("yeu-cau-xoa/<int:pk>/", union_deletion, name="union_deletion"),
     path("bao-cao/", reports, name="reports"),

@@ -83,3 +83,31 @@ def test_a_union_host_has_no_merge_console(pair):
     with schema_context(pair.absorbing.schema_name):
         client.force_login(get_user_model().objects.get(username="admin"))
     assert client.get("/admin/toan-quoc/sap-nhap/").status_code == 404
+
+
+def test_provinces_are_set_in_the_console_and_a_merge_is_offered(pair, national):
+    from tenants.models import Province, Union
+
+    absorbed, absorbing = pair.absorbed, pair.absorbing
+    directory = national.get("/admin/toan-quoc/lien-hiep-hoi/").content.decode()
+    offer = (
+        f"/admin/toan-quoc/sap-nhap/?absorbed={absorbed.schema_name}&amp;"
+        f"absorbing={absorbing.schema_name}"
+    )
+    assert offer in directory  # Hải Phòng has its own union and Hải Dương's
+    preview = national.get(offer.replace("&amp;", "&"))
+    assert "Sẽ chuyển từ" in preview.content.decode()
+
+    url = f"/admin/toan-quoc/lien-hiep-hoi/{absorbing.schema_name}/tinh/"
+    hai_phong = Province.objects.get(name="Hải Phòng", is_current=True)
+    soc_trang = Province.objects.get(name="Sóc Trăng", is_current=False)
+    refused = national.post(
+        url, {"province": hai_phong.pk, "former_province": soc_trang.pk}, follow=True
+    )
+    assert "Sóc Trăng đã hợp nhất vào Cần Thơ, không phải Hải Phòng." in refused.content.decode()
+    assert Union.objects.get(pk=absorbing.pk).former_province is None
+    hai_duong = Province.objects.get(name="Hải Dương", is_current=False)
+    national.post(url, {"province": hai_phong.pk, "former_province": hai_duong.pk})
+    assert Union.objects.get(pk=absorbing.pk).former_province == hai_duong
+    directory = national.get("/admin/toan-quoc/lien-hiep-hoi/").content.decode()
+    assert offer not in directory  # no union of Hải Phòng's current name any more

@@ -108,7 +108,12 @@ def test_a_third_union_is_never_touched_and_nothing_of_the_absorbed_is_served_el
     for old_path in ("/", "/tin-tuc/hoi-thao/", "/media/x/y.png", "/admin/"):
         location = Client(HTTP_HOST=union_host(pair.absorbed.schema_name)).get(old_path)["Location"]
         assert location.startswith(f"http://{union_host(pair.absorbing.schema_name)}/")
-    # Archived later by national staff, its addresses still lead to the absorbing site.
+    # A merged union cannot come back to life; archived later by national staff, its
+    # addresses still lead to the absorbing site.
+    with pytest.raises(ValidationError, match="chỉ có thể chuyển sang lưu trữ"):
+        union_set_status(
+            union=Union.objects.get(pk=pair.absorbed.pk), status="active", actor="vusta"
+        )
     union_set_status(union=Union.objects.get(pk=pair.absorbed.pk), status="archived", actor="vusta")
     old = Client(HTTP_HOST=union_host(pair.absorbed.schema_name)).get("/tin-tuc/hoi-thao/")
     assert old.status_code == 301
