@@ -21,6 +21,15 @@ def test_the_merge_moves_site_records_and_staff_and_the_old_host_redirects(pair)
     own_domain = Domain.objects.create(
         domain=f"lhh-{absorbed.schema_name}.localhost", tenant=absorbed, is_primary=False
     )
+    with schema_context(absorbed.schema_name):
+        from api.services import token_create
+
+        admin = get_user_model().objects.get(username="admin")
+        _token, key = token_create(user=admin, name="đồng bộ", scope="read")
+        old_api = Client(HTTP_HOST=union_host(absorbed.schema_name))
+        old_api.force_login(admin)
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert old_api.get("/api/v1/organisations/", **bearer).status_code == 200
     out = io.StringIO()
     call_command("union_merge", absorbed.schema_name, "--into", absorbing.schema_name, stdout=out)
     assert "Đã sáp nhập" in out.getvalue()
@@ -93,6 +102,18 @@ def test_the_merge_moves_site_records_and_staff_and_the_old_host_redirects(pair)
     own = Client(HTTP_HOST=own_domain.domain).get("/tin-tuc/hoi-thao/")
     assert own.status_code == 301 and own["Location"].startswith(f"http://{new_host}/")
     assert old.get("/api/v1/news/").status_code == 301
+    # Its sessions and tokens open nothing any more, on the old host or the new one.
+    assert old_api.get("/api/v1/organisations/", **bearer).status_code == 301
+    assert old_api.get("/admin/").status_code == 301
+    new_api = Client(HTTP_HOST=new_host)
+    assert new_api.get("/api/v1/organisations/", **bearer).status_code in (401, 403)
+    with schema_context(absorbed.schema_name):
+        from django.contrib.sessions.models import Session
+
+        from api.models import ApiToken
+
+        assert not ApiToken.objects.filter(revoked_at__isnull=True).exists()
+        assert not Session.objects.exists()
 
 
 def test_sign_up_after_a_merger(pair):
