@@ -596,23 +596,29 @@ def _switch(merge: UnionMerge, copier: "_Copier") -> None:
 def _after_switch(merge_id: int) -> None:
     """Derived data of the absorbing site, then the national layer's turn."""
     merge = UnionMerge.objects.select_related("absorbing").get(pk=merge_id)
-    try:
-        with schema_context(merge.absorbing.schema_name):
-            from cms.page_cache import page_cache_clear
+    from tenants.tasks import merged_pages_index
 
-            page_cache_clear()
-            _search_index_update(merge)
-    except Exception:  # derived data: a failure must not hide the merge's success
-        logger.exception("search index of moved pages not updated", extra={"merge": merge_id})
+    with schema_context(merge.absorbing.schema_name):
+        from cms.page_cache import page_cache_clear
+
+        page_cache_clear()
+        # Derived, and page by page in Wagtail: in a task of its own, in the absorbing
+        # union's schema, so the merge does not wait for it.
+        merged_pages_index.delay(merge.section_path)
     union_merged.send(sender=UnionMerge, merge_id=merge_id)
 
 
-def _search_index_update(merge: UnionMerge) -> None:
+def merged_pages_index(section_path: str) -> int:
+    """Search entries for the moved pages, in the current (absorbing) union's schema."""
     from wagtail.models import Page
     from wagtail.search.index import insert_or_update_object
 
-    for page in Page.objects.filter(path__startswith=merge.section_path).specific():
+    pages = Page.objects.filter(path__startswith=section_path).specific()
+    count = 0
+    for page in pages.iterator(chunk_size=200):
         insert_or_update_object(page)
+        count += 1
+    return count
 
 
 # --- The copy, schema to schema ---------------------------------------------------------
@@ -1117,22 +1123,26 @@ class _Copier:
                 f"FROM {self.dst}.{table} WHERE page_ptr_id = ANY(%s)",
                 [new_ids],
             )
+            casts = {
+                f.column: ("::jsonb" if f.get_internal_type() == "JSONField" else "")
+                for f in model._meta.local_concrete_fields
+            }
+            updates = []
             for row in rows:
-                changed = {}
-                for column, value in zip(text_columns, row[1:], strict=True):
-                    if value and ("linktype" in value or "embedtype" in value or "image" in value):
-                        new_value = rewrite(value)
-                        if new_value != value:
-                            changed[column] = new_value
-                if changed:
-                    casts = {
-                        f.column: ("::jsonb" if f.get_internal_type() == "JSONField" else "")
-                        for f in model._meta.local_concrete_fields
-                    }
-                    sets = ", ".join(f"{_q(c)} = %s{casts.get(c, '')}" for c in changed)
-                    self._exec(
-                        f"UPDATE {self.dst}.{table} SET {sets} WHERE page_ptr_id = %s",
-                        [*changed.values(), row[0]],
+                values = [
+                    rewrite(value)
+                    if value and ("linktype" in value or "image" in value or "embedtype" in value)
+                    else value
+                    for value in row[1:]
+                ]
+                if values != list(row[1:]):
+                    updates.append([*values, row[0]])
+            if updates:
+                sets = ", ".join(f"{_q(c)} = %s{casts[c]}" for c in text_columns)
+                with connection.cursor() as cursor:
+                    # One statement, sent in a pipeline for every changed page.
+                    cursor.executemany(
+                        f"UPDATE {self.dst}.{table} SET {sets} WHERE page_ptr_id = %s", updates
                     )
 
     def redirects(self) -> None:

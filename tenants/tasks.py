@@ -62,3 +62,11 @@ def union_merge_run(merge_id: int) -> None:
     from tenants.merging import merge_carry_out
 
     merge_carry_out(merge_id=merge_id)
+
+
+@app.task
+def merged_pages_index(section_path: str) -> int:
+    """A UnionTask: search entries of a merger's moved pages, in the absorbing union."""
+    from tenants.merging import merged_pages_index as index
+
+    return index(section_path)
