@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 MESSAGES = {
@@ -88,9 +87,3 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.Throttled) and exc.wait:
         response.data["error"]["retry_after"] = int(exc.wait)
     return response
-
-
-def error_response(code: str, http_status: int = status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response(
-        {"error": {"code": code, "message": MESSAGES[code], "details": None}}, status=http_status
-    )

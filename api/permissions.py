@@ -1,6 +1,7 @@
 from rest_framework import permissions
 
 from api.models import ApiToken
+from lhh.national.models import CONSOLE_PERMISSION
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -23,4 +24,4 @@ class NationalStaff(permissions.BasePermission):
     message = "Chỉ cán bộ Liên hiệp các Hội KH&KT Việt Nam được dùng chức năng này."
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.has_perm("national.view_rollup"))
+        return bool(request.user and request.user.has_perm(CONSOLE_PERMISSION))

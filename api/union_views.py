@@ -92,8 +92,9 @@ _NEWS_FIELDS = [
 
 
 class NewsViewSet(PublicContentViewSet):
-    model = NewsArticlePage
     """Published news articles."""
+
+    model = NewsArticlePage
 
     @extend_schema_serializer(component_name="NewsArticle")
     class OutputSerializer(SparseFieldsMixin, serializers.ModelSerializer):
@@ -149,8 +150,9 @@ class DocumentFilter(FilterSet):
 
 
 class DocumentViewSet(PublicContentViewSet):
-    model = OfficialDocument
     """The documents register (văn bản)."""
+
+    model = OfficialDocument
 
     @extend_schema_serializer(component_name="OfficialDocument")
     class OutputSerializer(SparseFieldsMixin, serializers.ModelSerializer):
@@ -188,8 +190,9 @@ class DocumentViewSet(PublicContentViewSet):
 
 
 class EventViewSet(PublicContentViewSet):
-    model = EventPage
     """Published events: seminars, conferences, ceremonies."""
+
+    model = EventPage
 
     @extend_schema_serializer(component_name="Event")
     class OutputSerializer(SparseFieldsMixin, serializers.ModelSerializer):
@@ -230,14 +233,20 @@ class OrganisationFilter(FilterSet):
 
 
 class ServiceWritesMixin:
-    """Create and update: checked by the InputSerializer, written by the view's service call
-    (`perform_create`/`perform_update`), answered in the OutputSerializer's shape, the same
-    shape the reads have (the schema says so: `api.schema.AutoSchema`)."""
+    """The one way the API writes. The InputSerializer checks the request; the view hands
+    the service the validated data as plain values (`service_create`, `service_update`),
+    never setting a model's fields itself; the answer has the OutputSerializer's shape, the
+    shape the reads have (the schema says so: `api.schema.AutoSchema`). An update may
+    take its own shape (`UpdateInputSerializer`). A viewset takes `ServiceCreateMixin`,
+    `ServiceUpdateMixin` or both: each adds its route."""
 
     answers_with_output = True
+    UpdateInputSerializer: type[serializers.Serializer] | None = None
 
     def get_serializer_class(self):
-        if self.action in {"create", "update", "partial_update"}:
+        if self.action in {"update", "partial_update"}:
+            return self.UpdateInputSerializer or self.InputSerializer
+        if self.action == "create":
             return self.InputSerializer
         return self.OutputSerializer
 
@@ -245,26 +254,38 @@ class ServiceWritesMixin:
         output = self.OutputSerializer(instance, context=self.get_serializer_context())
         return Response(output.data, status=http_status)
 
+
+class ServiceCreateMixin(ServiceWritesMixin):
+    def service_create(self, data: dict):
+        raise NotImplementedError
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.perform_create(serializer)
-        return self._answer(serializer.instance, status.HTTP_201_CREATED)
+        return self._answer(self.service_create(serializer.validated_data), status.HTTP_201_CREATED)
+
+
+class ServiceUpdateMixin(ServiceWritesMixin):
+    def service_update(self, instance, data: dict):
+        raise NotImplementedError
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
-        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        self.perform_update(serializer)
-        return self._answer(serializer.instance, status.HTTP_200_OK)
+        instance = self.service_update(instance, serializer.validated_data)
+        return self._answer(instance, status.HTTP_200_OK)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
 
 
 class OrganisationViewSet(
-    ServiceWritesMixin,
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -308,16 +329,11 @@ class OrganisationViewSet(
     search_fields = ["name", "field"]
     ordering_fields = ["name"]
 
-    def perform_create(self, serializer):
-        serializer.instance = services.organisation_save(
-            organisation=MemberOrganisation(**serializer.validated_data)
-        )
+    def service_create(self, data: dict) -> MemberOrganisation:
+        return services.organisation_create(data=data)
 
-    def perform_update(self, serializer):
-        organisation = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(organisation, name, value)
-        serializer.instance = services.organisation_save(organisation=organisation)
+    def service_update(self, instance: MemberOrganisation, data: dict) -> MemberOrganisation:
+        return services.organisation_update(organisation=instance, data=data)
 
     def perform_destroy(self, instance):
         services.organisation_delete(organisation=instance)
@@ -331,9 +347,12 @@ class ActivityFilter(FilterSet):
         fields = ["kind", "status", "period"]
 
 
-class ActivityViewSet(ServiceWritesMixin, UnionQuerysetMixin, viewsets.ModelViewSet):
-    model = Activity
+class ActivityViewSet(
+    ServiceCreateMixin, ServiceUpdateMixin, UnionQuerysetMixin, viewsets.ModelViewSet
+):
     """Activities of every kind (TVPB, training, seminars, publications, projects, contests…)."""
+
+    model = Activity
 
     @extend_schema_serializer(component_name="Activity")
     class OutputSerializer(SparseFieldsMixin, serializers.ModelSerializer):
@@ -365,14 +384,11 @@ class ActivityViewSet(ServiceWritesMixin, UnionQuerysetMixin, viewsets.ModelView
     def records(self):
         return Activity.objects.select_related("period", "organiser").order_by("-id")
 
-    def perform_create(self, serializer):
-        serializer.instance = services.activity_save(activity=Activity(**serializer.validated_data))
+    def service_create(self, data: dict) -> Activity:
+        return services.activity_create(data=data)
 
-    def perform_update(self, serializer):
-        activity = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(activity, name, value)
-        serializer.instance = services.activity_save(activity=activity)
+    def service_update(self, instance: Activity, data: dict) -> Activity:
+        return services.activity_update(activity=instance, data=data)
 
     def perform_destroy(self, instance):
         services.activity_delete(activity=instance)
@@ -467,10 +483,10 @@ class MemberCountPermissions(ModelPermissions):
 
 
 class MemberCountViewSet(
+    ServiceCreateMixin,
     UnionQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     """How many individual members each organisation reported, per period.
@@ -502,16 +518,9 @@ class MemberCountViewSet(
     def records(self):
         return selectors.member_counts()
 
-    def get_serializer_class(self):
-        return self.InputSerializer if self.action == "create" else self.OutputSerializer
-
-    @extend_schema(responses={201: OutputSerializer})
-    def create(self, request, *args, **kwargs):
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        count = services.member_count_set(**serializer.validated_data)
-        count = selectors.member_counts().get(pk=count.pk)
-        return Response(self.OutputSerializer(count).data, status=status.HTTP_201_CREATED)
+    def service_create(self, data: dict) -> MemberCount:
+        count = services.member_count_set(**data)
+        return selectors.member_counts().get(pk=count.pk)
 
 
 class ReportPermissions(ModelPermissions):
@@ -553,11 +562,11 @@ _DOWNLOAD_RESPONSES = {
 
 
 class ReportViewSet(
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
     UnionQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """The 6-month and annual reports: figures from the records, narrative by staff.
@@ -597,7 +606,7 @@ class ReportViewSet(
         period = PeriodField()
 
     @extend_schema_serializer(component_name="ReportNarrativeInput")
-    class NarrativeInputSerializer(serializers.Serializer):
+    class UpdateInputSerializer(serializers.Serializer):
         narrative = NarrativeField(required=False)
 
     permission_classes = [ReportPermissions]
@@ -607,27 +616,13 @@ class ReportViewSet(
     def records(self):
         return selectors.reports()
 
-    def get_serializer_class(self):
-        return {
-            "create": self.InputSerializer,
-            "partial_update": self.NarrativeInputSerializer,
-        }.get(self.action, self.OutputSerializer)
+    def service_create(self, data: dict) -> Report:
+        return services.report_get_or_create(**data)
 
-    @extend_schema(responses={201: OutputSerializer})
-    def create(self, request, *args, **kwargs):
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        report = services.report_get_or_create(period=serializer.validated_data["period"])
-        return Response(self.OutputSerializer(report).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(responses={200: OutputSerializer})
-    def partial_update(self, request, *args, **kwargs):
-        serializer = self.NarrativeInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        report = services.report_narrative_update(
-            report=self.get_object(), narrative=serializer.validated_data.get("narrative", {})
+    def service_update(self, instance: Report, data: dict) -> Report:
+        return services.report_narrative_update(
+            report=instance, narrative=data.get("narrative", {})
         )
-        return Response(self.OutputSerializer(report).data)
 
     @extend_schema(request=None, responses={200: OutputSerializer})
     @action(detail=True, methods=["post"])

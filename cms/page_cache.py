@@ -62,9 +62,10 @@ def _eligible(request: HttpRequest) -> bool:
 def _key(request: HttpRequest, generation: int) -> str:
     # Pages vary by language (LocaleMiddleware answers Vary: Accept-Language).
     language = translation.get_language_from_request(request)
-    # RELEASE (set per deploy) keeps pages rendered by older templates out of sight.
+    # RELEASE (set per deploy) keeps pages rendered by older templates out of sight; the
+    # number, entries of an older layout (before the headers were kept).
     return (
-        f"page-cache:{settings.RELEASE}:{generation}:{language}:"
+        f"page-cache:2:{settings.RELEASE}:{generation}:{language}:"
         f"{request.get_host()}:{request.get_full_path()}"
     )
 
@@ -79,8 +80,12 @@ class PageCacheMiddleware:
         key = _key(request, _generation())
         cached = cache.get(key)
         if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
+            content, headers = cached
+            response = HttpResponse(content)
+            # Every header the middleware inside this one set on the miss (security
+            # headers, CSP, Vary, Content-Language): a hit must answer exactly as it did.
+            for name, value in headers:
+                response[name] = value
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
@@ -91,7 +96,8 @@ class PageCacheMiddleware:
             # CSRF tokens, sessions and the like make a response per visitor.
             and "cookie" not in response.get("Vary", "").lower()
         ):
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_CACHE_SECONDS)
+            headers = list(response.headers.items())
+            cache.set(key, (response.content, headers), PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -96,6 +96,18 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+_DOCUMENTS_FOLDER = "documents/"
+
+
+def _document_redirect(name: str) -> HttpResponse:
+    from wagtail.documents import get_document_model
+
+    document = get_document_model().objects.filter(file=name).first()
+    if document is None:
+        raise Http404
+    return redirect(document.url)
+
+
 def union_media(request: HttpRequest, schema_name: str, path: str) -> HttpResponse:
     """Serve a file of this union only: another union's folder is a 404 here.
 
@@ -109,11 +121,15 @@ def union_media(request: HttpRequest, schema_name: str, path: str) -> HttpRespon
     file_path = (root / path).resolve()
     if root not in file_path.parents or not file_path.is_file():
         raise Http404
+    relative = file_path.relative_to(root).as_posix()
+    if relative.startswith(_DOCUMENTS_FOLDER):
+        # A document may belong to a collection restricted to signed-in staff (or behind
+        # a password): only Wagtail's document view knows, so it alone sends documents.
+        return _document_redirect(relative)
     content_type, _ = mimetypes.guess_type(file_path.name)
     content_type = content_type or "application/octet-stream"
     if settings.MEDIA_ACCEL_PREFIX:
         response = HttpResponse(content_type=content_type)
-        relative = file_path.relative_to(root).as_posix()
         response["X-Accel-Redirect"] = quote(
             f"{settings.MEDIA_ACCEL_PREFIX}{schema_name}/{relative}"
         )

@@ -34,21 +34,32 @@ class UnionTask(TenantTask):
 
     def __call__(self, *args, **kwargs):
         from tenants.models import Union
+        from tenants.readiness import union_ready
 
         # Asked on every run, not from the worker's tenant cache: an archive must
         # stop work queued before it, at once. A suspended union's tasks still run:
         # suspension is temporary, its data stays counted nationally, and work its
         # staff queued just before (an import being applied) must not stop half-done.
+        union = Union.objects.filter(schema_name=connection.schema_name).first()
         # A merged union's schema is kept as it was at the switch: nothing acts for it.
-        if Union.objects.filter(
-            schema_name=connection.schema_name,
-            status__in=[Union.Status.ARCHIVED, Union.Status.MERGED],
-        ).exists():
+        if union is not None and union.status in (Union.Status.ARCHIVED, Union.Status.MERGED):
             logger.info(
                 "task skipped: union archived or merged", extra={"schema": connection.schema_name}
             )
             return None
+        # The routing's own check: a half-made or lagging schema is refused, never run.
+        if union is None or not union_ready(union):
+            raise RuntimeError(
+                f"{self.name}: the schema {connection.schema_name} is not complete and "
+                "current; refusing to run"
+            )
         return super().__call__(*args, **kwargs)
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        from tenants.readiness import union_readiness_forget
+
+        # A table gone since the union was found ready: check it in full next time.
+        union_readiness_forget(connection.schema_name)
 
 
 class NationalTask(TenantTask):

@@ -27,18 +27,22 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from cms.page_cache import page_cache_clear
 from cms.services import site_setup
-from tenants.lifecycle import LIFECYCLE_STATUSES, audit_record, provincial_only
+from tenants.lifecycle import LIFECYCLE_STATUSES, provincial_only
 from tenants.models import Domain, Province, Union
 from tenants.schema_names import schema_quoted
 from tenants.selectors import schema_name_check_free, union_host
+from tenants.signals import union_restored
 
 logger = logging.getLogger(__name__)
 
@@ -322,14 +326,25 @@ def prune(folder: Path, *, keep: int) -> list[Path]:
 # goes into one and bring a union back from it.
 
 
-def _public_rows(union: Union) -> list:
-    """The union's rows in public that its schema cannot rebuild: report submissions.
+def union_rows_in_public(union: Union) -> list[QuerySet]:
+    """The union's rows in public that its schema cannot rebuild (`UNION_ROWS_IN_PUBLIC`,
+    the report submissions): kept in its backup, restored and deleted with it.
 
-    Rollups and the news feed are derived from the schema and are recomputed on restore.
+    What public derives from the schema (rollups, the news feed) is recomputed on restore.
     """
-    from lhh.national.models import ReportSubmission
+    return [
+        apps.get_model(label).objects.filter(union=union) for label in settings.UNION_ROWS_IN_PUBLIC
+    ]
 
-    return json.loads(serializers.serialize("json", ReportSubmission.objects.filter(union=union)))
+
+def _public_rows(union: Union) -> tuple[list, dict[str, int]]:
+    """The union's rows in public, serialised, and how many of each model."""
+    rows, counts = [], {}
+    for queryset in union_rows_in_public(union):
+        serialised = json.loads(serializers.serialize("json", queryset))
+        rows.extend(serialised)
+        counts[queryset.model._meta.label_lower] = len(serialised)
+    return rows, counts
 
 
 def union_backup(*, union: Union) -> Path:
@@ -339,7 +354,7 @@ def union_backup(*, union: Union) -> Path:
         with scratch() as work:
             sql_path = Path(work) / DUMP
             dump(sql_path, schema=union.schema_name)
-            public_rows = _public_rows(union)
+            public_rows, public_counts = _public_rows(union)
             manifest = {
                 "kind": "union",
                 "schema_name": union.schema_name,
@@ -356,7 +371,7 @@ def union_backup(*, union: Union) -> Path:
                     "status": union.status,
                 },
                 "counts": row_counts(sql_path),
-                "public_counts": {"national.reportsubmission": len(public_rows)},
+                "public_counts": public_counts,
             }
             folder = Path(settings.BACKUP_ROOT) / "unions" / union.schema_name
             path = archive_write(
@@ -444,15 +459,18 @@ def union_restore(*, archive_path: Path, actor: str, schema_name: str | None = N
                 )
             # Files first: the registry rows are the last step, and make the union routable.
             media_place(work, media)
-            union = _restored_union_register(
-                manifest=manifest, target=target, actor=actor, archive=archive
-            )
+            union = _restored_union_register(manifest=manifest, target=target, archive=archive)
         except BaseException:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP SCHEMA IF EXISTS {schema_quoted(target)} CASCADE")
             shutil.rmtree(media, ignore_errors=True)
             raise
-    _derived_rows_refresh(union)
+    with schema_context(union.schema_name):
+        page_cache_clear()
+    # The layers above audit the restore and recompute what they derive from the schema.
+    union_restored.send(
+        sender=Union, union=union, actor=actor, archive=archive.path, source_schema=source
+    )
     logger.info("union restored", extra={"schema": target, "archive": str(archive.path)})
     return union
 
@@ -466,7 +484,7 @@ def _count_diff(expected: dict[str, int], actual: dict[str, int]) -> str:
 
 
 @transaction.atomic
-def _restored_union_register(*, manifest: dict, target: str, actor: str, archive: Archive) -> Union:
+def _restored_union_register(*, manifest: dict, target: str, archive: Archive) -> Union:
     data = manifest["union"]
     host = union_host(target)
     union = Union.objects.create(
@@ -492,30 +510,7 @@ def _restored_union_register(*, manifest: dict, target: str, actor: str, archive
         row.object.save()
     with schema_context(target):
         site_setup(hostname=host, site_name=union.name)
-    audit_record(
-        union=union,
-        actor=actor,
-        action="restored",
-        detail=f"Khôi phục từ {archive.path.name}"
-        + (
-            f" (lược đồ gốc: {manifest['schema_name']})"
-            if target != manifest["schema_name"]
-            else ""
-        ),
-    )
     return union
-
-
-def _derived_rows_refresh(union: Union) -> None:
-    """Rebuild what public derives from the schema: rollups, news feed, cached pages."""
-    from cms.page_cache import page_cache_clear
-    from lhh.national.news_feed import news_feed_refresh
-    from lhh.national.rollups import rollup_refresh
-
-    with schema_context(union.schema_name):
-        rollup_refresh()
-        news_feed_refresh()
-        page_cache_clear()
 
 
 def platform_restore(*, archive_path: Path) -> dict[str, int]:

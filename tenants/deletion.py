@@ -10,9 +10,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tenants import backups
-from tenants.lifecycle import audit_record, provincial_only
+from tenants.lifecycle import provincial_only
 from tenants.models import Union, UnionDeletion
 from tenants.schema_names import schema_quoted
+from tenants.signals import union_deleting
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +107,6 @@ def union_delete(*, union: Union, confirm_name: str, actor: str) -> Path:
     A backup is taken first (restorable with `union_restore`); the union's exact
     name must be typed as confirmation. Returns the backup's path.
     """
-    from lhh.national.models import ReportSubmission
-    from lhh.national.rollups import union_rollups_forget
-
     _deletion_confirm(union, confirm_name)
     schema_name = union.schema_name
     with transaction.atomic():
@@ -124,16 +122,11 @@ def union_delete(*, union: Union, confirm_name: str, actor: str) -> Path:
             if tables:
                 cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")
         archive = _deletion_archive_keep(backups.union_backup(union=union))
-        audit_record(
-            union=union,
-            actor=actor,
-            action="deleted",
-            detail=f"Đã xoá Liên hiệp Hội; bản sao lưu: {archive.name}",
-        )
-        # Submissions are PROTECTed against accidental loss; they are in the backup.
-        ReportSubmission.objects.filter(union=union).delete()
-        # Its rollups would go by cascade; the national totals must lose them too.
-        union_rollups_forget(union)
+        # The layers above audit the deletion and take the union out of their totals.
+        union_deleting.send(sender=Union, union=union, actor=actor, archive=archive)
+        # These rows are PROTECTed against accidental loss; they are in the backup.
+        for rows in backups.union_rows_in_public(union):
+            rows.delete()
         with connection.cursor() as cursor:
             cursor.execute(f"DROP SCHEMA {schema_quoted(schema_name)} CASCADE")
         union.delete()

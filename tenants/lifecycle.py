@@ -1,7 +1,7 @@
-"""A union's status: suspend, reactivate, archive; and the audit every lifecycle action leaves.
+"""A union's status: suspend, reactivate, archive.
 
-Every action is audited in public (lhh.national.models.AuditEntry); an entry
-outlives the union it names, so a deletion stays on record.
+Every lifecycle action (status, deletion, restore) is announced by a signal in
+`tenants.signals`; the national layer keeps the audit of them in public.
 """
 
 import logging
@@ -10,23 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tenants.models import Province, Union
+from tenants.signals import union_provinces_changed, union_status_changed
 
 logger = logging.getLogger(__name__)
 
 LIFECYCLE_STATUSES = (Union.Status.ACTIVE, Union.Status.SUSPENDED, Union.Status.ARCHIVED)
-
-
-def audit_record(*, union: Union, actor: str, action: str, detail: str) -> None:
-    from lhh.national.models import AuditEntry
-
-    AuditEntry.objects.create(
-        union=union,
-        schema_name=union.schema_name,
-        union_name=union.name,
-        actor=actor,
-        action=action,
-        detail=detail,
-    )
 
 
 def provincial_only(union: Union) -> None:
@@ -38,7 +26,7 @@ def provincial_only(union: Union) -> None:
 
 @transaction.atomic
 def union_set_status(*, union: Union, status: str, actor: str, reason: str = "") -> Union:
-    """Suspend, reactivate or archive a union, with an audit entry.
+    """Suspend, reactivate or archive a union (audited by the signal's receiver).
 
     Suspended: notice on the site, read-only admin, API 403 (tenants.middleware).
     Archived: 410, and its Celery work is skipped (lhh.celery.UnionTask); data kept.
@@ -52,15 +40,11 @@ def union_set_status(*, union: Union, status: str, actor: str, reason: str = "")
             code="merged",
             params={"name": union.merged_into.name},
         )
-    previous = union.get_status_display()
+    previous = union.status
     union.status = status
     union.save(update_fields=["status", "updated_at"])
-    audit_record(
-        union=union,
-        actor=actor,
-        action=status,
-        detail=f"{previous} → {union.get_status_display()}"
-        + (f". Lý do: {reason}" if reason else ""),
+    union_status_changed.send(
+        sender=Union, union=union, previous=previous, actor=actor, reason=reason
     )
     logger.info("union status changed", extra={"schema": union.schema_name, "status": status})
     return union
@@ -90,10 +74,5 @@ def union_provinces_set(
     before = f"{union.province or '—'} / {union.former_province or '—'}"
     union.province, union.former_province = province, former_province
     union.save(update_fields=["province", "former_province", "updated_at"])
-    audit_record(
-        union=union,
-        actor=actor,
-        action="provinces",
-        detail=f"Tỉnh hiện hành / tỉnh cũ: {before} → {province or '—'} / {former_province or '—'}",
-    )
+    union_provinces_changed.send(sender=Union, union=union, before=before, actor=actor)
     return union

@@ -37,19 +37,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
 from tenants import backups
 from tenants.migration_state import schemas_behind
 from tenants.models import Domain, MergeRedirect, Union, UnionMerge, UnionMergeMap
+from tenants.signals import union_merged
 
 logger = logging.getLogger(__name__)
-
-# Sent after the switch has committed, with `merge_id`: the national layer moves the
-# statistics (lhh.national listens; tenants never imports it).
-union_merged = Signal()
 
 MEDIA_PREFIX = "sap-nhap"
 _MERGE_LOCK = 7_310_015  # pg advisory lock key: one merge copies at a time

@@ -3,12 +3,13 @@
 import json
 
 from django.core.exceptions import DisallowedHost
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.models import Union
+from tenants.readiness import union_readiness_forget, union_ready
 from tenants.selectors import union_for_host
 
 SUSPENDED_API_MESSAGE = (
@@ -31,6 +32,30 @@ def _page(template: str, status: int, **context: object) -> HttpResponse:
         status=status,
         content_type="text/html; charset=utf-8",
     )
+
+
+UNAVAILABLE_API_MESSAGE = (
+    "Trang của Liên hiệp Hội này tạm thời chưa sẵn sàng; vui lòng thử lại sau ít phút."
+)
+
+
+def _unavailable(request: HttpRequest, union: Union) -> HttpResponse:
+    """503: the union's schema is not complete and current (tenants/readiness.py)."""
+    if request.path.startswith("/api/"):
+        connection.set_schema_to_public()
+        body = {
+            "error": {
+                "code": "union_unavailable",
+                "message": UNAVAILABLE_API_MESSAGE,
+                "details": None,
+            }
+        }
+        return HttpResponse(
+            json.dumps(body, ensure_ascii=False),
+            status=503,
+            content_type="application/json; charset=utf-8",
+        )
+    return _page("unavailable.html", 503, union=union)
 
 
 def _suspended_refusal(request: HttpRequest, union: Union) -> HttpResponse | None:
@@ -97,7 +122,8 @@ class UnionMiddleware(TenantMainMiddleware):
     An unknown host, the template or a union still being made is a plain 404;
     an archived union is 410; a suspended one shows a notice on its site, answers
     403 on its API and keeps its admin read-only for its staff; a union whose
-    schema is missing is 503 -- never the national site or another union's rows.
+    schema is not complete and current is 503 (tenants/readiness.py) -- never the
+    national site or another union's rows.
     """
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
@@ -107,7 +133,14 @@ class UnionMiddleware(TenantMainMiddleware):
             hostname = self.hostname_from_request(request)
         except DisallowedHost:
             return _page("not_found.html", 404)
-        union = union_for_host(hostname)
+        try:
+            union = union_for_host(hostname)
+        except DatabaseError:
+            # Selected by the previous request, a union's search path sees the registry
+            # through views (tenants/shared_views.py), briefly absent while public
+            # migrates: ask public itself.
+            connection.set_schema_to_public()
+            union = union_for_host(hostname)
         if union is not None:
             # Metrics count a refusal (410, 503) under the union refused, not as unrouted.
             request.union_schema = union.schema_name
@@ -118,8 +151,8 @@ class UnionMiddleware(TenantMainMiddleware):
             return _merged_redirect(request, union)
         if union.status == Union.Status.ARCHIVED:
             return _page("archived.html", 410, union=union)
-        if not union.schema_ready:
-            return _page("unavailable.html", 503, union=union)
+        if not union_ready(union):
+            return _unavailable(request, union)
         if union.status == Union.Status.SUSPENDED:
             refusal = _suspended_refusal(request, union)
             if refusal is not None:
@@ -137,6 +170,10 @@ class UnionMiddleware(TenantMainMiddleware):
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         union = getattr(request, "tenant", None)
+        if isinstance(union, Union) and response.status_code >= 500:
+            # A table gone since the union was found ready fails its query (public is
+            # not on the path): check the union in full before serving it again.
+            union_readiness_forget(union.schema_name)
         if isinstance(union, Union) and union.status == Union.Status.SUSPENDED:
             return _banner_insert(response, union)
         return response

@@ -17,12 +17,8 @@ SCHEMA_READY = RawSQL(
 
 
 def union_for_host(hostname: str) -> Union | None:
-    """The union a host serves, annotated with `schema_ready`; one query."""
-    return (
-        Union.objects.filter(domains__domain=hostname.lower())
-        .annotate(schema_ready=SCHEMA_READY)
-        .first()
-    )
+    """The union a host serves; one query."""
+    return Union.objects.filter(domains__domain=hostname.lower()).first()
 
 
 def union_host(schema_name: str) -> str:

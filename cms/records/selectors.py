@@ -23,10 +23,6 @@ def origins_not_counted(period: ReportingPeriod) -> list[str]:
     )
 
 
-def periods_recent(limit: int = 12) -> QuerySet[ReportingPeriod]:
-    return ReportingPeriod.objects.all()[:limit]
-
-
 def member_counts_in(period: ReportingPeriod) -> QuerySet[MemberCount]:
     return MemberCount.objects.filter(period=period).exclude(
         organisation__moved_from__in=origins_not_counted(period)
@@ -82,12 +78,6 @@ def period_figures(period: ReportingPeriod) -> dict:
         "members_change": None if previous_members is None else members - previous_members,
         "activities": activity_figures(period),
     }
-
-
-def organisation_history(organisation: MemberOrganisation) -> QuerySet[MemberCount]:
-    return organisation.member_counts.select_related("period").order_by(
-        "period__year", "period__half"
-    )
 
 
 def organisations_with_latest_count() -> list[MemberOrganisation]:

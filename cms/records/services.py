@@ -1,7 +1,10 @@
 """Writes to a union's records. Each is atomic and tells the national statistics after commit."""
 
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from cms.records.models import (
@@ -14,7 +17,9 @@ from cms.records.models import (
 )
 from cms.records.models.reports import REPORT_SECTIONS
 from cms.records.selectors import period_figures
-from cms.records.signals import records_changed_on_commit
+from cms.records.signals import records_changed_on_commit, report_submitted
+
+_Model = TypeVar("_Model", bound=models.Model)
 
 
 def period_get_or_create(*, kind: str, year: int, half: int | None = None) -> ReportingPeriod:
@@ -30,6 +35,24 @@ def period_get_or_create(*, kind: str, year: int, half: int | None = None) -> Re
 
 
 @transaction.atomic
+def _fields_set(instance: _Model, data: Mapping[str, Any]) -> _Model:
+    for name, value in data.items():
+        setattr(instance, name, value)
+    return instance
+
+
+def organisation_create(*, data: Mapping[str, Any]) -> MemberOrganisation:
+    """A new member organisation from plain field values (how the API writes)."""
+    return organisation_save(organisation=MemberOrganisation(**data))
+
+
+def organisation_update(
+    *, organisation: MemberOrganisation, data: Mapping[str, Any]
+) -> MemberOrganisation:
+    """These fields of an organisation changed, from plain values (how the API writes)."""
+    return organisation_save(organisation=_fields_set(organisation, data))
+
+
 def organisation_save(*, organisation: MemberOrganisation) -> MemberOrganisation:
     organisation.full_clean()
     organisation.save()
@@ -59,6 +82,16 @@ def member_count_set(
     )
     records_changed_on_commit(period.pk)
     return count
+
+
+def activity_create(*, data: Mapping[str, Any]) -> Activity:
+    """A new activity from plain field values (how the API writes)."""
+    return activity_save(activity=Activity(**data))
+
+
+def activity_update(*, activity: Activity, data: Mapping[str, Any]) -> Activity:
+    """These fields of an activity changed, from plain values (how the API writes)."""
+    return activity_save(activity=_fields_set(activity, data))
 
 
 @transaction.atomic
@@ -136,8 +169,6 @@ def report_narrative_update(*, report: Report, narrative: dict[str, str]) -> Rep
 @transaction.atomic
 def report_submit(*, report: Report) -> Report:
     """Freeze the figures and send the report to the national union."""
-    from lhh.national.services import report_submission_record
-
     if report.is_frozen:
         raise ValidationError("Báo cáo này đã được gửi.", code="report_frozen")
     report.figures = period_figures(report.period)
@@ -147,5 +178,5 @@ def report_submit(*, report: Report) -> Report:
     report.save(
         update_fields=["figures", "status", "submitted_at", "national_comment", "updated_at"]
     )
-    report_submission_record(report=report)
+    report_submitted.send(sender=Report, report=report)
     return report

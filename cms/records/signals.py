@@ -1,12 +1,17 @@
-"""`records_changed` tells the national statistics which of a union's periods moved.
+"""What a union's records tell the layers above them (the national layer listens).
 
-It is sent after commit, with IDs only; receivers recompute from the records.
+`records_changed` says which of a union's periods moved. It is sent after commit,
+with IDs only; receivers recompute from the records.
+
+`report_submitted` is sent inside the submission's transaction, with the frozen
+report: the national record of it commits, or not, with the report itself.
 """
 
 from django.db import connection, transaction
 from django.dispatch import Signal
 
 records_changed = Signal()  # kwargs: schema_name: str, period_ids: list[int]
+report_submitted = Signal()  # kwargs: report: Report (in the current union's schema)
 
 
 def records_changed_on_commit(*period_ids: int) -> None:

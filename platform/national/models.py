@@ -74,6 +74,11 @@ class ReportSubmission(models.Model):
         return f"{self.union} — {self.period_label}"
 
 
+# Who works in the national console and the national API: the staff allowed to see
+# the rollups.
+CONSOLE_PERMISSION = "national.view_rollup"
+
+
 class Rollup(models.Model):
     """One figure of one union for one period, kept in public for the national console.
 

@@ -1,39 +1,113 @@
-"""How the national layer hears of changes in the unions below it.
+"""How the national layer hears of what happens below it, and what it does about it.
 
-A union's records and pages change in its own schema; the national figures and
-news feed are refreshed by Celery tasks queued here, after the change committed.
+The layers below never import this one: they send signals (`tenants.signals`,
+`cms.records.signals`, Wagtail's page signals) and the receivers here keep the
+national records. Work that may follow the change (figures, the news feed) is queued
+for Celery after commit; records that must commit with the change (the audit, the
+national totals, a report's submission) are written in the sender's transaction.
 """
+
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.dispatch import receiver
 from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.signals import page_published, page_unpublished
 
-from cms.records.signals import records_changed
-from lhh.national.tasks import news_feed_refresh, rollup_refresh
-from tenants.merging import union_merged
+from cms.records.models import Report
+from cms.records.signals import records_changed, report_submitted
+from lhh.national import news_feed, rollups, services, tasks
+from tenants.models import Union, UnionMerge
+from tenants.signals import (
+    union_deleting,
+    union_merged,
+    union_provinces_changed,
+    union_restored,
+    union_status_changed,
+)
 
 
 @receiver(records_changed, dispatch_uid="national_rollup_refresh")
 def _records_changed(sender, schema_name: str, period_ids: list[int], **kwargs) -> None:
     # The task carries the schema it is queued from; queue it from the union's own.
     with schema_context(schema_name):
-        rollup_refresh.delay(period_ids)
+        tasks.rollup_refresh.delay(period_ids)
+
+
+@receiver(report_submitted, dispatch_uid="national_report_submission")
+def _report_submitted(sender, report: Report, **kwargs) -> None:
+    services.report_submission_record(report=report)
 
 
 def _queue_news_feed_refresh(**kwargs) -> None:
     if connection.schema_name != get_public_schema_name():
-        transaction.on_commit(news_feed_refresh.delay)
+        transaction.on_commit(tasks.news_feed_refresh.delay)
+
+
+page_published.connect(_queue_news_feed_refresh, dispatch_uid="national_news_feed_published")
+page_unpublished.connect(_queue_news_feed_refresh, dispatch_uid="national_news_feed_unpublished")
+
+
+@receiver(union_status_changed, dispatch_uid="national_audit_status")
+def _union_status_changed(
+    sender, union: Union, previous: str, actor: str, reason: str, **kwargs
+) -> None:
+    services.audit_entry_add(
+        union=union,
+        actor=actor,
+        action=union.status,
+        detail=f"{Union.Status(previous).label} → {union.get_status_display()}"
+        + (f". Lý do: {reason}" if reason else ""),
+    )
+
+
+@receiver(union_deleting, dispatch_uid="national_union_deleting")
+def _union_deleting(sender, union: Union, actor: str, archive: Path, **kwargs) -> None:
+    services.audit_entry_add(
+        union=union,
+        actor=actor,
+        action="deleted",
+        detail=f"Đã xoá Liên hiệp Hội; bản sao lưu: {archive.name}",
+    )
+    # Its rollups would go by cascade; the national totals must lose them too.
+    rollups.union_rollups_forget(union)
+
+
+@receiver(union_restored, dispatch_uid="national_union_restored")
+def _union_restored(
+    sender, union: Union, actor: str, archive: Path, source_schema: str, **kwargs
+) -> None:
+    services.audit_entry_add(
+        union=union,
+        actor=actor,
+        action="restored",
+        detail=f"Khôi phục từ {archive.name}"
+        + (f" (lược đồ gốc: {source_schema})" if union.schema_name != source_schema else ""),
+    )
+    # Rebuild what public derives from the schema.
+    with schema_context(union.schema_name):
+        rollups.rollup_refresh()
+        news_feed.news_feed_refresh()
+
+
+@receiver(union_provinces_changed, dispatch_uid="national_audit_provinces")
+def _union_provinces_changed(sender, union: Union, before: str, actor: str, **kwargs) -> None:
+    services.audit_entry_add(
+        union=union,
+        actor=actor,
+        action="provinces",
+        detail=f"Tỉnh hiện hành / tỉnh cũ: {before} → "
+        f"{union.province or '—'} / {union.former_province or '—'}",
+    )
+    # The union now counts in other provinces' totals.
+    transaction.on_commit(tasks.rollup_totals_rebuild.delay)
 
 
 @receiver(union_merged, dispatch_uid="national_union_merged")
 def _union_merged(sender, merge_id: int, **kwargs) -> None:
     """Sent after a merger's switch committed: move the statistics and the news feed now,
     in the worker that merged (both are quick next to the merge itself)."""
-    from lhh.national import rollups
     from lhh.national.models import NewsFeedItem
-    from lhh.national.news_feed import news_feed_refresh as refresh
-    from tenants.models import UnionMerge
 
     merge = UnionMerge.objects.select_related("absorbed", "absorbing").filter(pk=merge_id).first()
     if merge is None:  # removed since (a test's or a benchmark's clean-up)
@@ -43,8 +117,4 @@ def _union_merged(sender, merge_id: int, **kwargs) -> None:
     )
     NewsFeedItem.objects.filter(union=merge.absorbed).delete()
     with schema_context(merge.absorbing.schema_name):
-        refresh()
-
-
-page_published.connect(_queue_news_feed_refresh, dispatch_uid="national_news_feed_published")
-page_unpublished.connect(_queue_news_feed_refresh, dispatch_uid="national_news_feed_unpublished")
+        news_feed.news_feed_refresh()

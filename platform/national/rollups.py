@@ -15,15 +15,41 @@ union moves in or out of a scope.
 import datetime as dt
 
 from django.db import connection, transaction
+from django.db.models import QuerySet, Sum
 from django_tenants.utils import schema_context
 
+from cms.models import NewsArticlePage, VisitDay
 from cms.records.models import Predecessor, ReportingPeriod
 from cms.records.selectors import member_counts_in, period_figures
 from lhh.national.models import Rollup, RollupTotal
 from tenants.models import Union
 
-# The unions the console counts: `selectors.Scope.unions` filters the same way.
+# Statuses of a union not yet made: neither its figures nor the union count anywhere.
 UNCOUNTED_STATUSES = (Union.Status.PENDING, Union.Status.PROVISIONING)
+
+
+def unions_counted() -> QuerySet[Union]:
+    """The unions the national figures count: provincial ones, once made."""
+    return Union.objects.filter(kind=Union.Kind.PROVINCIAL).exclude(status__in=UNCOUNTED_STATUSES)
+
+
+class ScopeKey:
+    """The keys of `RollupTotal.scope`: every counted union (`all`), one current province
+    (`current:<id>`; regions sum those at read time, so editing a region needs no
+    rebuild), or one province as the console filters it, current or former
+    (`province:<id>`)."""
+
+    ALL = "all"
+    CURRENT = "current:"
+    PROVINCE = "province:"
+
+    @classmethod
+    def current(cls, province_id: int) -> str:
+        return f"{cls.CURRENT}{province_id}"
+
+    @classmethod
+    def province(cls, province_id: int) -> str:
+        return f"{cls.PROVINCE}{province_id}"
 
 
 def union_metrics(period: ReportingPeriod) -> dict[str, int]:
@@ -45,10 +71,6 @@ def union_metrics(period: ReportingPeriod) -> dict[str, int]:
 
 
 def _site_metrics(period: ReportingPeriod) -> dict[str, int]:
-    from django.db.models import Sum
-
-    from cms.models import NewsArticlePage, VisitDay
-
     visits = VisitDay.objects.filter(day__range=(period.starts_on, period.ends_on)).aggregate(
         n=Sum("views", default=0)
     )["n"]
@@ -65,17 +87,15 @@ def _site_metrics(period: ReportingPeriod) -> dict[str, int]:
 
 
 def union_scopes(union: Union) -> list[str]:
-    """The totals a union's figures count in, sorted so that concurrent refreshes lock
-    the shared rows in one order. `current:` is by current province only (regions sum
-    those at read time, so editing a region needs no rebuild); `province:` is a
-    province as the console filters it, current or former."""
+    """The totals (`ScopeKey`) a union's figures count in, sorted so that concurrent
+    refreshes lock the shared rows in one order."""
     if union.kind != Union.Kind.PROVINCIAL or union.status in UNCOUNTED_STATUSES:
         return []
-    scopes = {"all"}
+    scopes = {ScopeKey.ALL}
     if union.province_id:
-        scopes |= {f"current:{union.province_id}", f"province:{union.province_id}"}
+        scopes |= {ScopeKey.current(union.province_id), ScopeKey.province(union.province_id)}
     if union.former_province_id:
-        scopes.add(f"province:{union.former_province_id}")
+        scopes.add(ScopeKey.province(union.former_province_id))
     return sorted(scopes)
 
 
@@ -185,12 +205,12 @@ SELECT s.scope, r.period_kind, r.year, r.half, r.metric, SUM(r.value), COUNT(*)
 FROM {rollup} r
 JOIN {union} u ON u.id = r.union_id
 CROSS JOIN LATERAL (
-    SELECT 'all' AS scope
-    UNION SELECT 'current:' || u.province_id WHERE u.province_id IS NOT NULL
-    UNION SELECT 'province:' || u.province_id WHERE u.province_id IS NOT NULL
-    UNION SELECT 'province:' || u.former_province_id WHERE u.former_province_id IS NOT NULL
+    SELECT %(all)s AS scope
+    UNION SELECT %(current)s || u.province_id WHERE u.province_id IS NOT NULL
+    UNION SELECT %(province)s || u.province_id WHERE u.province_id IS NOT NULL
+    UNION SELECT %(province)s || u.former_province_id WHERE u.former_province_id IS NOT NULL
 ) s
-WHERE u.kind = %s AND u.status <> ALL(%s)
+WHERE u.kind = %(kind)s AND u.status <> ALL(%(uncounted)s)
 GROUP BY 1, 2, 3, 4, 5
 """
 
@@ -208,6 +228,12 @@ def rollup_totals_rebuild() -> int:
             _REBUILD_SQL.format(
                 totals=totals, rollup=Rollup._meta.db_table, union=Union._meta.db_table
             ),
-            [Union.Kind.PROVINCIAL.value, [status.value for status in UNCOUNTED_STATUSES]],
+            {
+                "all": ScopeKey.ALL,
+                "current": ScopeKey.CURRENT,
+                "province": ScopeKey.PROVINCE,
+                "kind": Union.Kind.PROVINCIAL.value,
+                "uncounted": [status.value for status in UNCOUNTED_STATUSES],
+            },
         )
         return cursor.rowcount

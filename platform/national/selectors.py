@@ -5,31 +5,13 @@ from dataclasses import dataclass
 from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
+from cms.records.models import Activity, MemberOrganisation
 from lhh.national.models import ReportSubmission, Rollup, RollupTotal
+from lhh.national.rollups import ScopeKey, unions_counted
 from tenants.models import Province, Region, Union
 from tenants.selectors import site_url
 
-ACTIVITY_LABELS = {
-    "tvpb": "Tư vấn, phản biện",
-    "dissemination": "Phổ biến kiến thức",
-    "training": "Tập huấn",
-    "seminar": "Hội thảo",
-    "publication": "Ấn phẩm",
-    "project": "Đề tài, dự án",
-    "contest": "Cuộc thi, giải thưởng",
-    "honouring": "Tôn vinh",
-    "legal_advice": "Tư vấn pháp luật",
-    "review": "Thẩm định",
-    "other": "Khác",
-}
 UNPLACED = "Chưa xác định"
-ORGANISATION_LABELS = {
-    "association": "Hội thành viên",
-    "collective": "Hội viên tập thể",
-    "affiliated": "Trực thuộc",
-    "linked": "Liên kết",
-    "club": "Câu lạc bộ",
-}
 
 
 @dataclass(frozen=True)
@@ -79,7 +61,7 @@ class PeriodKey:
 
 def periods_available() -> list[PeriodKey]:
     """The periods any counted union has figures for: one row per metric and period."""
-    rows = RollupTotal.objects.filter(scope="all").values_list("period_kind", "year", "half")
+    rows = RollupTotal.objects.filter(scope=ScopeKey.ALL).values_list("period_kind", "year", "half")
     keys = {PeriodKey(kind, year, half) for kind, year, half in rows.distinct()}
     return sorted(keys, key=lambda k: (k.year, k.half or 3), reverse=True)
 
@@ -94,9 +76,7 @@ class Scope:
     province_view: str = "current"
 
     def unions(self):
-        unions = Union.objects.filter(kind=Union.Kind.PROVINCIAL).exclude(
-            status__in=[Union.Status.PENDING, Union.Status.PROVISIONING]
-        )
+        unions = unions_counted()
         if self.region_id:
             unions = unions.filter(province__region_id=self.region_id)
         if self.province_id:
@@ -111,16 +91,16 @@ class Scope:
         if self.region_id and self.province_id:
             return None
         if self.province_id:
-            return [f"province:{self.province_id}"]
+            return [ScopeKey.province(self.province_id)]
         if self.region_id:
             # Read through the provinces now, so moving a province to another region
             # needs no rebuild of the totals.
             return (
                 Province.objects.filter(region_id=self.region_id)
-                .annotate(key=Concat(Value("current:"), Cast("pk", CharField())))
+                .annotate(key=Concat(Value(ScopeKey.CURRENT), Cast("pk", CharField())))
                 .values("key")
             )
-        return ["all"]
+        return [ScopeKey.ALL]
 
 
 def _figures(scope: Scope) -> QuerySet:
@@ -157,12 +137,13 @@ def dashboard(period: PeriodKey, scope: Scope) -> dict:
     reporting_unions = sum(entry["unions"] for entry in by_place.values())
     # Walks the (period, metric, value) index from either end: five rows, not N.
     ranked = members.select_related("union").only("value", "union__schema_name", "union__name")
+    # Every kind the records know, under the name the records give it.
     organisations = {
-        label: current.get(f"organisations.{kind}", 0)
-        for kind, label in ORGANISATION_LABELS.items()
+        kind.label: current.get(f"organisations.{kind.value}", 0)
+        for kind in MemberOrganisation.Kind
     }
     activities = {
-        label: current.get(f"activities.{kind}.count", 0) for kind, label in ACTIVITY_LABELS.items()
+        kind.label: current.get(f"activities.{kind.value}.count", 0) for kind in Activity.Kind
     }
     return {
         "period": period,
@@ -236,19 +217,19 @@ def _statistics_by_place(period: PeriodKey, group_by: str, metric_prefix: str) -
     """From the `current:<province>` totals: 34 rows a metric instead of one a union.
     What the `all` row holds beyond the named places is the unions without one."""
     names = {
-        f"current:{province.pk}": province.name
+        ScopeKey.current(province.pk): province.name
         if group_by == "province"
         else (province.region.name if province.region_id else "")
         for province in Province.objects.filter(is_current=True).select_related("region")
     }
     rows = RollupTotal.objects.filter(
-        period.filter(), scope__in=[*names, "all"], metric__startswith=metric_prefix
+        period.filter(), scope__in=[*names, ScopeKey.ALL], metric__startswith=metric_prefix
     ).values_list("scope", "metric", "value", "unions")
     result: dict[str, dict[str, int]] = {}
     everyone: dict[str, tuple[int, int]] = {}
     named: dict[str, tuple[int, int]] = {}
     for scope, metric, value, unions in rows:
-        if scope == "all":
+        if scope == ScopeKey.ALL:
             everyone[metric] = (value, unions)
         elif name := names[scope]:
             group = result.setdefault(name, {})

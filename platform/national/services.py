@@ -4,8 +4,9 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from wagtail.models import Page, Site
 
+from cms.records.models import Report
 from cms.services import stock_welcome_page_remove
-from lhh.national.models import NationalHomePage, ReportSubmission
+from lhh.national.models import AuditEntry, NationalHomePage, ReportSubmission
 from tenants.models import Union
 
 
@@ -32,7 +33,19 @@ def national_site_setup(*, hostname: str, port: int, site_name: str) -> Site:
     return site
 
 
-def report_submission_record(*, report) -> ReportSubmission:
+def audit_entry_add(*, union: Union, actor: str, action: str, detail: str) -> AuditEntry:
+    """Who did what to a union. The entry keeps the union's names: it outlives a deletion."""
+    return AuditEntry.objects.create(
+        union=union,
+        schema_name=union.schema_name,
+        union_name=union.name,
+        actor=actor,
+        action=action,
+        detail=detail,
+    )
+
+
+def report_submission_record(*, report: Report) -> ReportSubmission:
     """Record, in public, a report the current union has just submitted (or resubmitted)."""
     union = Union.objects.get(schema_name=connection.schema_name)
     period = report.period
@@ -59,8 +72,6 @@ def report_decide(
     *, submission: ReportSubmission, accept: bool, comment: str = ""
 ) -> ReportSubmission:
     """Accept a submitted report, or return it to the union with a comment."""
-    from cms.records.models import Report
-
     if submission.status != ReportSubmission.Status.SUBMITTED:
         raise ValidationError("Báo cáo này đã được xử lý.", code="already_decided")
     if not accept and not comment.strip():

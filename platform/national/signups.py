@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from lhh.national.views import _console
+from lhh.national.views import console_view
 from tenants.models import OnboardingPolicy, SignupApplication
 from tenants.onboarding import selectors, services
 
@@ -25,8 +25,8 @@ def _may_decide(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+@console_view
 def application_list(request: HttpRequest) -> HttpResponse:
-    _console(request)
     policy = OnboardingPolicy.load()
     form = PolicyForm(instance=policy)
     if request.method == "POST":
@@ -44,8 +44,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "national/console/signups.html", context)
 
 
+@console_view
 def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    _console(request)
     _may_decide(request)
     application = get_object_or_404(SignupApplication, pk=pk)
     actor = request.user.get_username()

@@ -12,24 +12,19 @@ from django.urls import path
 from django_tenants.utils import schema_context
 
 from lhh.national import selectors, services
-from lhh.national.models import AuditEntry, ReportSubmission
+from lhh.national.models import CONSOLE_PERMISSION, AuditEntry, ReportSubmission
 from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.tasks import report_reminders_send
-from lhh.web.schema_scope import in_public_schema
+from lhh.web.schema_scope import national_only
 from lhh.web.spreadsheet import formula_safe
 from tenants import merging
 from tenants.deletion import union_delete_request
-from tenants.lifecycle import union_provinces_set, union_set_status
+from tenants.lifecycle import LIFECYCLE_STATUSES, union_provinces_set, union_set_status
 from tenants.models import Province, Union, UnionDeletion, UnionMerge
 from tenants.selectors import SCHEMA_READY
 
-
-def _console(request: HttpRequest) -> None:
-    """The console exists on the national host only, for national staff only."""
-    if not in_public_schema():
-        raise Http404
-    if not request.user.has_perm("national.view_rollup"):
-        raise PermissionDenied
+# The console exists on the national host only, for the national staff only.
+console_view = national_only(permission=CONSOLE_PERMISSION)
 
 
 def _filters(request: HttpRequest) -> tuple[PeriodKey | None, Scope, list[PeriodKey]]:
@@ -48,8 +43,8 @@ def _filters(request: HttpRequest) -> tuple[PeriodKey | None, Scope, list[Period
     )
 
 
+@console_view
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _console(request)
     period, scope, available = _filters(request)
     context = {
         "period": period,
@@ -68,8 +63,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, template, context)
 
 
+@console_view
 def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
-    _console(request)
     union = get_object_or_404(
         Union.objects.select_related("province", "former_province").prefetch_related("domains"),
         schema_name=schema_name,
@@ -81,7 +76,7 @@ def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
         "submissions": ReportSubmission.objects.filter(union=union),
         "audit": AuditEntry.objects.filter(union=union)[:20],
         "site_url": selectors.union_site_url(union),
-        "statuses": [Union.Status.ACTIVE, Union.Status.SUSPENDED, Union.Status.ARCHIVED],
+        "statuses": LIFECYCLE_STATUSES,
         "deletion": union.deletions.filter(state=UnionDeletion.State.QUEUED).first(),
         # Both histories of a merger: who it absorbed, and whom it was absorbed by.
         "current_provinces": Province.objects.filter(is_current=True),
@@ -93,8 +88,8 @@ def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
     return TemplateResponse(request, "national/console/union_detail.html", context)
 
 
+@console_view
 def union_status(request: HttpRequest, schema_name: str) -> HttpResponse:
-    _console(request)
     if request.method != "POST" or not request.user.has_perm("tenants.change_union"):
         raise PermissionDenied
     union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
@@ -111,9 +106,9 @@ def union_status(request: HttpRequest, schema_name: str) -> HttpResponse:
     return redirect("national:union_detail", schema_name=schema_name)
 
 
+@console_view
 def union_provinces(request: HttpRequest, schema_name: str) -> HttpResponse:
     """Set the province a union serves and the former province whose history it carries."""
-    _console(request)
     if request.method != "POST" or not request.user.has_perm("tenants.change_union"):
         raise PermissionDenied
     union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
@@ -139,10 +134,10 @@ def union_provinces(request: HttpRequest, schema_name: str) -> HttpResponse:
     return redirect("national:union_detail", schema_name=schema_name)
 
 
+@console_view
 def union_delete_confirm(request: HttpRequest, schema_name: str) -> HttpResponse:
     """Ask for a union's deletion; the national staff type its exact name to confirm.
     The worker takes the backup and deletes (minutes for a large union)."""
-    _console(request)
     if not request.user.has_perm("tenants.delete_union"):
         raise PermissionDenied
     union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
@@ -165,15 +160,15 @@ def union_delete_confirm(request: HttpRequest, schema_name: str) -> HttpResponse
     )
 
 
+@console_view
 def union_deletion(request: HttpRequest, pk: int) -> HttpResponse:
     """How a deletion is going; the page reloads itself until it has ended."""
-    _console(request)
     deletion = get_object_or_404(UnionDeletion, pk=pk)
     return TemplateResponse(request, "national/console/union_deletion.html", {"deletion": deletion})
 
 
+@console_view
 def directory(request: HttpRequest) -> HttpResponse:
-    _console(request)
     unions = (
         Union.objects.filter(kind=Union.Kind.PROVINCIAL)
         .annotate(schema_ready=SCHEMA_READY)
@@ -200,8 +195,8 @@ def _merge_proposals(unions) -> list[tuple[Union, Union]]:
     ]
 
 
+@console_view
 def reports(request: HttpRequest) -> HttpResponse:
-    _console(request)
     period, _scope, available = _filters(request)
     rows = selectors.report_tracking(period) if period else []
     if request.method == "POST" and period:
@@ -225,8 +220,8 @@ def reports(request: HttpRequest) -> HttpResponse:
     )
 
 
+@console_view
 def report_submission(request: HttpRequest, pk: int) -> HttpResponse:
-    _console(request)
     submission = get_object_or_404(ReportSubmission.objects.select_related("union"), pk=pk)
     if request.method == "POST":
         if not request.user.has_perm("national.change_reportsubmission"):
@@ -267,9 +262,9 @@ def _submission_docx(submission: ReportSubmission) -> HttpResponse:
         return report_download_response(report, submission.union.name, "docx")
 
 
+@console_view
 def export(request: HttpRequest) -> HttpResponse:
     """Any table of the dashboard, or the report tracking, as XLSX."""
-    _console(request)
     from openpyxl import Workbook
 
     period, scope, _available = _filters(request)
@@ -317,16 +312,12 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _merge_console(request: HttpRequest) -> None:
-    _console(request)
-    if not request.user.has_perm("tenants.change_union"):
-        raise PermissionDenied
-
-
+@console_view
 def merge_start(request: HttpRequest) -> HttpResponse:
     """Choose the unions, see what moves and every conflict, change the resolutions,
     confirm: the worker then merges, and the progress page follows it."""
-    _merge_console(request)
+    if not request.user.has_perm("tenants.change_union"):
+        raise PermissionDenied
     candidates = Union.objects.filter(
         kind=Union.Kind.PROVINCIAL, status__in=[Union.Status.ACTIVE, Union.Status.SUSPENDED]
     ).select_related("province", "former_province")
@@ -365,9 +356,9 @@ def merge_start(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "national/console/merge_start.html", context)
 
 
+@console_view
 def merge_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """How a merge is going; the page reloads itself until it has ended."""
-    _console(request)
     merge = get_object_or_404(UnionMerge.objects.select_related("absorbed", "absorbing"), pk=pk)
     context = {
         "merge": merge,

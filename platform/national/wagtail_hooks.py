@@ -1,19 +1,17 @@
-import functools
-
-from django.http import Http404
 from django.urls import include, path
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from lhh.national import signups, views
-from lhh.web.schema_scope import in_public_schema
+from lhh.national.models import CONSOLE_PERMISSION
+from lhh.web.schema_scope import in_public_schema, national_only
 from tenants.models import Province, Region
 
 
 class NationalMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
-        return in_public_schema() and request.user.has_perm("national.view_rollup")
+        return in_public_schema() and request.user.has_perm(CONSOLE_PERMISSION)
 
 
 @hooks.register("register_admin_urls")
@@ -57,25 +55,14 @@ def register_reports_menu():
     )
 
 
-def _national_only(view):
-    """A view of a public-schema model: absent (404) on every union host."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not in_public_schema():
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 class NationalViewSet(ModelViewSet):
     add_to_admin_menu = False
 
     def get_urlpatterns(self):
         patterns = super().get_urlpatterns()
         for pattern in patterns:
-            pattern.callback = _national_only(pattern.callback)
+            # A view of a public-schema model: absent (404) on every union host.
+            pattern.callback = national_only(pattern.callback)
         return patterns
 
 

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment through
 `lhh.settings.env`, which fails loudly on a bad value."""
 
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,7 @@ _IN_EVERY_SCHEMA = [
 SHARED_APPS = [
     "django_tenants",
     "tenants",
+    "tenants.onboarding",
     *_IN_EVERY_SCHEMA,
     "django.contrib.messages",
     "django.contrib.staticfiles",
@@ -107,7 +109,9 @@ MIDDLEWARE = [
     "cms.visit_counter.VisitCounterMiddleware",
     # Right after routing: a hit skips sessions, auth and Wagtail altogether.
     "cms.page_cache.PageCacheMiddleware",
+    # Inside the page cache: what they set is stored with the page and sent on every hit.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lhh.web.admin_language.AdminVietnameseFirstMiddleware",
@@ -191,6 +195,11 @@ BACKUP_ROOT = envstr("BACKUP_ROOT", str(LOCAL_STATE / "backups"))
 BACKUP_KEEP = envint("BACKUP_KEEP", 7)
 if BACKUP_KEEP < 1:  # 0 would prune the archive just written
     raise ImproperlyConfigured(f"BACKUP_KEEP must be at least 1, got {BACKUP_KEEP}")
+# A union's rows in public that its schema cannot rebuild (each model has a `union`
+# foreign key): `tenants.backups` keeps them in the union's archive, restores them with
+# it and deletes them with it. Named here so that the registry never imports the
+# national layer that owns them.
+UNION_ROWS_IN_PUBLIC = ["national.ReportSubmission"]
 # Where pg_dump/psql live, when neither pgserver's nor Debian's match the server's version.
 PG_BIN_DIR = envstr("PG_BIN_DIR")
 
@@ -261,6 +270,25 @@ CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Public pages (django-csp): scripts only from the site itself or inline with the
+# request's nonce (sign-up pages; cached union pages carry no inline script); inline
+# styles stay allowed (a union's theme colour, hero images). Wagtail's admin and the API
+# docs bring their own inline scripts and are left out; media has its own, stricter one
+# (cms.views.union_media).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/v1/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "frame-src": ["'self'", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

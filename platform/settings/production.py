@@ -38,6 +38,9 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 
 # nginx sends media after Django has checked the host (deploy/nginx/site.inc.template).
 MEDIA_ACCEL_PREFIX = envstr("MEDIA_ACCEL_PREFIX", "/_media/")
+if MEDIA_ACCEL_PREFIX:
+    # Documents too, after Wagtail's view has checked their collection's restrictions.
+    SENDFILE_BACKEND = "cms.sendfile_accel"
 # A log shipper indexes JSON lines by schema.
 LOGGING["handlers"]["console"]["formatter"] = envchoice("LOG_FORMAT", "json", LOG_FORMATS)  # noqa: F405
 # Wagtail's live preview shows the page in a same-origin iframe, so frames stay

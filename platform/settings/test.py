@@ -12,7 +12,12 @@ CACHES = {
     "renditions": cache_from_url(envstr("CACHE_URL"), fallback=_TEST_CACHE),
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Fast hashes for the users tests make; PBKDF2 also checked, for users a test makes to
+# sign in to a production-settings server as well.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 WARM_POOL_SIZE = 1
 STORAGES = {
     **STORAGES,  # noqa: F405

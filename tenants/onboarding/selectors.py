@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, QuerySet, Value, When
 
 from tenants.models import OnboardingPolicy, Province, SignupApplication, Union
-from tenants.selectors import SCHEMA_READY, schema_name_check_free, site_url, union_host
+from tenants.readiness import union_ready
+from tenants.selectors import schema_name_check_free, site_url, union_host
 
 SUBDOMAIN_TAKEN = "Tên miền con “%(name)s” đã có Liên hiệp Hội khác sử dụng hoặc đang đăng ký."
 
@@ -75,12 +76,8 @@ def union_url(schema_name: str, path: str = "/") -> str:
 
 def application_progress(application: SignupApplication) -> dict:
     """What the progress page shows; `site_ready` is the host router's own test."""
-    union = (
-        Union.objects.filter(pk=application.union_id).annotate(schema_ready=SCHEMA_READY).first()
-        if application.union_id
-        else None
-    )
-    site_ready = bool(union and union.is_routable and union.schema_ready)
+    union = Union.objects.filter(pk=application.union_id).first() if application.union_id else None
+    site_ready = bool(union and union.is_routable and union_ready(union))
     steps = [
         ("verified", "Xác minh thư điện tử", application.verified_at is not None),
         (

@@ -1,16 +1,14 @@
 """The sign-up pages, on the national host only (404 on every union host)."""
 
-import functools
-
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
 from lhh.web.ratelimit import rate_limited
-from lhh.web.schema_scope import in_public_schema
+from lhh.web.schema_scope import national_only
 from tenants.models import SignupApplication
 from tenants.onboarding import selectors, services
 from tenants.onboarding.forms import SignupForm
@@ -21,17 +19,6 @@ SIGNUP_PER_EMAIL = 3
 VERIFY_PER_ADDRESS = 20
 RESEND_PER_EMAIL = 3
 CHECKS_PER_ADDRESS = 300
-
-
-def national_only(view):
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        # The URLs exist only in the national URL conf; this guards a misrouting too.
-        if not in_public_schema():
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:

@@ -16,6 +16,7 @@ from django_tenants.postgresql_backend.introspection import (
     DatabaseSchemaIntrospection,
     DatabaseSchemaIntrospectionSearchPathContext,
 )
+from django_tenants.utils import get_public_schema_name
 
 
 class SchemaIntrospection(DatabaseSchemaIntrospection):
@@ -48,3 +49,15 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.introspection = SchemaIntrospection(self)
+
+    def _get_cursor_search_paths(self) -> list[str]:
+        # A union's schema is followed by the views of public's own tables, never by
+        # public itself: a table missing from the union is an error, not public's rows
+        # (tenants/shared_views.py).
+        from tenants.shared_views import SHARED_VIEWS_SCHEMA
+
+        public = get_public_schema_name()
+        return [
+            SHARED_VIEWS_SCHEMA if name == public and self.schema_name != public else name
+            for name in super()._get_cursor_search_paths()
+        ]

@@ -54,10 +54,11 @@ def test_plain_http_moves_to_https_and_django_sees_the_request_as_secure(stack, 
 
 
 def _media_file(stack, schema_name: str, name: str, content: bytes) -> str:
-    folder = stack.media_root / schema_name / "documents"
+    # Images' folder: documents go through Wagtail's view (tests/deploy/test_private_documents.py).
+    folder = stack.media_root / schema_name / "original_images"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(content)
-    return f"/media/{schema_name}/documents/{name}"
+    return f"/media/{schema_name}/original_images/{name}"
 
 
 def test_each_unions_media_is_served_only_on_its_own_host(stack, union_pair):
@@ -80,8 +81,10 @@ def test_each_unions_media_is_served_only_on_its_own_host(stack, union_pair):
         assert crossed.status == 404
         assert content_a not in crossed.body and content_b not in crossed.body
     # nginx's internal location cannot be asked for directly.
-    assert stack.get(union_a.host, f"/_media/{union_a.schema_name}/documents/").status == 404
-    internal = stack.get(union_b.host, f"/_media/{union_a.schema_name}/documents/bao%20cao%20A.pdf")
+    assert stack.get(union_a.host, f"/_media/{union_a.schema_name}/original_images/").status == 404
+    internal = stack.get(
+        union_b.host, f"/_media/{union_a.schema_name}/original_images/bao%20cao%20A.pdf"
+    )
     assert internal.status == 404 and content_a not in internal.body
 
 

@@ -63,10 +63,10 @@ def test_routing_costs_one_lookup_and_switches_schema_only_when_it_changes(union
     connection.set_schema_to_public()
     assert _routing_statements(union_a.client()) == [
         'SET search_path = "public"',
-        'SET search_path = "uniona","public"',
+        'SET search_path = "uniona","lhh_shared"',
     ]
     assert _routing_statements(union_a.client()) == []
-    assert _routing_statements(union_b.client()) == ['SET search_path = "unionb","public"']
+    assert _routing_statements(union_b.client()) == ['SET search_path = "unionb","lhh_shared"']
 
 
 def test_a_refusal_leaves_no_union_selected(union_a):

@@ -3,18 +3,14 @@ from django_tenants.utils import schema_context
 
 from lhh.national.health import union_health_refresh
 from lhh.national.news_feed import news_feed_refresh
-from lhh.national.rollups import rollup_refresh, rollup_totals_rebuild
-from tenants.models import Union
+from lhh.national.rollups import rollup_refresh, rollup_totals_rebuild, unions_counted
 
 
 class Command(BaseCommand):
     help = "Recompute every union's rollups, news feed and health now (the periodic tasks, inline)."
 
     def handle(self, *args, **options) -> None:
-        unions = Union.objects.filter(kind=Union.Kind.PROVINCIAL).exclude(
-            status__in=[Union.Status.PENDING, Union.Status.PROVISIONING]
-        )
-        for union in unions:
+        for union in unions_counted():
             with schema_context(union.schema_name):
                 figures = rollup_refresh()
                 news = news_feed_refresh()

@@ -6,6 +6,7 @@ from django_tenants.utils import get_public_schema_name
 from lhh.national.services import national_site_setup
 from tenants.migration_state import schemas_behind
 from tenants.services import national_union_ensure, template_ensure, warm_pool_prune
+from tenants.shared_views import shared_views_refresh
 from tenants.upgrade import unions_migrate
 
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
         elif verbosity:
             self.stdout.write("public: đã cập nhật, bỏ qua.")
+        # Also on a database migrated before the views existed.
+        shared_views_refresh()
         national_union_ensure()
         national_site_setup(
             hostname=settings.PLATFORM_DOMAIN,
