@@ -181,3 +181,36 @@ def test_dry_run_changes_nothing_and_the_absorbing_union_may_be_new(fresh_subdom
     assert new.status == Union.Status.ACTIVE and new.province.name == "Hải Phòng"
     with schema_context(new.schema_name):
         assert NewsArticlePage.objects.filter(title="Hội thảo khoa học Hải Dương").exists()
+
+
+def test_the_demo_has_hai_phong_beside_hai_duong_ready_to_merge(django_db_setup, committed):
+    """The run command's demo: Hải Dương's and Hải Phòng's unions, merged in a preview."""
+    import dataclasses
+    import secrets
+
+    from lhh.demo.seed import DEMO_UNIONS, demo_content_create, demo_records_create
+    from tenants.merging import merge_preview
+    from tenants.models import Province
+    from tenants.services import union_create
+    from tests.merging.conftest import _drop
+
+    made = {}
+    tag = secrets.token_hex(3)
+    try:
+        for schema_name in ("haiduong", "haiphong"):
+            demo = next(d for d in DEMO_UNIONS if d.schema_name == schema_name)
+            demo = dataclasses.replace(demo, schema_name=f"{schema_name[:5]}{tag}")
+            made[schema_name] = union_create(
+                schema_name=demo.schema_name,
+                name=demo.name,
+                province=Province.objects.get(name=demo.province, is_current=True),
+            )
+            with schema_context(demo.schema_name):
+                demo_content_create(demo)
+                demo_records_create(demo)
+        preview = merge_preview(absorbed=made["haiduong"], absorbing=made["haiphong"])
+        assert preview.counts["Bài tin"] > 0
+        assert any(c.kind == "categories" for c in preview.conflicts)
+    finally:
+        for union in made.values():
+            _drop(union)
