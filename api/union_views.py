@@ -1,6 +1,7 @@
 """The API on a union's host: published content for anyone, records for the union's staff."""
 
 import django_filters
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -8,6 +9,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
     extend_schema_serializer,
+    inline_serializer,
 )
 from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -40,7 +42,12 @@ from cms.records.models import (
     ReportingPeriod,
 )
 from cms.records.models.reports import REPORT_SECTIONS
-from cms.records.report_render import DOCX_CONTENT_TYPE, report_download_response
+from cms.records.report_render import (
+    DOCX_CONTENT_TYPE,
+    report_download_response,
+    report_filename,
+    report_pdf_cached,
+)
 from cms.records.selectors import period_figures
 
 
@@ -557,7 +564,16 @@ class NarrativeField(serializers.DictField):
 
 _DOWNLOAD_RESPONSES = {
     "docx": {(200, DOCX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY)},
-    "pdf": {(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
+    "pdf": {
+        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+        202: OpenApiResponse(
+            inline_serializer(
+                "ReportPdfPending",
+                {"status": serializers.CharField(), "message": serializers.CharField()},
+            ),
+            description="The PDF is being printed in the background; ask again shortly.",
+        ),
+    },
 }
 
 
@@ -638,4 +654,18 @@ class ReportViewSet(
     @extend_schema(responses=_DOWNLOAD_RESPONSES["pdf"])
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
-        return report_download_response(self.get_object(), request.tenant.name, "pdf")
+        # LibreOffice takes seconds: the worker prints it, the client asks again.
+        report = self.get_object()
+        pdf = report_pdf_cached(report, request.tenant.name)
+        if pdf is None:
+            return Response(
+                {
+                    "status": "pending",
+                    "message": "Đang dựng tệp PDF, vui lòng thử lại sau ít giây.",
+                },
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Retry-After": "5"},
+            )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{report_filename(report, "pdf")}"'
+        return response

@@ -169,6 +169,7 @@ def welcome_checklist(*, site_settings) -> list[dict]:
     """Next steps after the first-login wizard, each ticked from the union's real data."""
     from django.contrib.auth import get_user_model
 
+    from cms.nukeviet.models import NukeVietImport
     from cms.records.models import MemberOrganisation, ReportingPeriod
 
     return [
@@ -176,6 +177,11 @@ def welcome_checklist(*, site_settings) -> list[dict]:
             "label": "Tải biểu trưng và chọn màu chủ đạo",
             "done": site_settings.logo_id is not None,
             "url": f"/admin/settings/cms/unionsitesettings/{site_settings.site_id}/",
+        },
+        {
+            "label": "Nhập từ trang NukeViet cũ (bài, văn bản, ảnh; giữ địa chỉ cũ)",
+            "done": NukeVietImport.objects.filter(status=NukeVietImport.Status.DONE).exists(),
+            "url": "/admin/nhap-nukeviet/",
         },
         {
             "label": "Đăng tin tức đầu tiên",

@@ -81,7 +81,9 @@ class NationalTask(TenantTask):
 
 app = CeleryApp("lhh", task_cls=UnionTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["tenants", "tenants.onboarding", "cms", "cms.records", "lhh.national"])
+app.autodiscover_tasks(
+    ["tenants", "tenants.onboarding", "cms", "cms.records", "cms.nukeviet", "lhh.national"]
+)
 
 
 # Task counts per union for Prometheus; the worker serves them on CELERY_METRICS_PORT.

@@ -194,7 +194,7 @@ def site_server(demo_union) -> Iterator[str]:
         cwd=PROJECT_ROOT,
         env=subprocess_env(**API_UNTHROTTLED),
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while True:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)

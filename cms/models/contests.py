@@ -37,6 +37,9 @@ class ContestPage(UnionPageMixin, Page):
     prizes = StreamField([("prize", PrizeBlock())], blank=True, verbose_name="cơ cấu giải")
     entries_count = models.PositiveIntegerField("số giải pháp dự thi", null=True, blank=True)
     results = RichTextField("kết quả", blank=True)
+    # The contest counts in the report of the period holding this day; its entries are
+    # kept in the records (Hồ sơ hoạt động → Giải pháp dự thi).
+    awarded_on = models.DateField("ngày tổng kết, trao giải", null=True, blank=True)
 
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
@@ -49,6 +52,7 @@ class ContestPage(UnionPageMixin, Page):
         FieldPanel("prizes"),
         FieldPanel("entries_count"),
         FieldPanel("results"),
+        FieldPanel("awarded_on"),
     ]
     search_fields = [
         *Page.search_fields,
@@ -68,3 +72,9 @@ class ContestPage(UnionPageMixin, Page):
 
     class Meta:
         verbose_name = "cuộc thi, giải thưởng"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Reverse relation of the records' entries: the winners, best prize first.
+        context["winners"] = self.entries.winners()
+        return context

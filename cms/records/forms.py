@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from cms.records.imports import ImportKind
-from cms.records.models import ReportingPeriod
+from cms.records.models import Report, ReportingPeriod
 from cms.records.models.reports import REPORT_SECTIONS
 
 
@@ -38,3 +38,16 @@ class ReportNarrativeForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 5}),
                 max_length=20_000,
             )
+
+
+class ReportDocumentForm(forms.ModelForm):
+    """The document's number and date: the rest of its heading is in the report settings."""
+
+    class Meta:
+        model = Report
+        fields = ["number", "issued_on"]
+        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "number": "Số thứ tự của văn bản, ví dụ 15 (thành “Số: 15/BC-LHH”).",
+            "issued_on": "Để trống: ngày gửi báo cáo.",
+        }

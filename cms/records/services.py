@@ -5,10 +5,12 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cms.records.models import (
     Activity,
+    ContestEntry,
     MemberCount,
     MemberOrganisation,
     Person,
@@ -16,7 +18,7 @@ from cms.records.models import (
     ReportingPeriod,
 )
 from cms.records.models.reports import REPORT_SECTIONS
-from cms.records.selectors import period_figures
+from cms.records.selectors import period_figures, periods_frozen
 from cms.records.signals import records_changed_on_commit, report_submitted
 
 _Model = TypeVar("_Model", bound=models.Model)
@@ -34,7 +36,16 @@ def period_get_or_create(*, kind: str, year: int, half: int | None = None) -> Re
     return period
 
 
-@transaction.atomic
+def _all_periods_changed() -> None:
+    """An organisation joining, leaving or changing kind moves the count of every period
+    whose end falls after the change: tell the national figures about all of them."""
+    records_changed_on_commit(*ReportingPeriod.objects.values_list("pk", flat=True))
+
+
+# What an organisation's count in a period depends on.
+_COUNTED_FIELDS = ("kind", "status", "joined_on", "left_on")
+
+
 def _fields_set(instance: _Model, data: Mapping[str, Any]) -> _Model:
     for name, value in data.items():
         setattr(instance, name, value)
@@ -53,9 +64,25 @@ def organisation_update(
     return organisation_save(organisation=_fields_set(organisation, data))
 
 
+@transaction.atomic
 def organisation_save(*, organisation: MemberOrganisation) -> MemberOrganisation:
+    previous = (
+        MemberOrganisation.objects.filter(pk=organisation.pk).values(*_COUNTED_FIELDS).first()
+        if organisation.pk
+        else None
+    )
+    active = organisation.status == MemberOrganisation.Status.ACTIVE
+    if not active and organisation.left_on is None:
+        # It leaves today: the periods that ended before still count it.
+        organisation.left_on = timezone.localdate()
+    elif active and previous and previous["status"] != MemberOrganisation.Status.ACTIVE:
+        organisation.left_on = None  # back in the union
     organisation.full_clean()
     organisation.save()
+    if previous is None or any(
+        previous[name] != getattr(organisation, name) for name in _COUNTED_FIELDS
+    ):
+        _all_periods_changed()
     return organisation
 
 
@@ -64,11 +91,23 @@ def organisation_delete(*, organisation: MemberOrganisation) -> str:
     """Delete an organisation, or archive it when it has history. Returns which was done."""
     if organisation.member_counts.exists() or organisation.activities.exists():
         organisation.status = MemberOrganisation.Status.ARCHIVED
-        organisation.save(update_fields=["status"])
-        records_changed_on_commit(*organisation.member_counts.values_list("period_id", flat=True))
+        organisation_save(organisation=organisation)
         return "archived"
     organisation.delete()
+    _all_periods_changed()
     return "deleted"
+
+
+def _frozen_check(*period_ids: int | None) -> None:
+    """Figures of a period whose report was sent are frozen until national staff return it.
+    A year's report covers its halves too."""
+    frozen = periods_frozen(pk for pk in period_ids if pk is not None)
+    if frozen:
+        raise ValidationError(
+            f"{frozen[0]} đã gửi Trung ương nên số liệu của kỳ này đã chốt. Muốn sửa, "
+            "cần đề nghị Trung ương trả lại báo cáo để bổ sung.",
+            code="report_frozen",
+        )
 
 
 @transaction.atomic
@@ -77,6 +116,7 @@ def member_count_set(
 ) -> MemberCount:
     if members is None or members < 0:
         raise ValidationError({"members": "Số hội viên phải là số nguyên không âm."})
+    _frozen_check(period.pk)
     count, _ = MemberCount.objects.update_or_create(
         organisation=organisation, period=period, defaults={"members": members}
     )
@@ -101,6 +141,7 @@ def activity_save(*, activity: Activity) -> Activity:
         if activity.pk
         else None
     )
+    _frozen_check(activity.period_id, previous_period)
     activity.full_clean()
     activity.save()
     records_changed_on_commit(activity.period_id, previous_period)
@@ -110,8 +151,50 @@ def activity_save(*, activity: Activity) -> Activity:
 @transaction.atomic
 def activity_delete(*, activity: Activity) -> None:
     period_id = activity.period_id
+    _frozen_check(period_id)
     activity.delete()
     records_changed_on_commit(period_id)
+
+
+def _periods_holding(day) -> list[int]:
+    if day is None:
+        return []
+    return list(
+        ReportingPeriod.objects.filter(year=day.year)
+        .filter(Q(kind=ReportingPeriod.Kind.YEAR) | Q(half=1 if day.month <= 6 else 2))
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def contest_entry_save(*, entry: ContestEntry) -> ContestEntry:
+    previous = (
+        ContestEntry.objects.filter(pk=entry.pk)
+        .values_list("contest__awarded_on", flat=True)
+        .first()
+        if entry.pk
+        else None
+    )
+    entry.full_clean()
+    entry.save()
+    records_changed_on_commit(
+        *_periods_holding(entry.contest.awarded_on), *_periods_holding(previous)
+    )
+    return entry
+
+
+@transaction.atomic
+def contest_entry_delete(*, entry: ContestEntry) -> None:
+    periods = _periods_holding(entry.contest.awarded_on)
+    entry.delete()
+    records_changed_on_commit(*periods)
+
+
+def contest_page_changed(**kwargs) -> None:
+    """A contest page published, unpublished or moved to another day: the entries it
+    counts move between periods (connected to Wagtail's page signals in apps.py)."""
+    if type(kwargs.get("instance")).__name__ == "ContestPage":
+        _all_periods_changed()
 
 
 def person_export(*, person: Person) -> dict:
@@ -154,7 +237,13 @@ def report_get_or_create(*, period: ReportingPeriod) -> Report:
 
 
 @transaction.atomic
-def report_narrative_update(*, report: Report, narrative: dict[str, str]) -> Report:
+def report_narrative_update(
+    *,
+    report: Report,
+    narrative: dict[str, str],
+    number: str | None = None,
+    issued_on=None,
+) -> Report:
     if report.is_frozen:
         raise ValidationError("Báo cáo đã gửi Trung ương, không thể sửa.", code="report_frozen")
     allowed = {key for key, _label in REPORT_SECTIONS}
@@ -162,7 +251,11 @@ def report_narrative_update(*, report: Report, narrative: dict[str, str]) -> Rep
     if unknown:
         raise ValidationError(f"Phần báo cáo không hợp lệ: {', '.join(sorted(unknown))}.")
     report.narrative = {**report.narrative, **narrative}
-    report.save(update_fields=["narrative", "updated_at"])
+    fields = ["narrative", "updated_at"]
+    if number is not None:
+        report.number, report.issued_on = number.strip(), issued_on
+        fields += ["number", "issued_on"]
+    report.save(update_fields=fields)
     return report
 
 

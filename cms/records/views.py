@@ -9,11 +9,22 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from cms.records import imports, services
-from cms.records.forms import ImportUploadForm, ReportCreateForm, ReportNarrativeForm
+from cms.records.forms import (
+    ImportUploadForm,
+    ReportCreateForm,
+    ReportDocumentForm,
+    ReportNarrativeForm,
+)
 from cms.records.models import Person, Report
-from cms.records.progress import job_new, job_payload_set, progress_get, progress_set
-from cms.records.report_render import report_download_response, report_figures, report_outline
-from cms.records.tasks import records_import_apply
+from cms.records.progress import (
+    job_new,
+    job_payload_get,
+    job_payload_set,
+    progress_get,
+    progress_set,
+)
+from cms.records.report_render import report_download_response, report_sections
+from cms.records.tasks import records_import_apply, report_pdf_render
 
 _PREVIEW_ROWS = 20
 _ERRORS_SHOWN = 200
@@ -101,11 +112,17 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "records.view_report")
     report = get_object_or_404(Report.objects.select_related("period"), pk=pk)
     form = ReportNarrativeForm(request.POST or None, initial=report.narrative)
+    document_form = ReportDocumentForm(request.POST or None, instance=report)
     if request.method == "POST":
         _require(request, "records.change_report")
-        if form.is_valid():
+        if form.is_valid() and document_form.is_valid():
             try:
-                services.report_narrative_update(report=report, narrative=form.cleaned_data)
+                services.report_narrative_update(
+                    report=report,
+                    narrative=form.cleaned_data,
+                    number=document_form.cleaned_data["number"],
+                    issued_on=document_form.cleaned_data["issued_on"],
+                )
                 if "submit" in request.POST:
                     services.report_submit(report=report)
                     messages.success(
@@ -119,8 +136,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report,
         "form": form,
-        "outline": report_outline(report, _union_name(request)),
-        "figures": report_figures(report),
+        "document_form": document_form,
+        "sections": report_sections(report),
     }
     return TemplateResponse(request, "records/report_detail.html", context)
 
@@ -129,6 +146,36 @@ def report_download(request: HttpRequest, pk: int, extension: str) -> HttpRespon
     _require(request, "records.view_report")
     report = get_object_or_404(Report.objects.select_related("period"), pk=pk)
     return report_download_response(report, _union_name(request), extension)
+
+
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the PDF (LibreOffice takes seconds) and show its progress."""
+    _require(request, "records.view_report")
+    report = get_object_or_404(Report, pk=pk)
+    job_id = job_new()
+    progress_set(job_id, done=0, total=1, state="queued")
+    union_name = _union_name(request)
+    transaction.on_commit(lambda: report_pdf_render.delay(job_id, report.pk, union_name))
+    return redirect("records:report_pdf_progress", pk=report.pk, job_id=job_id)
+
+
+def report_pdf_progress(request: HttpRequest, pk: int, job_id: str) -> HttpResponse:
+    _require(request, "records.view_report")
+    report = get_object_or_404(Report.objects.select_related("period"), pk=pk)
+    progress = progress_get(job_id) or {"state": "unknown"}
+    if request.GET.get("tai-ve") and progress.get("state") == "done":
+        payload = job_payload_get(job_id) or {}
+        if payload.get("report_id") == report.pk:
+            response = HttpResponse(payload["pdf"], content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="{payload["filename"]}"'
+            return response
+    if request.headers.get("accept", "").startswith("application/json"):
+        return JsonResponse(progress)
+    return TemplateResponse(
+        request,
+        "records/report_pdf_progress.html",
+        {"report": report, "job_id": job_id, "progress": progress},
+    )
 
 
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
@@ -164,4 +211,6 @@ urlpatterns = [
     path("bao-cao/", report_list, name="report_list"),
     path("bao-cao/<int:pk>/", report_detail, name="report_detail"),
     path("bao-cao/<int:pk>/tai-ve.<str:extension>", report_download, name="report_download"),
+    path("bao-cao/<int:pk>/pdf/", report_pdf, name="report_pdf"),
+    path("bao-cao/<int:pk>/pdf/<str:job_id>/", report_pdf_progress, name="report_pdf_progress"),
 ]

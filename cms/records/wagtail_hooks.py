@@ -1,6 +1,8 @@
 """The records in the union's Wagtail admin. Saves and deletes go through the services."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -13,6 +15,7 @@ from cms.records.models import (
     Activity,
     Committee,
     Congress,
+    ContestEntry,
     MemberCount,
     MemberOrganisation,
     Person,
@@ -25,11 +28,23 @@ from lhh.web.spreadsheet import SafeExportIndexView
 def _service_views(save, delete=None) -> dict:
     """Create and edit views whose save is `save(instance)`; delete via `delete(instance)`."""
 
-    class ServiceCreateView(CreateView):
+    class RefusalShown:
+        """A rule the service refuses (a frozen period, say) comes back on the form,
+        in Vietnamese, instead of an error page."""
+
+        def form_valid(self, form):
+            try:
+                return super().form_valid(form)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+                self.produced_error_message = " ".join(error.messages)
+                return self.form_invalid(form)
+
+    class ServiceCreateView(RefusalShown, CreateView):
         def save_instance(self):
             return save(self.form.save(commit=False))
 
-    class ServiceEditView(EditView):
+    class ServiceEditView(RefusalShown, EditView):
         def save_instance(self):
             return save(self.form.save(commit=False))
 
@@ -37,6 +52,13 @@ def _service_views(save, delete=None) -> dict:
     if delete:
 
         class ServiceDeleteView(DeleteView):
+            def form_valid(self, form):
+                try:
+                    return super().form_valid(form)
+                except ValidationError as error:
+                    messages.error(self.request, " ".join(error.messages))
+                    return redirect(self.get_success_url())
+
             def get_usage(self):
                 # Protected history is exactly what the service archives instead of deleting.
                 return None
@@ -194,6 +216,25 @@ class PersonIndexView(SafeExportIndexView):
         ]
 
 
+class ContestEntryViewSet(RecordsViewSet):
+    model = ContestEntry
+    icon = "pick"
+    menu_label = "Giải pháp dự thi"
+    form_fields = ["contest", "title", "author", "field", "score", "prize", "sent_to_national"]
+    index_view_class = _index_view(ContestEntry, "contest")
+    list_display = ["title", "author", "contest", "field", "score", "prize", "sent_to_national"]
+    list_filter = ["contest", "prize", "sent_to_national"]
+    search_fields = ["title", "author", "field"]
+    list_export = ["contest", "title", "author", "field", "score", "prize", "sent_to_national"]
+    export_filename = "giai-phap-du-thi"
+    locals().update(
+        _service_views(
+            lambda entry: services.contest_entry_save(entry=entry),
+            lambda entry: services.contest_entry_delete(entry=entry),
+        )
+    )
+
+
 class PersonViewSet(RecordsViewSet):
     index_view_class = PersonIndexView
     model = Person
@@ -223,6 +264,7 @@ class RecordsGroup(ModelViewSetGroup):
         OrganisationViewSet,
         MemberCountViewSet,
         ActivityViewSet,
+        ContestEntryViewSet,
         PeriodViewSet,
         CongressViewSet,
         CommitteeViewSet,

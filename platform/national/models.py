@@ -205,3 +205,91 @@ class UnionHealth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.union_id}: {self.storage_bytes} B"
+
+
+class NationalPeriod(models.Model):
+    """A reporting period national staff open, with its deadline, before any union has
+    figures for it: the tracking counts every province against it from the first day."""
+
+    class Kind(models.TextChoices):
+        HALF_YEAR = "half", "6 tháng"
+        YEAR = "year", "Năm"
+
+    kind = models.CharField("loại kỳ", max_length=10, choices=Kind)
+    year = models.PositiveSmallIntegerField("năm")
+    half = models.PositiveSmallIntegerField(
+        "nửa năm", null=True, blank=True, choices=[(1, "6 tháng đầu năm"), (2, "6 tháng cuối năm")]
+    )
+    deadline = models.DateField("hạn gửi báo cáo")
+    opened_at = models.DateTimeField("mở lúc", auto_now_add=True)
+    opened_by = models.CharField("người mở", max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-half"]
+        verbose_name = "kỳ báo cáo toàn quốc"
+        verbose_name_plural = "kỳ báo cáo toàn quốc"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "half"],
+                name="one_national_period_per_span",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="half", half__in=[1, 2])
+                | models.Q(kind="year", half__isnull=True),
+                name="national_period_half_only_for_half_years",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.YEAR:
+            return f"Năm {self.year}"
+        return f"6 tháng {'đầu' if self.half == 1 else 'cuối'} năm {self.year}"
+
+
+class ReportTemplate(models.Model):
+    """A Word template national staff uploaded in place of the shipped default."""
+
+    kind = models.CharField("loại văn bản", max_length=30, unique=True)
+    filename = models.CharField("tên tệp", max_length=255)
+    content = models.BinaryField("nội dung")
+    uploaded_by = models.CharField("người tải lên", max_length=150, blank=True)
+    uploaded_at = models.DateTimeField("tải lên lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "mẫu văn bản"
+        verbose_name_plural = "mẫu văn bản"
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename}"
+
+
+class NationalReport(models.Model):
+    """The national report of a period, built in the worker: DOCX and XLSX."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Đang chờ"
+        RUNNING = "running", "Đang lập"
+        DONE = "done", "Hoàn tất"
+        FAILED = "failed", "Không lập được"
+
+    period_kind = models.CharField("loại kỳ", max_length=10)
+    year = models.PositiveSmallIntegerField("năm")
+    half = models.PositiveSmallIntegerField("nửa năm", null=True, blank=True)
+    state = models.CharField("tình trạng", max_length=20, choices=State, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField("thông báo", blank=True)
+    docx = models.BinaryField("văn bản Word", null=True)
+    xlsx = models.BinaryField("bảng tính Excel", null=True)
+    requested_by = models.CharField("người yêu cầu", max_length=150, blank=True)
+    requested_at = models.DateTimeField("yêu cầu lúc", auto_now_add=True)
+    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = "báo cáo tổng hợp toàn quốc"
+        verbose_name_plural = "báo cáo tổng hợp toàn quốc"
+
+    def __str__(self) -> str:
+        return f"Báo cáo toàn quốc {self.year}/{self.half or '-'} ({self.get_state_display()})"

@@ -20,7 +20,7 @@ from django_tenants.utils import schema_context
 
 from cms.models import NewsArticlePage, VisitDay
 from cms.records.models import Predecessor, ReportingPeriod
-from cms.records.selectors import member_counts_in, period_figures
+from cms.records.selectors import period_figures
 from lhh.national.models import Rollup, RollupTotal
 from tenants.models import Union
 
@@ -58,7 +58,7 @@ def union_metrics(period: ReportingPeriod) -> dict[str, int]:
     metrics = {}
     # No count entered for the period is unknown, not zero: the console counts the unions
     # that reported members, and a zero would drag the national change down.
-    if member_counts_in(period).exists():
+    if figures["members_reported"]:
         metrics["members"] = figures["members"]
     for kind, count in figures["organisations"].items():
         metrics[f"organisations.{kind}"] = count
@@ -66,6 +66,9 @@ def union_metrics(period: ReportingPeriod) -> dict[str, int]:
         for name, value in row.items():
             if value:
                 metrics[f"activities.{kind}.{name}"] = value
+    for name, value in figures["contests"].items():
+        if value:
+            metrics[f"contests.{name}"] = value
     metrics.update(_site_metrics(period))
     return metrics
 
@@ -129,6 +132,20 @@ def _totals_add(
         RollupTotal.objects.filter(pk__in=emptied).delete()
 
 
+def _periods_with_years(period_ids: list[int] | None) -> list[ReportingPeriod]:
+    """The periods to refresh (all when None), and the year of each: a half-year's records
+    count in its year too, which the union may never have recorded as a period."""
+    recorded = ReportingPeriod.objects.all()
+    if period_ids is not None:
+        recorded = recorded.filter(pk__in=period_ids)
+    periods = {(p.kind, p.year, p.half): p for p in recorded}
+    for _kind, year, _half in list(periods):
+        periods.setdefault(
+            ("year", year, None), ReportingPeriod(kind=ReportingPeriod.Kind.YEAR, year=year)
+        )
+    return sorted(periods.values(), key=lambda p: (p.year, p.half or 3))
+
+
 @transaction.atomic
 def rollup_refresh(period_ids: list[int] | None = None) -> int:
     """Recompute the current union's rollups for these periods (all when None), and add
@@ -136,9 +153,7 @@ def rollup_refresh(period_ids: list[int] | None = None) -> int:
     # Locked: two refreshes of one union would each add the same change to the totals.
     union = Union.objects.select_for_update().get(schema_name=connection.schema_name)
     scopes = union_scopes(union)
-    periods = ReportingPeriod.objects.all()
-    if period_ids is not None:
-        periods = periods.filter(pk__in=period_ids)
+    periods = _periods_with_years(period_ids)
     written = 0
     for period in periods:
         metrics = union_metrics(period)
@@ -155,7 +170,7 @@ def rollup_refresh(period_ids: list[int] | None = None) -> int:
         written += len(metrics)
     if period_ids is None:
         # Periods deleted from the records leave no rollup behind.
-        kept = {(p.kind, p.year, p.half) for p in ReportingPeriod.objects.all()}
+        kept = {(p.kind, p.year, p.half) for p in periods}
         for kind, year, half in (
             Rollup.objects.filter(union=union).values_list("period_kind", "year", "half").distinct()
         ):

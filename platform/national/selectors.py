@@ -1,12 +1,14 @@
 """Reads of the national layer. Every figure comes from `Rollup` rows: never a loop over schemas."""
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat
+from django.utils import timezone
 
 from cms.records.models import Activity, MemberOrganisation
-from lhh.national.models import ReportSubmission, Rollup, RollupTotal
+from lhh.national.models import NationalPeriod, ReportSubmission, Rollup, RollupTotal
 from lhh.national.rollups import ScopeKey, unions_counted
 from tenants.models import Province, Region, Union
 from tenants.selectors import site_url
@@ -60,9 +62,13 @@ class PeriodKey:
 
 
 def periods_available() -> list[PeriodKey]:
-    """The periods any counted union has figures for: one row per metric and period."""
+    """The periods national staff opened, and those any counted union has figures for."""
     rows = RollupTotal.objects.filter(scope=ScopeKey.ALL).values_list("period_kind", "year", "half")
     keys = {PeriodKey(kind, year, half) for kind, year, half in rows.distinct()}
+    keys |= {
+        PeriodKey(kind, year, half)
+        for kind, year, half in NationalPeriod.objects.values_list("kind", "year", "half")
+    }
     return sorted(keys, key=lambda k: (k.year, k.half or 3), reverse=True)
 
 
@@ -168,20 +174,33 @@ def dashboard(period: PeriodKey, scope: Scope) -> dict:
         "bottom": [(r.union, r.value) for r in ranked.order_by("value", "union__name")[:5]]
         if reporting_unions > 5
         else [],
-        "series": activity_series(scope),
+        "series": (series := activity_series(scope)),
+        "series_chart": {
+            "labels": [label for label, _value in series],
+            "values": [value for _label, value in series],
+        },
     }
 
 
-def activity_series(scope: Scope) -> list[tuple[str, int]]:
-    """Activities per half-year over time, for the line of the activity chart."""
+def activity_series(scope: Scope) -> list[tuple[str, int | None]]:
+    """Activities per half-year, from the first half-year with figures to the last, every
+    half-year in between included: one without figures is None (a gap), not left out."""
     rows = (
         _figures(scope)
-        .filter(period_kind="half", metric__endswith=".count")
+        .filter(period_kind="half", metric__startswith="activities.", metric__endswith=".count")
         .values("year", "half")
         .annotate(total=Sum("value"))
         .order_by("year", "half")
     )
-    return [(f"{row['half']}/{row['year']}", row["total"]) for row in rows]
+    totals = {(row["year"], row["half"]): row["total"] for row in rows}
+    if not totals:
+        return []
+    (year, half), last = min(totals), max(totals)
+    series = []
+    while (year, half) <= last:
+        series.append((f"{half}/{year}", totals.get((year, half))))
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+    return series
 
 
 # The national API's groupings. Current provinces and regions read the kept totals;
@@ -257,27 +276,141 @@ def union_figures(union: Union) -> list[tuple[PeriodKey, dict[str, int]]]:
     return list(periods.items())
 
 
+# A union is on the platform while it is active or suspended; archived ones have left.
+ON_PLATFORM = (Union.Status.ACTIVE, Union.Status.SUSPENDED)
+TRACKING_LABELS = {
+    "submitted": "Đã gửi",
+    "accepted": "Đã tiếp nhận",
+    "late": "Gửi muộn",
+    "returned": "Bị trả lại",
+    "missing": "Chưa gửi",
+    "overdue": "Quá hạn, chưa gửi",
+    "absent": "Chưa tham gia hệ thống",
+}
+_SENT = {"submitted", "accepted", "late"}
+
+
+def national_period(period: PeriodKey) -> NationalPeriod | None:
+    return NationalPeriod.objects.filter(
+        kind=period.kind, year=period.year, half=period.half
+    ).first()
+
+
+def _union_status(submission: ReportSubmission | None, deadline, today) -> str:
+    if submission is None:
+        return "overdue" if deadline and today > deadline else "missing"
+    if submission.status == ReportSubmission.Status.RETURNED:
+        return "returned"
+    if deadline and timezone.localdate(submission.submitted_at) > deadline:
+        return "late"
+    return "accepted" if submission.status == ReportSubmission.Status.ACCEPTED else "submitted"
+
+
 def report_tracking(period: PeriodKey) -> list[dict]:
-    """Every active union with its report for `period`: submitted, accepted, returned or missing."""
+    """Every union on the platform with its report for `period`: status and submission.
+
+    Plain rows, not model instances: the national report reads this for a thousand
+    unions, and building (and signalling) an instance per row cost most of its time."""
+    deadline = getattr(national_period(period), "deadline", None)
+    today = timezone.localdate()
     submissions = {
-        s.union_id: s
-        for s in ReportSubmission.objects.filter(
-            period_kind=period.kind, year=period.year, half=period.half
+        row["union_id"]: SimpleNamespace(**row)
+        for row in ReportSubmission.objects.filter(period.filter()).values(
+            "pk", "union_id", "status", "submitted_at"
         )
     }
     rows = []
-    for union in Union.objects.filter(
-        kind=Union.Kind.PROVINCIAL, status=Union.Status.ACTIVE
-    ).select_related("province"):
-        submission = submissions.get(union.pk)
+    for union in (
+        Union.objects.filter(kind=Union.Kind.PROVINCIAL, status__in=ON_PLATFORM)
+        .order_by("province__name", "name")
+        .values(
+            "pk",
+            "schema_name",
+            "name",
+            "contact_email",
+            "province_id",
+            "province__name",
+            "former_province_id",
+        )
+    ):
+        submission = submissions.get(union["pk"])
+        status = _union_status(submission, deadline, today)
+        province = union.pop("province__name")
+        union["province"] = SimpleNamespace(name=province) if province else None
         rows.append(
             {
-                "union": union,
+                "union": SimpleNamespace(**union),
                 "submission": submission,
-                "status": submission.status if submission else "missing",
+                "status": status,
+                "label": TRACKING_LABELS[status],
             }
         )
     return rows
+
+
+def province_tracking(period: PeriodKey, view: str = "current") -> dict:
+    """Every province, the 34 current (or the 63 former), against `period`: which have sent
+    their report (late or not), which have not, and which are not on the platform yet."""
+    former = view == "former"
+    unions = report_tracking(period)
+    provinces = list(
+        Province.objects.filter(is_current=not former).select_related("region", "successor")
+    )
+    by_province: dict[int, list[dict]] = {}
+    placed: set[int] = set()
+    if former:
+        # A union without a former province stands for the former one of its own name.
+        same_name = {(p.successor_id, p.name): p.pk for p in provinces}
+        for row in unions:
+            union = row["union"]
+            key = union.former_province_id or same_name.get(
+                (union.province_id, getattr(union.province, "name", None))
+            )
+            if key:
+                by_province.setdefault(key, []).append(row)
+                placed.add(union.pk)
+    else:
+        for row in unions:
+            if row["union"].province_id:
+                by_province.setdefault(row["union"].province_id, []).append(row)
+                placed.add(row["union"].pk)
+    rows = []
+    for province in provinces:
+        members = by_province.get(province.pk, [])
+        statuses = {row["status"] for row in members}
+        if not members:
+            status = "absent"
+        elif statuses <= _SENT:
+            status = "late" if "late" in statuses else "submitted"
+        elif "overdue" in statuses:
+            status = "overdue"
+        elif "returned" in statuses:
+            status = "returned"
+        else:
+            status = "missing"
+        region = province.successor.region if former and province.successor else province.region
+        rows.append(
+            {
+                "province": province,
+                "region": region.name if region else "",
+                "unions": members,
+                "status": status,
+                "label": TRACKING_LABELS[status],
+            }
+        )
+    counts = {status: sum(1 for r in rows if r["status"] == status) for status in TRACKING_LABELS}
+    sent = counts["submitted"] + counts["late"]
+    return {
+        "rows": rows,
+        # Every union on the platform, and those no province row shows (none recorded).
+        "unions": unions,
+        "unplaced": [row for row in unions if row["union"].pk not in placed],
+        "counts": counts,
+        "sent": sent,
+        "total": len(rows),
+        "summary": f"{sent}/{len(rows)} đã gửi",
+        "national_period": national_period(period),
+    }
 
 
 def regions() -> list[Region]:

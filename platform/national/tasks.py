@@ -1,6 +1,5 @@
 from lhh.celery import NationalTask, app
 from lhh.national import rollups
-from lhh.national import services as national_services
 
 
 @app.task
@@ -16,8 +15,10 @@ def rollup_totals_rebuild() -> int:
 
 
 @app.task(base=NationalTask)
-def report_reminders_send(period_kind: str, year: int, half: int | None) -> int:
-    return national_services.report_reminders_send(period_kind=period_kind, year=year, half=half)
+def national_report_build(report_id: int) -> None:
+    from lhh.national.national_report import national_report_build as build
+
+    build(report_id)
 
 
 @app.task

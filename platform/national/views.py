@@ -1,27 +1,56 @@
 """The national console (public schema only): dashboard, drill-down, reports, directory, export."""
 
-import io
-
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from cms.records.official_document import (
+    DOCX_CONTENT_TYPE,
+    TEMPLATE_KINDS,
+    template_content,
+    template_default,
+)
+from cms.records.selectors import FIGURES_RULES
 from lhh.national import selectors, services
-from lhh.national.models import CONSOLE_PERMISSION, AuditEntry, ReportSubmission
+from lhh.national.labels import labelled
+from lhh.national.models import (
+    CONSOLE_PERMISSION,
+    AuditEntry,
+    NationalPeriod,
+    NationalReport,
+    ReportSubmission,
+    ReportTemplate,
+)
 from lhh.national.selectors import PeriodKey, Scope
-from lhh.national.tasks import report_reminders_send
+from lhh.national.tasks import national_report_build
 from lhh.web.schema_scope import national_only
-from lhh.web.spreadsheet import formula_safe
+from lhh.web.spreadsheet import titled_workbook
 from tenants import merging
 from tenants.deletion import union_delete_request
 from tenants.lifecycle import LIFECYCLE_STATUSES, union_provinces_set, union_set_status
 from tenants.models import Province, Union, UnionDeletion, UnionMerge
 from tenants.selectors import SCHEMA_READY
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class NationalPeriodForm(forms.ModelForm):
+    class Meta:
+        model = NationalPeriod
+        fields = ["kind", "year", "half", "deadline"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def validate_unique(self) -> None:
+        """Opening a period again moves its deadline (the service)."""
+
 
 # The console exists on the national host only, for the national staff only.
 console_view = national_only(permission=CONSOLE_PERMISSION)
@@ -54,6 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "provinces": selectors.provinces(scope.province_view),
         "data": selectors.dashboard(period, scope) if period else None,
         "query": request.GET.urlencode(),
+        "rules": FIGURES_RULES,
     }
     template = (
         "national/console/_dashboard_body.html"
@@ -72,7 +102,10 @@ def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
     )
     context = {
         "union": union,
-        "figures": selectors.union_figures(union),
+        "figures": [
+            (period, metrics.get("members"), labelled(metrics))
+            for period, metrics in selectors.union_figures(union)
+        ],
         "submissions": ReportSubmission.objects.filter(union=union),
         "audit": AuditEntry.objects.filter(union=union)[:20],
         "site_url": selectors.union_site_url(union),
@@ -197,27 +230,159 @@ def _merge_proposals(unions) -> list[tuple[Union, Union]]:
 
 @console_view
 def reports(request: HttpRequest) -> HttpResponse:
+    """Report tracking for a period against every province, 34 current or 63 former."""
     period, _scope, available = _filters(request)
-    rows = selectors.report_tracking(period) if period else []
-    if request.method == "POST" and period:
+    view = "former" if request.GET.get("theo") == "tinh-cu" else "current"
+    period_form = NationalPeriodForm(request.POST if "open_period" in request.POST else None)
+    if request.method == "POST":
         if not request.user.has_perm("national.change_reportsubmission"):
             raise PermissionDenied
-        transaction.on_commit(
-            lambda: report_reminders_send.delay(period.kind, period.year, period.half)
-        )
-        messages.success(
-            request, "Đã xếp lịch gửi thư nhắc tới các Liên hiệp Hội chưa gửi báo cáo."
-        )
-        return redirect(f"{request.path}?ky={period.code}")
-    counts = {
-        status: sum(1 for r in rows if r["status"] == status)
-        for status in ("missing", "submitted", "accepted", "returned")
-    }
+        if "open_period" in request.POST:
+            if period_form.is_valid():
+                opened = services.national_period_open(
+                    **period_form.cleaned_data, actor=request.user.get_username()
+                )
+                key = PeriodKey(opened.kind, opened.year, opened.half)
+                messages.success(
+                    request, f"Đã mở kỳ báo cáo {opened}, hạn gửi {opened.deadline:%d/%m/%Y}."
+                )
+                return redirect(f"{request.path}?ky={key.code}")
+        elif period and "remind" in request.POST:
+            result = services.report_reminders_send(
+                period_kind=period.kind, year=period.year, half=period.half
+            )
+            messages.success(request, result.message)
+            return redirect(f"{request.path}?ky={period.code}")
+        elif period and "national_report" in request.POST:
+            report = NationalReport.objects.create(
+                period_kind=period.kind,
+                year=period.year,
+                half=period.half,
+                requested_by=request.user.get_username(),
+                total=3,
+            )
+            transaction.on_commit(lambda: national_report_build.delay(report.pk))
+            return redirect("national:national_report", pk=report.pk)
+    tracking = selectors.province_tracking(period, view) if period else None
     return TemplateResponse(
         request,
         "national/console/reports.html",
-        {"period": period, "periods": available, "rows": rows, "counts": counts},
+        {
+            "period": period,
+            "periods": available,
+            "tracking": tracking,
+            "view": view,
+            "period_form": period_form,
+            "signup_url": "/dang-ky/",
+            "rules": FIGURES_RULES,
+            "national_reports": NationalReport.objects.filter(period.filter("")).defer(
+                "docx", "xlsx"
+            )[:5]
+            if period
+            else [],
+        },
     )
+
+
+@console_view
+def national_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The national report's progress; its files once done."""
+    report = get_object_or_404(NationalReport.objects.defer("docx", "xlsx"), pk=pk)
+    period = PeriodKey(report.period_kind, report.year, report.half)
+    if request.headers.get("accept", "").startswith("application/json"):
+        return JsonResponse(
+            {
+                "state": report.state,
+                "done": report.done,
+                "total": report.total,
+                "message": report.message,
+            }
+        )
+    return TemplateResponse(
+        request, "national/console/national_report.html", {"report": report, "period": period}
+    )
+
+
+@console_view
+def national_report_file(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
+    report = get_object_or_404(NationalReport, pk=pk, state=NationalReport.State.DONE)
+    period = PeriodKey(report.period_kind, report.year, report.half)
+    if extension == "docx":
+        body, content_type = bytes(report.docx), DOCX_CONTENT_TYPE
+    elif extension == "xlsx":
+        body, content_type = bytes(report.xlsx), XLSX_CONTENT_TYPE
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="bao-cao-toan-quoc-{period.code}.{extension}"'
+    )
+    return response
+
+
+@console_view
+def templates(request: HttpRequest) -> HttpResponse:
+    """The Word templates of the reports: download, replace (checked), or go back to the default."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not request.user.has_perm("national.change_reportsubmission"):
+            raise PermissionDenied
+        kind = request.POST.get("kind", "")
+        if "reset" in request.POST:
+            services.report_template_reset(kind=kind)
+            messages.success(request, "Đã quay về mẫu mặc định.")
+            return redirect("national:templates")
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError("Chưa chọn tệp mẫu (.docx).")
+            if upload.size > settings.MAX_UPLOAD_BYTES:
+                raise ValidationError("Tệp quá lớn.")
+            services.report_template_upload(
+                kind=kind,
+                filename=upload.name,
+                content=upload.read(),
+                actor=request.user.get_username(),
+            )
+            messages.success(request, f"Đã thay mẫu văn bản bằng tệp {upload.name}.")
+            return redirect("national:templates")
+        except ValidationError as error:
+            errors[kind] = " ".join(error.messages)
+    if request.GET.get("tai-ve") in TEMPLATE_KINDS:
+        kind = request.GET["tai-ve"]
+        content = template_default(kind) if request.GET.get("mac-dinh") else template_content(kind)
+        response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="mau-{kind}.docx"'
+        return response
+    uploaded = {t.kind: t for t in ReportTemplate.objects.defer("content")}
+    kinds = [
+        {"kind": kind, "label": label, "uploaded": uploaded.get(kind), "error": errors.get(kind)}
+        for kind, label in TEMPLATE_KINDS.items()
+    ]
+    return TemplateResponse(
+        request,
+        "national/console/templates.html",
+        {"kinds": kinds},
+        status=400 if errors else 200,
+    )
+
+
+@console_view
+def union_contact(request: HttpRequest, schema_name: str) -> HttpResponse:
+    if request.method != "POST" or not request.user.has_perm("tenants.change_union"):
+        raise PermissionDenied
+    union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
+    try:
+        services.union_contact_update(
+            union=union,
+            email=request.POST.get("contact_email", ""),
+            phone=request.POST.get("contact_phone", ""),
+            actor=request.user.get_username(),
+        )
+        messages.success(request, "Đã cập nhật thông tin liên hệ.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("national:union_detail", schema_name=schema_name)
 
 
 @console_view
@@ -264,50 +429,52 @@ def _submission_docx(submission: ReportSubmission) -> HttpResponse:
 
 @console_view
 def export(request: HttpRequest) -> HttpResponse:
-    """Any table of the dashboard, or the report tracking, as XLSX."""
-    from openpyxl import Workbook
-
+    """Any table of the dashboard, or the report tracking, as a titled XLSX sheet with
+    headers and a totals row."""
     period, scope, _available = _filters(request)
     if period is None:
         raise Http404
     table = request.GET.get("bang", "tinh")
-    workbook = Workbook()
-    sheet = workbook.active
     if table == "bao-cao":
-        sheet.append(["Liên hiệp Hội", "Tỉnh/thành phố", "Trạng thái", "Gửi lúc"])
-        for row in selectors.report_tracking(period):
-            submission = row["submission"]
-            sheet.append(
-                [
-                    row["union"].name,
-                    row["union"].province.name if row["union"].province_id else "",
-                    submission.get_status_display() if submission else "Chưa gửi",
-                    submission.submitted_at.strftime("%d/%m/%Y %H:%M") if submission else "",
-                ]
-            )
+        tracking = selectors.province_tracking(period)
+        title = f"Tình hình gửi báo cáo {period.label}"
+        headers = ["Tỉnh, thành phố", "Liên hiệp Hội", "Trạng thái", "Gửi lúc"]
+        rows = []
+        for row in tracking["rows"]:
+            for union_row in row["unions"] or [None]:
+                submission = union_row["submission"] if union_row else None
+                rows.append(
+                    [
+                        row["province"].name,
+                        union_row["union"].name if union_row else "",
+                        union_row["label"] if union_row else row["label"],
+                        timezone.localtime(submission.submitted_at).strftime("%d/%m/%Y %H:%M")
+                        if submission
+                        else "",
+                    ]
+                )
+        total = ["Tổng cộng", tracking["summary"], "", ""]
     else:
         data = selectors.dashboard(period, scope)
         if table == "hoat-dong":
-            sheet.append(["Loại hoạt động", "Số hoạt động"])
-            rows = list(data["activities"].items())
+            title, headers = (
+                f"Hoạt động theo loại {period.label}",
+                ["Loại hoạt động", "Số hoạt động"],
+            )
+            rows = [list(item) for item in data["activities"].items()]
         elif table == "to-chuc":
-            sheet.append(["Loại tổ chức", "Số tổ chức"])
-            rows = list(data["organisations"].items())
+            title = f"Tổ chức thành viên theo loại {period.label}"
+            headers = ["Loại tổ chức", "Số tổ chức"]
+            rows = [list(item) for item in data["organisations"].items()]
         else:
-            sheet.append(["Tỉnh/thành phố", "Số Liên hiệp Hội", "Số hội viên"])
-            rows = [(place, v["unions"], v["members"]) for place, v in data["by_place"].items()]
-        for row in rows:
-            sheet.append([formula_safe(cell) for cell in row])
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-    output = io.BytesIO()
-    workbook.save(output)
-    response = HttpResponse(
-        output.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+            title = f"Hội viên theo địa bàn {period.label}"
+            headers = ["Tỉnh/thành phố", "Số Liên hiệp Hội", "Số hội viên"]
+            rows = [[place, v["unions"], v["members"]] for place, v in data["by_place"].items()]
+        total = ["Tổng cộng"] + [
+            sum(row[column] or 0 for row in rows) for column in range(1, len(headers))
+        ]
+    body = titled_workbook(title, headers, rows, total)
+    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="thong-ke-{table}-{period.code}.xlsx"'
     return response
 
@@ -381,4 +548,12 @@ urlpatterns = [
     path("yeu-cau-xoa/<int:pk>/", union_deletion, name="union_deletion"),
     path("bao-cao/", reports, name="reports"),
     path("bao-cao/<int:pk>/", report_submission, name="report_submission"),
+    path("bao-cao-toan-quoc/<int:pk>/", national_report, name="national_report"),
+    path(
+        "bao-cao-toan-quoc/<int:pk>/tai-ve.<str:extension>",
+        national_report_file,
+        name="national_report_file",
+    ),
+    path("mau-van-ban/", templates, name="templates"),
+    path("lien-hiep-hoi/<str:schema_name>/lien-he/", union_contact, name="union_contact"),
 ]

@@ -54,6 +54,7 @@ _WAGTAIL_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -96,6 +97,7 @@ TENANT_APPS = [
     "api",
     "cms",
     "cms.records",
+    "cms.nukeviet",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -123,6 +125,8 @@ MIDDLEWARE = [
     "cms.welcome.WelcomeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A 404 on a union's host that is an address of its old NukeViet site answers 301.
+    "cms.nukeviet.redirects.NukeVietRedirectMiddleware",
 ]
 
 TEMPLATES = [
@@ -188,6 +192,12 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "lhh.web.upload_forms.UnionImageForm"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "lhh.web.upload_forms.UnionDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+
+# Files of imports from old NukeViet sites while they run (uploaded dump and archive,
+# staged SQLite, unpacked uploads): private, outside MEDIA_ROOT, shared by web and worker.
+NUKEVIET_WORK_ROOT = envstr("NUKEVIET_WORK_ROOT", str(LOCAL_STATE / "nukeviet"))
+# An old site's dump and uploads can be far larger than an ordinary upload.
+NUKEVIET_MAX_UPLOAD_BYTES = envint("NUKEVIET_MAX_UPLOAD_MB", 2048) * 1024 * 1024
 
 # Backups of each union (schema + media) and of the whole platform; see tenants/backups.py.
 BACKUP_ROOT = envstr("BACKUP_ROOT", str(LOCAL_STATE / "backups"))

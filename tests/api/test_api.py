@@ -1,5 +1,7 @@
 """The REST API: per-host surfaces, tokens that never cross unions, Vietnamese errors."""
 
+from unittest import mock
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -276,7 +278,9 @@ def test_member_counts_are_set_through_the_service_by_staff_who_may_write(union_
         assert list(MemberCount.objects.values_list("members", flat=True)) == [135]
 
 
-def test_a_report_is_written_submitted_and_then_frozen(union_a, in_a_period):
+def test_a_report_is_written_submitted_and_then_frozen(
+    union_a, in_a_period, django_capture_on_commit_callbacks
+):
     client = union_a.client()
     write, read = _token(union_a), _token(union_a, scope="read")
     opened = client.post(
@@ -310,6 +314,18 @@ def test_a_report_is_written_submitted_and_then_frozen(union_a, in_a_period):
     docx = client.get(f"{report}docx/", **_bearer(read))
     assert docx.status_code == 200 and docx["Content-Type"].endswith("wordprocessingml.document")
     assert docx.content[:2] == b"PK"
+    # The PDF is printed in the worker (LibreOffice takes seconds): 202 until it is ready.
+    from cms.records.tasks import report_pdf_print
+
+    with (
+        # The task's body, in A's schema, where the worker would run it.
+        mock.patch.object(report_pdf_print, "delay", report_pdf_print.run),
+        django_capture_on_commit_callbacks(execute=True),
+        schema_context(union_a.schema_name),
+    ):
+        pending = client.get(f"{report}pdf/", **_bearer(read))
+    assert pending.status_code == 202 and pending["Retry-After"] == "5"
+    assert "Đang dựng tệp PDF" in pending.json()["message"]
     assert client.get(f"{report}pdf/", **_bearer(read)).content[:5] == b"%PDF-"
     assert client.get(f"{report}pdf/").status_code == 401
 

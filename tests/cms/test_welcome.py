@@ -75,7 +75,8 @@ def test_the_first_admin_visit_goes_to_the_wizard_then_to_the_checklist(fresh, u
     dashboard = fresh.get("/admin/")
     assert dashboard.status_code == 200
     body = dashboard.content.decode()
-    assert "Các bước tiếp theo (còn 4)" in body
+    assert "Các bước tiếp theo (còn 5)" in body
+    assert 'href="/admin/nhap-nukeviet/"' in body
     assert "<s>Tải biểu trưng và chọn màu chủ đạo</s>" in body
     assert 'href="/admin/records/memberorganisation/"' in body
     for url in ("/admin/records/memberorganisation/", "/admin/records/reportingperiod/"):
@@ -84,11 +85,11 @@ def test_the_first_admin_visit_goes_to_the_wizard_then_to_the_checklist(fresh, u
     # Ticked from this union's data only: A's organisations do not count here.
     with schema_context(union_a.schema_name):
         MemberOrganisation.objects.create(name="Hội của A", kind="association")
-    assert "Các bước tiếp theo (còn 4)" in fresh.get("/admin/").content.decode()
+    assert "Các bước tiếp theo (còn 5)" in fresh.get("/admin/").content.decode()
     with schema_context("lcmoi"):
         MemberOrganisation.objects.create(name="Hội Tin học", kind="association")
     body = fresh.get("/admin/").content.decode()
-    assert "Các bước tiếp theo (còn 3)" in body
+    assert "Các bước tiếp theo (còn 4)" in body
     assert "<s>Thêm các tổ chức thành viên</s>" in body
 
     site = Client(HTTP_HOST="lcmoi.localhost").get("/").content.decode()

@@ -112,7 +112,7 @@ def _client_tls(cert: Path) -> ssl.SSLContext:
 
 
 def _wait_until_up(port: int, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while True:
         assert process.poll() is None, f"{what} exited with {process.returncode}"
         try:
@@ -195,6 +195,8 @@ def stack(union_pair, tmp_path_factory) -> Iterator[Stack]:
                 "NGINX_STATIC_ROOT": str(STATIC_ROOT),
                 "NGINX_MEDIA_ROOT": str(media_root),
                 "MAX_UPLOAD_MB": "20",
+                # Low enough for a test to cross, above MAX_UPLOAD_MB to show the two differ.
+                "NUKEVIET_MAX_UPLOAD_MB": "25",
             },
         )
         # The main file Debian's nginx.conf would be; the site config is the shipped one.

@@ -25,6 +25,11 @@ def test_the_dashboard_draws_charts_and_filters_without_a_reload(
     bars = page.locator(".bar-chart .bar")
     assert bars.count() >= 10
     assert max(bars.nth(i).bounding_box()["width"] for i in range(bars.count())) > 50
+    # The trend is drawn by Chart.js from the project's static files, every half-year on
+    # its axis; its table stays for screen readers.
+    trend = "Chart.getChart(document.getElementById('trend-chart'))"
+    labels = page.evaluate(f"{trend}.data.labels")
+    assert labels and page.locator("[data-trend-table] tbody tr").count() == len(labels)
     page.screenshot(path=SCREENSHOTS / "national-dashboard.png", full_page=True)
 
     page.evaluate("window.notReloaded = true")
@@ -33,5 +38,6 @@ def test_the_dashboard_draws_charts_and_filters_without_a_reload(
         "document.querySelector('#dashboard-body').innerText.includes('tỉnh cũ')"
     )
     assert page.evaluate("window.notReloaded") is True
+    assert page.evaluate(f"{trend} !== undefined")  # drawn again in the new body
     assert "theo=tinh-cu" in page.url
     page.screenshot(path=SCREENSHOTS / "national-dashboard-former-provinces.png", full_page=True)

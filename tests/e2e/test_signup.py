@@ -10,6 +10,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import SCREENSHOTS
 
@@ -48,13 +49,11 @@ def test_sign_up_verify_approve_and_log_in_to_the_new_site(
     page.fill("#id_name", "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Quảng Ninh")
     page.fill("#id_short_name", "Liên hiệp Hội Quảng Ninh")
     page.fill("#id_subdomain", "admin")
-    page.wait_for_function(
-        "document.querySelector('#subdomain-status').textContent.includes('dành riêng')"
-    )
+    # The page's CSP forbids eval, so no string predicates: Playwright's own assertions.
+    status = page.locator("#subdomain-status")
+    expect(status).to_contain_text("dành riêng")
     page.fill("#id_subdomain", subdomain)
-    page.wait_for_function(
-        "document.querySelector('#subdomain-status').textContent.includes('chưa có ai sử dụng')"
-    )
+    expect(status).to_contain_text("chưa có ai sử dụng")
     page.fill("#id_contact_name", "Nguyễn Văn Hải")
     page.fill("#id_email", email)
     page.fill("#id_phone", "0203 3835 123")

@@ -184,9 +184,13 @@ def test_tables_export_as_xlsx(national, union_a):
     _figures(union_a, members=48_047)
     response = national.get("/admin/toan-quoc/xuat.xlsx", {"ky": "2025-1", "bang": "tinh"})
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "Hội viên theo địa bàn 6 tháng đ"
     assert list(sheet.iter_rows(values_only=True)) == [
+        ("HỘI VIÊN THEO ĐỊA BÀN 6 THÁNG ĐẦU NĂM 2025", None, None),
+        (None, None, None),
         ("Tỉnh/thành phố", "Số Liên hiệp Hội", "Số hội viên"),
         ("Hải Phòng", 1, 48_047),
+        ("Tổng cộng", 1, 48_047),
     ]
 
 
@@ -201,9 +205,9 @@ def test_report_tracking_shows_missing_and_submitted_and_sends_reminders(
         period = ReportingPeriod.objects.get(kind="half", year=2025, half=1)
         services.report_submit(report=services.report_get_or_create(period=period))
     body = national.get("/admin/toan-quoc/bao-cao/", {"ky": "2025-1"}).content.decode()
-    assert "Chưa gửi" in body and "Chờ tiếp nhận" in body
+    assert "Chưa gửi" in body and "Đã gửi" in body
     mail.outbox.clear()
-    assert report_reminders_send(period_kind="half", year=2025, half=1) == 1
+    assert report_reminders_send(period_kind="half", year=2025, half=1).sent == 1
     assert mail.outbox[0].to == ["vanphong@unionb.example.vn"]
     assert "6 tháng đầu năm 2025" in mail.outbox[0].subject
     submission = ReportSubmission.objects.get(union=union_a.union)

@@ -38,9 +38,13 @@ def test_export_respects_the_filter_and_escapes_formulas(h1_2021, admin_a):
     sheet = load_workbook(
         io.BytesIO(b"".join(xlsx.streaming_content) if xlsx.streaming else xlsx.content)
     ).active
-    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert titles == ["=cmd|' /C calc'!A0"]
-    assert sheet.cell(row=2, column=2).data_type == "s"  # text, never a formula
+    rows = list(sheet.iter_rows(values_only=True))
+    # A titled sheet: title, headers, the rows, then the totals.
+    assert sheet.title == "Hoạt động" and rows[0][0] == "HOẠT ĐỘNG"
+    assert rows[2][:2] == ("Loại hoạt động", "Tên hoạt động")
+    assert [row[1] for row in rows[3:-1]] == ["=cmd|' /C calc'!A0"]
+    assert rows[-1][0] == "Tổng cộng: 1 dòng"
+    assert sheet.cell(row=4, column=2).data_type == "s"  # text, never a formula
     csv_text = b"".join(
         admin_a.get(
             "/admin/records/activity/", {"export": "csv", "kind": "seminar"}

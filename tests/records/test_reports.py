@@ -1,7 +1,6 @@
 """Reports: figures from the records, narrative by staff, frozen once submitted."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,7 +8,6 @@ from django_tenants.utils import schema_context
 
 from cms.records import services
 from cms.records.models import Activity, MemberOrganisation, Report
-from cms.records.report_render import report_docx, report_pdf
 from lhh.national.models import ReportSubmission
 from lhh.national.services import report_decide
 
@@ -26,32 +24,23 @@ def _records(period) -> None:
     )
 
 
-def test_a_report_renders_its_figures_and_narrative_as_docx_and_pdf(h1_2021, union_a):
-    from docx import Document
-
-    _records(h1_2021)
-    report = services.report_get_or_create(period=h1_2021)
-    services.report_narrative_update(
-        report=report, narrative={"plans": "Tổ chức Hội thi Sáng tạo Kỹ thuật lần thứ XII."}
-    )
-    document = Document(io.BytesIO(report_docx(report, union_a.union.name)))
-    text = "\n".join(p.text for p in document.paragraphs)
-    assert "BÁO CÁO SƠ KẾT 6 THÁNG ĐẦU NĂM 2021" in text
-    assert "Tổng số hội viên: 23.628" in text
-    assert "Lớp tập huấn, đào tạo: 1; 120 lượt người tham dự" in text
-    assert "Tổ chức Hội thi Sáng tạo Kỹ thuật lần thứ XII." in text
-    pdf = report_pdf(report, union_a.union.name)
-    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
-
-
 def test_submitting_freezes_the_figures_and_reaches_the_national_union(h1_2021, union_a):
     _records(h1_2021)
     report = services.report_submit(report=services.report_get_or_create(period=h1_2021))
     assert report.figures["members"] == 23_628
-    # Later changes to the records do not move a submitted report.
-    services.member_count_set(
-        organisation=MemberOrganisation.objects.get(), period=h1_2021, members=30_000
-    )
+    # The period's figures are frozen: changing them needs the report returned first.
+    with pytest.raises(ValidationError, match="trả lại báo cáo"):
+        services.member_count_set(
+            organisation=MemberOrganisation.objects.get(), period=h1_2021, members=30_000
+        )
+    with pytest.raises(ValidationError, match="đã chốt"):
+        services.activity_delete(activity=Activity.objects.get())
+    year = services.period_get_or_create(kind="year", year=2021)
+    with pytest.raises(ValidationError, match="đã chốt"):
+        # Moving an activity out of the sent period changes it too.
+        activity = Activity.objects.get()
+        activity.period = year
+        services.activity_save(activity=activity)
     report.refresh_from_db()
     assert report.figures["members"] == 23_628
     with pytest.raises(ValidationError, match="đã gửi Trung ương"):
@@ -74,6 +63,10 @@ def test_the_national_union_returns_a_report_with_a_comment_then_accepts_it(h1_2
         report_decide(submission=submission, accept=False, comment="Bổ sung số liệu TVPB.")
     report = Report.objects.get()
     assert (report.status, report.national_comment) == ("returned", "Bổ sung số liệu TVPB.")
+    # Returned: its figures can be changed again.
+    services.member_count_set(
+        organisation=MemberOrganisation.objects.get(), period=h1_2021, members=24_000
+    )
     services.report_narrative_update(report=report, narrative={"tvpb": "Đã bổ sung."})
     services.report_submit(report=report)
     with schema_context("public"):
@@ -100,3 +93,22 @@ def test_figures_follow_the_period_not_the_calendar(in_a):
     )
     report = services.report_get_or_create(period=h2)
     assert str(report) == "Báo cáo sơ kết 6 tháng cuối năm 2021"
+
+
+def test_the_admin_says_why_a_sent_periods_figures_cannot_change(h1_2021, admin_a):
+    from cms.records.models import MemberCount
+
+    _records(h1_2021)
+    services.report_submit(report=services.report_get_or_create(period=h1_2021))
+    count = MemberCount.objects.get()
+    response = admin_a.post(
+        f"/admin/records/membercount/edit/{count.pk}/",
+        {"organisation": count.organisation_id, "period": h1_2021.pk, "members": 1},
+    )
+    assert response.status_code == 200
+    assert "cần đề nghị Trung ương trả lại báo cáo" in response.content.decode()
+    assert MemberCount.objects.get().members == 23_628
+    activity = Activity.objects.get()
+    deleted = admin_a.post(f"/admin/records/activity/delete/{activity.pk}/", follow=True)
+    assert "đã chốt" in deleted.content.decode()
+    assert Activity.objects.filter(pk=activity.pk).exists()

@@ -1,13 +1,14 @@
-from cms.records.models.activities import Activity
+from cms.records.models.activities import Activity, ContestEntry
 from cms.records.models.governance import Committee, Congress, Person, Position
 from cms.records.models.organisations import MemberCount, MemberOrganisation
 from cms.records.models.periods import ReportingPeriod
 from cms.records.models.predecessors import Predecessor
-from cms.records.models.reports import Report
+from cms.records.models.reports import Report, ReportSettings
 
 __all__ = [
     "Activity",
     "Committee",
+    "ContestEntry",
     "Congress",
     "MemberCount",
     "MemberOrganisation",
@@ -15,5 +16,6 @@ __all__ = [
     "Position",
     "Predecessor",
     "Report",
+    "ReportSettings",
     "ReportingPeriod",
 ]

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -167,3 +168,65 @@ class Activity(models.Model):
             errors["held_on"] = f"Ngày thực hiện không thuộc {self.period}."
         if errors:
             raise ValidationError(errors)
+
+
+class ContestEntryQuerySet(models.QuerySet):
+    def winners(self):
+        """Entries with a prize, best prize first, then by jury score."""
+        order = models.Case(
+            *(
+                models.When(prize=value, then=rank)
+                for rank, value in enumerate(ContestEntry.Prize.values)
+            ),
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.exclude(prize="")
+            .annotate(prize_rank=order)
+            .order_by("prize_rank", models.F("score").desc(nulls_last=True), "title")
+        )
+
+
+class ContestEntry(models.Model):
+    """An entry (giải pháp) of a contest the union runs: who, in which field, the jury's
+    score and the prize, and whether it was sent on to the national contest."""
+
+    class Prize(models.TextChoices):
+        SPECIAL = "special", "Giải Đặc biệt"
+        FIRST = "first", "Giải Nhất"
+        SECOND = "second", "Giải Nhì"
+        THIRD = "third", "Giải Ba"
+        CONSOLATION = "consolation", "Giải Khuyến khích"
+
+    contest = models.ForeignKey(
+        "cms.ContestPage",
+        verbose_name="cuộc thi",
+        on_delete=models.CASCADE,
+        related_name="entries",
+    )
+    title = models.CharField("tên giải pháp", max_length=500)
+    author = models.CharField("tác giả, nhóm tác giả", max_length=500)
+    field = models.CharField("lĩnh vực dự thi", max_length=255, blank=True)
+    score = models.DecimalField(
+        "điểm giám khảo",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(0, "Điểm giám khảo từ 0 đến 100."),
+            MaxValueValidator(100, "Điểm giám khảo từ 0 đến 100."),
+        ],
+    )
+    prize = models.CharField("giải", max_length=20, choices=Prize, blank=True)
+    sent_to_national = models.BooleanField("gửi dự thi toàn quốc", default=False)
+
+    objects = ContestEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contest", "title"]
+        verbose_name = "giải pháp dự thi"
+        verbose_name_plural = "giải pháp dự thi"
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.author})"

@@ -28,6 +28,20 @@ class MemberOrganisation(models.Model):
         "quyết định thành lập/công nhận", max_length=255, blank=True
     )
     founded_on = models.DateField("ngày thành lập", null=True, blank=True)
+    # The organisation's history in the union: it counts in a period when it had joined
+    # by the period's end and had not left by then. Empty: since before any period.
+    joined_on = models.DateField(
+        "ngày gia nhập",
+        null=True,
+        blank=True,
+        help_text="Để trống: đã là thành viên từ trước các kỳ báo cáo.",
+    )
+    left_on = models.DateField(
+        "ngày thôi là thành viên",
+        null=True,
+        blank=True,
+        help_text="Ngày giải thể, hợp nhất hoặc thôi tham gia; tự ghi hôm nay nếu để trống.",
+    )
     leader = models.CharField("người đứng đầu", max_length=255, blank=True)
     contact_email = models.EmailField("thư điện tử", blank=True)
     contact_phone = models.CharField("điện thoại", max_length=50, blank=True)
@@ -56,6 +70,8 @@ class MemberOrganisation(models.Model):
         "field",
         "founding_decision",
         "founded_on",
+        "joined_on",
+        "left_on",
         "leader",
         "contact_email",
         "contact_phone",
@@ -95,6 +111,10 @@ class MemberOrganisation(models.Model):
             .exists()
         ):
             errors["name"] = f"Đã có tổ chức đang hoạt động tên “{self.name}”."
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            errors["left_on"] = "Ngày thôi là thành viên không thể trước ngày gia nhập."
+        if self.status == self.Status.ACTIVE and self.left_on:
+            errors["left_on"] = "Tổ chức đang hoạt động thì không có ngày thôi là thành viên."
         if errors:
             raise ValidationError(errors)
 
