@@ -17,8 +17,7 @@ def national(committed):
     )
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
-    yield client
-    user.delete()
+    return client  # the account stays, like the browser tests' national one
 
 
 def test_preview_edit_a_resolution_confirm_and_follow_the_progress(pair, national, celery_worker):
