@@ -181,3 +181,9 @@ def api_not_found(request, *args, **kwargs):
         {"error": {"code": "not_found", "message": MESSAGES["not_found"], "details": None}},
         status=404,
     )
+
+
+def absolute_url(serializer: serializers.Serializer, url: str) -> str:
+    """A page's or file's address with its host: API clients follow it from anywhere."""
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(url) if request is not None else url

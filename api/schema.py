@@ -70,3 +70,12 @@ class AutoSchema(BaseAutoSchema):
                     ErrorSerializer, code, direction=direction
                 )
         return responses
+
+
+def servers_from_request(result: dict, generator, request, public: bool) -> dict:
+    """Name the host that served the schema as its server (a drf-spectacular postprocessing
+    hook): each union's API lives on its own host, and generated clients take their base
+    URL from here."""
+    if request is not None:
+        result["servers"] = [{"url": request.build_absolute_uri("/").rstrip("/")}]
+    return result

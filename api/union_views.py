@@ -28,6 +28,7 @@ from api.common import (
     PeriodSerializer,
     SparseFieldsMixin,
     YearFilter,
+    absolute_url,
     period_param,
 )
 from api.permissions import ModelPermissions
@@ -49,6 +50,7 @@ from cms.records.report_render import (
     report_pdf_cached,
 )
 from cms.records.selectors import period_figures
+from lhh.web.downloads import attachment_disposition
 
 
 class UnionQuerysetMixin:
@@ -114,7 +116,7 @@ class NewsViewSet(PublicContentViewSet):
             fields = _NEWS_FIELDS
 
         def get_url(self, article) -> str:
-            return article.url
+            return absolute_url(self, article.url)
 
         def get_tags(self, article) -> list[str]:
             return [tag.name for tag in article.tags.all()]
@@ -180,7 +182,7 @@ class DocumentViewSet(PublicContentViewSet):
             ]
 
         def get_file_url(self, document) -> str | None:
-            return document.file.url if document.file_id else None
+            return absolute_url(self, document.file.url) if document.file_id else None
 
     serializer_class = OutputSerializer
     filterset_class = DocumentFilter
@@ -220,7 +222,7 @@ class EventViewSet(PublicContentViewSet):
             ]
 
         def get_url(self, event) -> str:
-            return event.url
+            return absolute_url(self, event.url)
 
     serializer_class = OutputSerializer
     filter_backends = [filters.OrderingFilter]
@@ -377,6 +379,10 @@ class ActivityViewSet(
         class Meta:
             model = Activity
             exclude = ["report_file", "created_at", "updated_at"]
+            # DRF's Vietnamese catalogue lacks this message.
+            extra_kwargs = {
+                "note": {"error_messages": {"max_length": "Tối đa {max_length} ký tự."}}
+            }
 
     permission_classes = [ModelPermissions]
     filterset_class = ActivityFilter
@@ -563,9 +569,14 @@ class NarrativeField(serializers.DictField):
 
 
 _DOWNLOAD_RESPONSES = {
-    "docx": {(200, DOCX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY)},
+    # octet-stream as well: the form client generators know for bytes of any kind.
+    "docx": {
+        (200, DOCX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
+        (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+    },
     "pdf": {
         (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+        (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
         202: OpenApiResponse(
             inline_serializer(
                 "ReportPdfPending",
@@ -667,5 +678,5 @@ class ReportViewSet(
                 headers={"Retry-After": "5"},
             )
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{report_filename(report, "pdf")}"'
+        response["Content-Disposition"] = attachment_disposition(report_filename(report, "pdf"))
         return response

@@ -95,7 +95,7 @@ PERIOD = ("half", 2025, 1)
 NEWS_PATH = "/api/v1/news/"
 STATISTICS_PATH = "/api/v1/statistics/"
 STATISTICS_QUERY = "period=2025-1&group_by=province"
-UNION_MIDDLEWARE = "tenants.middleware.UnionMiddleware"
+UNION_MIDDLEWARE = "tenants.host_routing.UnionMiddleware"
 
 
 # --- The plain baselines ---------------------------------------------------------------------

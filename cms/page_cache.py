@@ -95,6 +95,8 @@ class PageCacheMiddleware:
             and not response.cookies
             # CSRF tokens, sessions and the like make a response per visitor.
             and "cookie" not in response.get("Vary", "").lower()
+            # A view that says so (never_cache: the captcha's challenges) is never shared.
+            and "no-store" not in response.get("Cache-Control", "")
         ):
             headers = list(response.headers.items())
             cache.set(key, (response.content, headers), PAGE_CACHE_SECONDS)

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from cms.models import (
@@ -9,16 +10,19 @@ from cms.models import (
     EventPage,
     NewsArticlePage,
     NewsCategory,
+    NewsIndexPage,
     OfficialDocument,
     ReaderComment,
     WebsiteLink,
 )
+from lhh.web.search import fold
 
 
-def news_latest(*, limit: int) -> QuerySet[NewsArticlePage]:
+def news_latest(*, limit: int, excluding: list[int] | None = None) -> QuerySet[NewsArticlePage]:
     return (
         NewsArticlePage.objects.live()
         .public()
+        .exclude(pk__in=excluding or [])
         .select_related("lead_image")
         .order_by("-published_on", "-id")[:limit]
     )
@@ -145,10 +149,19 @@ def documents_filtered(*, kind: str, year: str, query: str) -> QuerySet[Official
     if kind in OfficialDocument.Kind.values:
         documents = documents.filter(kind=kind)
     if year.isdigit():
-        documents = documents.filter(issued_on__year=int(year))
+        # A year no date can have (0, 10000, twenty digits) lists nothing, not an error.
+        number = int(year) if len(year) <= 4 else 0
+        documents = (
+            documents.filter(issued_on__year=number) if 1 <= number <= 9999 else documents.none()
+        )
     if query:
-        ids = [doc.pk for doc in get_search_backend().search(query, OfficialDocument)]
-        documents = documents.filter(pk__in=ids)
+        # A number such as "156/BC-LHH" is matched as typed: the full-text parser would
+        # split it into pieces that also match other documents' numbers.
+        ids = [
+            doc.pk
+            for doc in get_search_backend().search(fold(query), OfficialDocument, operator="and")
+        ]
+        documents = documents.filter(Q(pk__in=ids) | Q(number__icontains=query.strip()))
     return documents
 
 
@@ -160,14 +173,14 @@ def document_years() -> list[int]:
 
 def site_search_results(query: str):
     """Live public pages of the current union matching `query` (Wagtail's database backend)."""
-    from wagtail.models import Page
-
-    return Page.objects.live().public().specific().search(query)
+    # Folded like the indexed text, so accents and case do not matter; every word must match.
+    return Page.objects.live().public().specific().search(fold(query), operator="and")
 
 
 def welcome_checklist(*, site_settings) -> list[dict]:
     """Next steps after the first-login wizard, each ticked from the union's real data."""
     from django.contrib.auth import get_user_model
+    from django.urls import reverse
 
     from cms.nukeviet.models import NukeVietImport
     from cms.records.models import MemberOrganisation, ReportingPeriod
@@ -201,6 +214,39 @@ def welcome_checklist(*, site_settings) -> list[dict]:
         {
             "label": "Mời cán bộ cùng quản trị trang",
             "done": get_user_model().objects.filter(is_active=True).count() > 1,
-            "url": "/admin/users/add/",
+            "url": reverse("wagtailusers_users:add"),
         },
     ]
+
+
+def menu_tree(root) -> list[tuple[Page, list[Page]]]:
+    """The site's two menu levels: pages under `root` shown in menus, each with its own.
+
+    Two queries whatever the number of sections.
+    """
+    top = list(root.get_children().live().public().in_menu())
+    if not top:
+        return []
+    below: dict[str, list[Page]] = {item.path: [] for item in top}
+    under_top = Q()
+    for item in top:
+        under_top |= Q(path__startswith=item.path)
+    second = (
+        Page.objects.live()
+        .public()
+        .in_menu()
+        .filter(under_top, depth=root.depth + 2)
+        .order_by("path")
+    )
+    for page in second:
+        below[page.path[: -Page.steplen]].append(page)
+    return [(item, below[item.path]) for item in top]
+
+
+def section_children(section) -> list[Page]:
+    """Live pages under a section page, in their menu order, with their own summaries."""
+    return list(section.get_children().live().public().specific())
+
+
+def news_index_main() -> NewsIndexPage | None:
+    return NewsIndexPage.objects.live().public().order_by("path").first()

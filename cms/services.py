@@ -65,17 +65,32 @@ def stock_welcome_page_remove() -> None:
     root.save(update_fields=["numchild"])
 
 
-def comment_submit(*, article: NewsArticlePage, name: str, email: str, body: str) -> ReaderComment:
+def comment_submit(
+    *, article: NewsArticlePage, name: str, email: str, body: str, consent_text: str = ""
+) -> ReaderComment:
     """Store a reader's comment for moderation; nothing is published before approval."""
     from cms.tasks import comment_notify_moderators
 
-    comment = ReaderComment.objects.create(article=article, name=name, email=email, body=body)
+    comment = ReaderComment.objects.create(
+        article=article,
+        name=name,
+        email=email,
+        body=body,
+        consent_text=consent_text,
+        consented_at=timezone.now() if consent_text else None,
+    )
     transaction.on_commit(lambda: comment_notify_moderators.delay(comment.pk))
     return comment
 
 
 def event_register(
-    *, event: EventPage, name: str, organisation: str, email: str, phone: str
+    *,
+    event: EventPage,
+    name: str,
+    organisation: str,
+    email: str,
+    phone: str,
+    consent_text: str = "",
 ) -> EventRegistration:
     """Register someone for an event; one registration per e-mail address."""
     if not event.registration_open:
@@ -85,7 +100,13 @@ def event_register(
             "Địa chỉ thư điện tử này đã đăng ký tham dự sự kiện.", code="already_registered"
         )
     return EventRegistration.objects.create(
-        event=event, name=name, organisation=organisation, email=email, phone=phone
+        event=event,
+        name=name,
+        organisation=organisation,
+        email=email,
+        phone=phone,
+        consent_text=consent_text,
+        consented_at=timezone.now() if consent_text else None,
     )
 
 

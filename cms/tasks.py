@@ -39,3 +39,11 @@ def comment_notify_moderators(comment_id: int) -> int:
 def visits_flush() -> int:
     """Move this union's cached page views into the database."""
     return visit_counter.visits_flush()
+
+
+@app.task
+def personal_data_purge() -> dict[str, int]:
+    """Visitors' data of this union past its retention period goes (beat, daily)."""
+    from cms.personal_data import personal_data_purge as purge
+
+    return purge()

@@ -18,8 +18,10 @@ from wagtail.models import Page
 
 from cms.forms import EventRegistrationForm, ReaderCommentForm
 from cms.models import EventPage, NewsArticlePage
+from cms.personal_data import COMMENT_CONSENT, REGISTRATION_CONSENT
 from cms.selectors import site_search_results
 from cms.services import comment_submit, event_register
+from lhh.web.downloads import attachment_disposition
 from lhh.web.ratelimit import rate_limited
 
 # Media types a browser would run as a document; served only as downloads.
@@ -48,6 +50,7 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
         name=form.cleaned_data["name"],
         email=form.cleaned_data["email"],
         body=form.cleaned_data["body"],
+        consent_text=COMMENT_CONSENT,
     )
     messages.success(request, "Cảm ơn bạn! Ý kiến sẽ được hiển thị sau khi Ban Biên tập duyệt.")
     return redirect(article.url + "#y-kien-ban-doc")
@@ -63,7 +66,11 @@ def event_register_post(request: HttpRequest, event_id: int) -> HttpResponse:
     form = EventRegistrationForm(request.POST)
     if form.is_valid():
         try:
-            event_register(event=event, **{k: form.cleaned_data[k] for k in _REGISTRATION_FIELDS})
+            event_register(
+                event=event,
+                consent_text=REGISTRATION_CONSENT,
+                **{k: form.cleaned_data[k] for k in _REGISTRATION_FIELDS},
+            )
         except ValidationError as error:
             form.add_error(None, error)
     if not form.is_valid():
@@ -138,5 +145,5 @@ def union_media(request: HttpRequest, schema_name: str, path: str) -> HttpRespon
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     if file_path.suffix.lower() in _ACTIVE_CONTENT:
-        response["Content-Disposition"] = f'attachment; filename="{file_path.name}"'
+        response["Content-Disposition"] = attachment_disposition(file_path.name)
     return response

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from cms.models import UnionSiteSettings, VisitDay
+from lhh.web.ratelimit import client_address
 
 ONLINE_WINDOW_SECONDS = 300
 STATS_SECONDS = 60
@@ -43,7 +44,7 @@ def visit_record(request: HttpRequest) -> None:
     """Count one page view of the current union, and its visitor as online."""
     _incr(_pending_key(timezone.localdate()), _PENDING_DAYS_KEPT * 86400)
     bucket = int(time.time()) // ONLINE_WINDOW_SECONDS
-    fingerprint = f"{request.META.get('REMOTE_ADDR', '')}|{request.headers.get('user-agent', '')}"
+    fingerprint = f"{client_address(request)}|{request.headers.get('user-agent', '')}"
     visitor = hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
     if cache.add(f"visits:seen:{bucket}:{visitor}", 1, timeout=2 * ONLINE_WINDOW_SECONDS):
         _incr(f"visits:online:{bucket}", 2 * ONLINE_WINDOW_SECONDS)

@@ -14,11 +14,15 @@ from cms.models import (
     EventRegistration,
     NewsCategory,
     OfficialDocument,
+    PersonalDataBreach,
+    PersonalDataRequest,
     ReaderComment,
     WebsiteLink,
 )
 from cms.services import comment_moderate
+from lhh.web.downloads import attachment_disposition
 from lhh.web.schema_scope import in_public_schema
+from lhh.web.spreadsheet import SafeSnippetIndexView
 
 
 class OfficialDocumentViewSet(SnippetViewSet):
@@ -101,6 +105,8 @@ class EventRegistrationViewSet(SnippetViewSet):
     search_fields = ["name", "email", "organisation"]
     list_export = ["name", "organisation", "email", "phone", "event", "created_at"]
     export_filename = "dang-ky-su-kien"
+    # Names and organisations come from anonymous visitors.
+    index_view_class = SafeSnippetIndexView
 
 
 class SiteFurnitureGroup(SnippetViewSetGroup):
@@ -111,11 +117,81 @@ class SiteFurnitureGroup(SnippetViewSetGroup):
     menu_order = 240
 
 
+class PersonalDataRequestViewSet(SnippetViewSet):
+    """People's requests to see or erase their data, with their deadlines; "Thực hiện"
+    carries one out (cms.personal_data)."""
+
+    model = PersonalDataRequest
+    icon = "user"
+    menu_label = "Yêu cầu của chủ thể dữ liệu"
+    list_display = ["kind", "email", "received_at", "due_at", "completed_at"]
+    list_filter = ["kind"]
+    search_fields = ["email"]
+    form_fields = ["kind", "email", "note", "received_at", "due_at"]
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("carry-out/<int:pk>/", self.carry_out, name="carry_out"),
+        ]
+
+    def carry_out(self, request, pk: int):
+        from django.http import JsonResponse
+
+        from cms.personal_data import personal_data_request_complete
+
+        if not request.user.has_perm("cms.change_personaldatarequest"):
+            raise PermissionDenied
+        data_request = get_object_or_404(PersonalDataRequest, pk=pk)
+        if request.method != "POST":
+            return redirect(self.get_url_name("list"))
+        data_request = personal_data_request_complete(request=data_request)
+        if data_request.kind == PersonalDataRequest.Kind.EXPORT:
+            response = JsonResponse(data_request.summary, json_dumps_params={"ensure_ascii": False})
+            response["Content-Disposition"] = attachment_disposition(
+                f"du-lieu-ca-nhan-{data_request.pk}.json"
+            )
+            return response
+        messages.success(request, f"Đã xóa dữ liệu của {data_request.email}.")
+        return redirect(self.get_url_name("list"))
+
+
+class PersonalDataBreachViewSet(SnippetViewSet):
+    model = PersonalDataBreach
+    icon = "warning"
+    menu_label = "Sổ theo dõi vi phạm"
+    list_display = ["discovered_at", "description", "people_affected", "authority_notified_at"]
+
+
+class PersonalDataGroup(SnippetViewSetGroup):
+    items = (PersonalDataRequestViewSet, PersonalDataBreachViewSet)
+    menu_icon = "lock"
+    menu_label = "Dữ liệu cá nhân"
+    menu_name = "du-lieu-ca-nhan"
+    menu_order = 250
+
+
 register_snippet(OfficialDocumentViewSet)
 register_snippet(EventRegistrationViewSet)
 register_snippet(SiteFurnitureGroup)
+register_snippet(PersonalDataGroup)
 comment_viewset = ReaderCommentViewSet()
 register_snippet(comment_viewset)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def personal_data_request_buttons(snippet, user, next_url=None):
+    if not isinstance(snippet, PersonalDataRequest) or snippet.completed_at is not None:
+        return []
+    return [
+        ListingButton(
+            "Thực hiện",
+            reverse("wagtailsnippets_cms_personaldatarequest:carry_out", args=[snippet.pk]),
+            attrs={"data-carry-out": str(snippet.pk)},
+            priority=5,
+        )
+    ]
 
 
 @hooks.register("register_snippet_listing_buttons")
@@ -146,7 +222,7 @@ _UNION_ONLY_URLS = (
     "/admin/records/",
     "/admin/ho-so/",
 )
-_UNION_ONLY_GROUPS = {"giao-dien-trang", "ho-so-hoat-dong"}
+_UNION_ONLY_GROUPS = {"giao-dien-trang", "ho-so-hoat-dong", "du-lieu-ca-nhan"}
 
 
 def _union_only(item) -> bool:
@@ -178,3 +254,9 @@ def _welcome_checklist(request, panels) -> None:
 
     if not in_public_schema():
         panels.insert(0, ChecklistPanel())
+
+
+@hooks.register("construct_help_menu")
+def _no_wagtail_release_notes(request, menu_items) -> None:
+    # An English page about Wagtail's releases, on a site no union staff member upgrades.
+    menu_items[:] = [item for item in menu_items if not item.name.startswith("whats-new-in-")]

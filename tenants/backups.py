@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -38,6 +39,7 @@ from django_tenants.utils import schema_context
 
 from cms.page_cache import page_cache_clear
 from cms.services import site_setup
+from tenants.citus import citus_active, schema_distribute
 from tenants.lifecycle import LIFECYCLE_STATUSES, provincial_only
 from tenants.models import Domain, Province, Union
 from tenants.schema_names import schema_quoted
@@ -45,6 +47,7 @@ from tenants.selectors import schema_name_check_free, union_host
 from tenants.signals import union_restored
 
 logger = logging.getLogger(__name__)
+
 
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
@@ -69,7 +72,7 @@ class BackupError(RuntimeError):
 
 def _server_major() -> int:
     connection.ensure_connection()
-    return connection.pg_version // 10000
+    return connection.connection.info.server_version // 10000
 
 
 def _client_major(bin_dir: Path) -> int | None:
@@ -117,6 +120,9 @@ def _pg_env() -> dict[str, str]:
         env["PGPORT"] = str(db["PORT"])
     if db["PASSWORD"]:
         env["PGPASSWORD"] = db["PASSWORD"]
+    if citus_active():
+        # A restored schema is made locally, then distributed whole (tenants.citus).
+        env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} -c citus.enable_schema_based_sharding=off"
     return env
 
 
@@ -171,7 +177,7 @@ def _dump_lines(sql_path: Path) -> Iterator[tuple[str, bool]]:
 def row_counts(sql_path: Path) -> dict[str, int]:
     """Rows per table, counted in the dump itself: exactly what a restore brings back."""
     counts: dict[str, int] = {}
-    table = None
+    table = ""  # data lines only ever follow a COPY header, which names the table
     for line, is_data in _dump_lines(sql_path):
         if is_data:
             counts[table] += 1
@@ -262,11 +268,19 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
+def _member_read(tar: tarfile.TarFile, name: str) -> bytes:
+    """A file of the archive; KeyError, as for a missing one, if it is not a plain file."""
+    member = tar.extractfile(name)
+    if member is None:
+        raise KeyError(name)
+    return member.read()
+
+
 def archive_read(path: Path) -> Archive:
     """Open an archive and check its manifest; a bad file is a Vietnamese error."""
     try:
         with tarfile.open(path) as tar:
-            manifest = json.load(tar.extractfile(MANIFEST))
+            manifest = json.loads(_member_read(tar, MANIFEST))
     except (OSError, KeyError, tarfile.TarError, ValueError):
         raise ValidationError(
             "“%(path)s” không phải là tệp sao lưu hợp lệ.",
@@ -361,9 +375,9 @@ def union_backup(*, union: Union) -> Path:
                 "union": {
                     "name": union.name,
                     "short_name": union.short_name,
-                    "province": union.province.name if union.province_id else None,
+                    "province": union.province.name if union.province else None,
                     "former_province": (
-                        union.former_province.name if union.former_province_id else None
+                        union.former_province.name if union.former_province else None
                     ),
                     "contact_name": union.contact_name,
                     "contact_email": union.contact_email,
@@ -457,6 +471,7 @@ def union_restore(*, archive_path: Path, actor: str, schema_name: str | None = N
                 raise BackupError(
                     f"Số dòng sau khi khôi phục không khớp bản kê: {_count_diff(expected, actual)}"
                 )
+            schema_distribute(target)
             # Files first: the registry rows are the last step, and make the union routable.
             media_place(work, media)
             union = _restored_union_register(manifest=manifest, target=target, archive=archive)
@@ -467,12 +482,23 @@ def union_restore(*, archive_path: Path, actor: str, schema_name: str | None = N
             raise
     with schema_context(union.schema_name):
         page_cache_clear()
+    if union.review_pending:
+        _copy_credentials_drop(union)
     # The layers above audit the restore and recompute what they derive from the schema.
     union_restored.send(
         sender=Union, union=union, actor=actor, archive=archive.path, source_schema=source
     )
     logger.info("union restored", extra={"schema": target, "archive": str(archive.path)})
     return union
+
+
+def _copy_credentials_drop(union: Union) -> None:
+    """A copy's dump holds the original's sessions and API tokens: none may work on it."""
+    from django.apps import apps
+
+    with schema_context(union.schema_name):
+        apps.get_model("sessions", "Session").objects.all().delete()
+        apps.get_model("api", "ApiToken").objects.all().delete()
 
 
 def _count_diff(expected: dict[str, int], actual: dict[str, int]) -> str:
@@ -487,6 +513,7 @@ def _count_diff(expected: dict[str, int], actual: dict[str, int]) -> str:
 def _restored_union_register(*, manifest: dict, target: str, archive: Archive) -> Union:
     data = manifest["union"]
     host = union_host(target)
+    is_copy = target != manifest["schema_name"]
     union = Union.objects.create(
         schema_name=target,
         name=data["name"],
@@ -499,15 +526,21 @@ def _restored_union_register(*, manifest: dict, target: str, archive: Archive) -
         contact_email=data["contact_email"],
         contact_phone=data["contact_phone"],
         kind=Union.Kind.PROVINCIAL,
-        status=data["status"] if data["status"] in LIFECYCLE_STATUSES else Union.Status.ACTIVE,
+        # A copy beside its original waits, suspended and uncounted, for national staff.
+        status=Union.Status.SUSPENDED
+        if is_copy
+        else (data["status"] if data["status"] in LIFECYCLE_STATUSES else Union.Status.ACTIVE),
+        review_pending=is_copy,
     )
     Domain.objects.create(domain=host, tenant=union, is_primary=True)
     with tarfile.open(archive.path) as tar:
-        rows = tar.extractfile(PUBLIC_ROWS).read().decode()
-    for row in serializers.deserialize("json", rows):
-        row.object.pk = None
-        row.object.union = union
-        row.object.save()
+        rows = _member_read(tar, PUBLIC_ROWS).decode()
+    # The original's national rows (report submissions) stay the original's: a copy has none.
+    for row in [] if is_copy else serializers.deserialize("json", rows):
+        record: Any = row.object  # a model of UNION_ROWS_IN_PUBLIC: each has a `union`
+        record.pk = None
+        record.union = union
+        record.save()
     with schema_context(target):
         site_setup(hostname=host, site_name=union.name)
     return union

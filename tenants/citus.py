@@ -22,12 +22,14 @@ rules are what keeps it possible:
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 # Public tables a union schema may reach: regions and provinces (fixed lists, read with
 # a union's own figures). Nothing in a union schema points at them today; listing them
@@ -110,3 +112,108 @@ def sql_problems(root: Path, paths: Iterable[Path] | None = None) -> list[str]:
                     f"lược đồ (cross-schema SQL): {line.strip()}"
                 )
     return problems
+
+
+# --- On a Citus cluster: where union schemas live, and moving them -----------------
+# Every function below is a no-op (or empty) on a PostgreSQL without the extension, so
+# the same code serves one server and a cluster.
+
+_SHARDING_GUC = "citus.enable_schema_based_sharding"
+
+
+def citus_active() -> bool:
+    """Whether this database runs Citus (asked once per connection)."""
+    known = getattr(connection, "_lhh_citus", None)
+    if known is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+            known = cursor.fetchone()[0]
+        connection._lhh_citus = known
+    return known
+
+
+@contextmanager
+def schemas_local() -> Iterator[None]:
+    """Schemas created inside stay plain local schemas on the coordinator.
+
+    The template and warm-pool spares are copied from table to table by django-tenants'
+    clone; between two distributed schemas (maybe on two nodes) that copy would go
+    through the coordinator row by row. They are made locally, and a union's schema is
+    distributed once, whole (`schema_distribute`).
+    """
+    if not citus_active():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT current_setting('{_SHARDING_GUC}')")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"SET {_SHARDING_GUC} TO off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT set_config('{_SHARDING_GUC}', %s, false)", [previous])
+
+
+def schema_distributed(schema_name: str) -> bool:
+    if not citus_active():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM citus_schemas WHERE schema_name::text = %s)",
+            [schema_name],
+        )
+        return cursor.fetchone()[0]
+
+
+def schema_distribute(schema_name: str) -> None:
+    """Make a local schema a distributed one: Citus puts all its tables on one worker."""
+    if not citus_active() or schema_distributed(schema_name):
+        return
+    with connection.cursor() as cursor:
+        # Citus alters each table; rows the clone just copied must not have foreign-key
+        # checks still pending ("cannot ALTER TABLE ... pending trigger events").
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SELECT citus_schema_distribute(%s::regnamespace)", [schema_name])
+        # The rows now live on the worker; the coordinator's local copy is dead weight.
+        cursor.execute(
+            "SELECT truncate_local_data_after_distributing_table(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relkind IN ('r', 'p')",
+            [schema_name],
+        )
+
+
+@dataclass(frozen=True)
+class Placement:
+    schema_name: str
+    node: str  # "host:port"
+    size_bytes: int
+
+
+def schema_placements(schema_names: Iterable[str] | None = None) -> dict[str, Placement]:
+    """Distributed schema → the worker holding it (`citus_schemas` joined to `citus_shards`)."""
+    if not citus_active():
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT s.schema_name::text, min(sh.nodename || ':' || sh.nodeport),
+                      coalesce(sum(sh.shard_size), 0)
+               FROM citus_schemas s JOIN citus_shards sh USING (colocation_id)
+               WHERE %s::text[] IS NULL OR s.schema_name::text = ANY(%s::text[])
+               GROUP BY 1""",
+            [None if schema_names is None else list(schema_names)] * 2,
+        )
+        return {name: Placement(name, node, int(size)) for name, node, size in cursor.fetchall()}
+
+
+def worker_nodes() -> list[str]:
+    """The workers that may hold union schemas, as "host:port"."""
+    if not citus_active():
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nodename || ':' || nodeport FROM pg_dist_node "
+            "WHERE groupid <> 0 AND isactive AND shouldhaveshards ORDER BY nodeid"
+        )
+        return [row[0] for row in cursor.fetchall()]

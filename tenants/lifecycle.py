@@ -24,11 +24,30 @@ def provincial_only(union: Union) -> None:
         )
 
 
+def _copy_province_check(union: Union) -> None:
+    """A restored copy goes live only if no other working union holds its province."""
+    if union.province_id is None:
+        return
+    holder = (
+        Union.objects.filter(kind=Union.Kind.PROVINCIAL, province_id=union.province_id)
+        .exclude(pk=union.pk)
+        .exclude(status=Union.Status.ARCHIVED)
+        .first()
+    )
+    if holder is not None:
+        raise ValidationError(
+            "%(province)s đã có Liên hiệp Hội hoạt động (%(holder)s); lưu trữ Liên hiệp Hội "
+            "đó trước khi kích hoạt bản khôi phục.",
+            code="province_taken",
+            params={"province": union.province.name, "holder": holder.name},
+        )
+
+
 @transaction.atomic
 def union_set_status(*, union: Union, status: str, actor: str, reason: str = "") -> Union:
     """Suspend, reactivate or archive a union (audited by the signal's receiver).
 
-    Suspended: notice on the site, read-only admin, API 403 (tenants.middleware).
+    Suspended: notice on the site, read-only admin, API 403 (tenants.host_routing).
     Archived: 410, and its Celery work is skipped (lhh.celery.UnionTask); data kept.
     """
     provincial_only(union)
@@ -41,8 +60,13 @@ def union_set_status(*, union: Union, status: str, actor: str, reason: str = "")
             params={"name": union.merged_into.name},
         )
     previous = union.status
+    fields = ["status", "updated_at"]
+    if union.review_pending and status == Union.Status.ACTIVE:
+        _copy_province_check(union)
+        union.review_pending = False
+        fields.append("review_pending")
     union.status = status
-    union.save(update_fields=["status", "updated_at"])
+    union.save(update_fields=fields)
     union_status_changed.send(
         sender=Union, union=union, previous=previous, actor=actor, reason=reason
     )

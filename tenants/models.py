@@ -121,6 +121,10 @@ class Union(TenantMixin):
     merged_on = models.DateField("ngày sáp nhập", null=True, blank=True)
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật", auto_now=True)
+    # A copy restored beside its original (`union_restore --as`): suspended, out of the
+    # national figures and holding no one's sessions or tokens until national staff
+    # activate it (tenants.lifecycle.union_set_status).
+    review_pending = models.BooleanField("bản khôi phục chờ Trung ương quyết định", default=False)
 
     # Schemas are made by `tenants.services.union_create` (warm pool or clone),
     # inside the same transaction as this row, never by a bare save().

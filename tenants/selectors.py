@@ -7,6 +7,7 @@ from django.db.models.expressions import RawSQL
 from django_tenants.utils import schema_exists
 
 from tenants.models import Domain, Union
+from tenants.routing import host_cache
 from tenants.schema_names import validate_schema_name
 
 # PostgreSQL silently skips a missing schema in search_path and would answer from
@@ -17,8 +18,13 @@ SCHEMA_READY = RawSQL(
 
 
 def union_for_host(hostname: str) -> Union | None:
-    """The union a host serves; one query."""
-    return Union.objects.filter(domains__domain=hostname.lower()).first()
+    """The union a host serves; remembered by this process until any union, domain or
+    schema changes (tenants.routing), else one query."""
+    return host_cache.lookup(hostname.lower(), _union_for_host_query)
+
+
+def _union_for_host_query(hostname: str) -> Union | None:
+    return Union.objects.filter(domains__domain=hostname).first()
 
 
 def union_host(schema_name: str) -> str:

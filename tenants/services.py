@@ -23,6 +23,7 @@ from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
 
 from cms.services import site_setup
+from tenants.citus import schema_distribute, schemas_local
 from tenants.migration_state import code_fingerprint, template_is_current
 from tenants.models import Domain, Province, SpareSchema, Union
 from tenants.schema_names import schema_quoted
@@ -66,7 +67,8 @@ def template_ensure() -> Union:
         },
     )
     if not schema_exists(template.schema_name):
-        with connection.cursor() as cursor:
+        # On Citus the template stays on the coordinator: it is only ever copied.
+        with schemas_local(), connection.cursor() as cursor:
             cursor.execute(f"CREATE SCHEMA {schema_quoted(template.schema_name)}")
         call_command(
             "migrate_schemas",
@@ -101,7 +103,8 @@ def _template_clone(schema_name: str) -> None:
         raise TemplateStaleError(
             "Lược đồ mẫu chưa được cập nhật migration; hãy chạy `manage.py migrate_platform`."
         )
-    CloneSchema().clone_schema(settings.TEMPLATE_SCHEMA_NAME, schema_name)
+    with schemas_local():
+        CloneSchema().clone_schema(settings.TEMPLATE_SCHEMA_NAME, schema_name)
 
 
 def union_create(
@@ -142,6 +145,8 @@ def union_create(
             Domain.objects.create(domain=host, tenant=union, is_primary=True)
             if not (use_warm_pool and _spare_take(schema_name)):
                 _template_clone(schema_name)
+            # On Citus: the schema's tables go to a worker now (a no-op on one server).
+            schema_distribute(schema_name)
             _test_pause_point()
             with schema_context(schema_name):
                 site_setup(hostname=host, site_name=name)
@@ -217,7 +222,10 @@ def warm_pool_refill(*, size: int | None = None) -> int:
         while SpareSchema.objects.filter(fingerprint=code_fingerprint()).count() < size:
             spare_name = f"spare_{uuid.uuid4().hex[:16]}"
             with transaction.atomic():
-                CloneSchema().clone_schema(settings.TEMPLATE_SCHEMA_NAME, spare_name)
+                with schemas_local():
+                    CloneSchema().clone_schema(settings.TEMPLATE_SCHEMA_NAME, spare_name)
+                # On Citus a spare waits on a worker: taking it is then only a rename.
+                schema_distribute(spare_name)
                 SpareSchema.objects.create(schema_name=spare_name, fingerprint=code_fingerprint())
             created += 1
         return created

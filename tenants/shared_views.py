@@ -24,6 +24,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
+from tenants.citus import schemas_local
+
 SHARED_VIEWS_SCHEMA = "lhh_shared"
 
 
@@ -37,6 +39,10 @@ def public_only_tables() -> tuple[str, ...]:
         for model in config.get_models(include_auto_created=True):
             if model._meta.managed and not model._meta.proxy:
                 tables.add(model._meta.db_table)
+    # Database caches (the security state) keep their one table in public too.
+    for config in settings.CACHES.values():
+        if config["BACKEND"].endswith("db.DatabaseCache"):
+            tables.add(config["LOCATION"])
     return tuple(sorted(tables))
 
 
@@ -49,7 +55,8 @@ def shared_views_refresh() -> None:
     """(Re)make one view per public-only table that public has now."""
     public = settings.PUBLIC_SCHEMA_NAME
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    # On Citus the views' schema stays local on the coordinator, beside the tables it shows.
+    with schemas_local(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = %s",
             [public],

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -251,6 +251,36 @@ def admin_a(union_a) -> Client:
     return client
 
 
+def login_with_second_step(client: Client, user) -> Client:
+    """Sign `user` in as if past both steps of the login, in the current schema.
+
+    National staff must have two-step login (tenants.two_factor): the user gets a
+    confirmed TOTP device, and the session records it the way django-otp's login does.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Thử nghiệm", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def second_step_code(device) -> str:
+    """The code an authenticator app shows for `device` now, or for the next time step
+    when this one was used already (django-otp accepts each step once)."""
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = max(time.time(), (device.last_t + 1) * device.step + device.t0)
+    return f"{totp.token():0{device.digits}d}"
+
+
 @pytest.fixture(autouse=True)
 def _back_to_public() -> Iterator[None]:
     """A test that switched schema must not leak that schema into the next test."""
@@ -259,10 +289,14 @@ def _back_to_public() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
+def _fresh_cache(request, django_db_blocker) -> Iterator[None]:
     """Cached pages of content a test rolled back must not reach the next test."""
     yield
     cache.clear()
+    # Rate limits a test reached over HTTP are committed; the next test starts afresh.
+    if "django_db_setup" in request.fixturenames:
+        with django_db_blocker.unblock():
+            caches["security"].clear()
 
 
 @pytest.fixture

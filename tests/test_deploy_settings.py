@@ -27,6 +27,7 @@ def test_production_settings_pass_check_deploy():
             "SECRET_KEY": secrets.token_urlsafe(50),
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
             "PLATFORM_DOMAIN": "lienhiephoi.example.vn",
         }
     )
@@ -46,10 +47,31 @@ def test_production_refuses_to_run_without_a_database_url():
     assert "DATABASE_URL must be set" in result.stderr
 
 
+def test_production_refuses_to_run_without_a_shared_cache():
+    base = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": "postgres://x@127.0.0.1/x",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    }
+    result = _check(base)
+    assert result.returncode != 0
+    assert "CACHE_URL must be set to a redis:// URL" in result.stderr
+    result = _check({**base, "CACHE_URL": "file:///tmp/cache"})
+    assert result.returncode != 0
+    assert "CACHE_URL must be a redis:// URL" in result.stderr
+
+
+def test_security_state_lives_outside_the_page_cache_in_production():
+    backend = _production_value("settings.CACHES['security']['BACKEND']")
+    assert backend == "django.core.cache.backends.db.DatabaseCache"
+    assert _production_value("settings.CACHES['default']['BACKEND']").endswith("RedisCache")
+
+
 def _production_value(expression: str) -> str:
     env = production_env(
         SECRET_KEY=secrets.token_urlsafe(50),
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        CACHE_URL="redis://127.0.0.1:6379/1",
         DATABASE_URL="postgres://lhh@127.0.0.1:5432/lhh",
     )
     code = f"import django; django.setup(); from django.conf import settings; print({expression})"
@@ -111,3 +133,23 @@ def test_the_compose_file_matches_the_compose_specification():
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_load_initial_data_refuses_to_run_under_production_settings():
+    """It makes a national superuser with a password written in the repository."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load_initial_data"],
+        cwd=ROOT,
+        env=production_env(
+            SECRET_KEY=secrets.token_urlsafe(50),
+            CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+            CACHE_URL="redis://127.0.0.1:6379/1",
+            # Nothing listens here: the refusal must come before any database work.
+            DATABASE_URL="postgres://lhh@127.0.0.1:9/lhh",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "không chạy với cấu hình production" in result.stderr

@@ -6,6 +6,7 @@ from cms.models.events import EventIndexPage, EventPage
 from cms.models.home import HomePage, StandardPage
 from cms.models.news import ArticleTag, NewsArticlePage, NewsIndexPage
 from cms.models.organisation import OrganisationPage
+from cms.models.personal_data import PersonalDataBreach, PersonalDataRequest
 from cms.models.registrations import EventRegistration
 from cms.models.site_settings import UnionSiteSettings
 from cms.models.snippets import Banner, NewsCategory, WebsiteLink
@@ -17,6 +18,8 @@ __all__ = [
     "EventRegistration",
     "NewsCategory",
     "OrganisationPage",
+    "PersonalDataBreach",
+    "PersonalDataRequest",
     "VisitDay",
     "WebsiteLink",
     "ContactFormField",

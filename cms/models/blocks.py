@@ -25,7 +25,7 @@ class VideoBlock(blocks.StructBlock):
 class BodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(form_classname="title", label="Tiêu đề mục")
     paragraph = blocks.RichTextBlock(label="Đoạn văn")
-    image = ImageBlock(label="Hình ảnh")
+    image = ImageBlock(label="Hình ảnh", template="cms/blocks/image.html")
     quote = blocks.BlockQuoteBlock(label="Trích dẫn")
     table = TableBlock(label="Bảng")
     video = VideoBlock()

@@ -16,12 +16,16 @@ class ReaderComment(models.Model):
         related_name="comments",
     )
     name = models.CharField("họ tên", max_length=100)
-    email = models.EmailField("thư điện tử")
+    # Blank once the retention period is over (cms.personal_data.personal_data_purge).
+    email = models.EmailField("thư điện tử", blank=True)
     body = models.TextField("nội dung", max_length=3000)
     status = models.CharField(
         "trạng thái", max_length=20, choices=Status, default=Status.PENDING, db_index=True
     )
     created_at = models.DateTimeField("gửi lúc", auto_now_add=True)
+    # The consent the reader gave, word for word, and when (docs/personal-data.md).
+    consent_text = models.TextField("nội dung đồng ý", blank=True, max_length=1000)
+    consented_at = models.DateTimeField("đồng ý lúc", null=True, blank=True)
     moderated_at = models.DateTimeField("duyệt lúc", null=True, blank=True)
 
     class Meta:

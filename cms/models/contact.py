@@ -1,15 +1,36 @@
+from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.fields import RichTextField
 
-from lhh.web.captcha import CAPTCHA_FIELDS, CaptchaFormMixin
+from lhh.web.captcha import CAPTCHA_FIELD, CaptchaFormMixin
 from lhh.web.schema_scope import UnionPageMixin
 
 
 class ContactFormField(AbstractFormField):
     page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+# What a visitor may type into a field an editor added to the contact form.
+CONTACT_LINE_MAX = 255
+CONTACT_TEXT_MAX = 5_000
+
+
+class _CappedFieldsMixin(forms.Form):
+    """Every text field of the form gets a length limit, which Wagtail's form builder
+    leaves unset: without it a visitor stores megabytes per message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                multiline = isinstance(field.widget, forms.Textarea)
+                field.max_length = CONTACT_TEXT_MAX if multiline else CONTACT_LINE_MAX
+                field.validators.append(MaxLengthValidator(field.max_length))
+                field.widget.attrs["maxlength"] = str(field.max_length)
 
 
 class ContactPage(UnionPageMixin, AbstractEmailForm):
@@ -38,15 +59,20 @@ class ContactPage(UnionPageMixin, AbstractEmailForm):
     class Meta:
         verbose_name = "trang liên hệ"
 
+    def get_submissions_list_view_class(self):
+        # Messages come from anonymous visitors: the CSV export must keep them text.
+        from lhh.web.spreadsheet import SafeSubmissionsListView
+
+        return SafeSubmissionsListView
+
     def get_form_class(self):
         base = super().get_form_class()
-        return type("ContactForm", (CaptchaFormMixin, base), {})
+        return type("ContactForm", (CaptchaFormMixin, _CappedFieldsMixin, base), {})
 
     def process_form_submission(self, form):
         # The captcha guarded the post; it is not part of the message to store or e-mail.
-        for name in CAPTCHA_FIELDS:
-            form.cleaned_data.pop(name, None)
-            form.fields.pop(name, None)
+        form.cleaned_data.pop(CAPTCHA_FIELD, None)
+        form.fields.pop(CAPTCHA_FIELD, None)
         return super().process_form_submission(form)
 
     def serve(self, request, *args, **kwargs):

@@ -7,6 +7,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from lhh.web.schema_scope import UnionPageMixin
+from lhh.web.search import folded_search_fields
 
 
 class PrizeBlock(blocks.StructBlock):
@@ -41,7 +42,8 @@ class ContestPage(UnionPageMixin, Page):
     # kept in the records (Hồ sơ hoạt động → Giải pháp dự thi).
     awarded_on = models.DateField("ngày tổng kết, trao giải", null=True, blank=True)
 
-    parent_page_types = ["cms.HomePage"]
+    # Under the home page, or gathered under a "Cuộc thi, giải thưởng" section page.
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
     subpage_types: list[str] = []
     content_panels = [
         *Page.content_panels,
@@ -56,6 +58,7 @@ class ContestPage(UnionPageMixin, Page):
     ]
     search_fields = [
         *Page.search_fields,
+        *folded_search_fields(),
         index.SearchField("intro"),
         index.SearchField("fields_of_entry"),
         index.SearchField("results"),

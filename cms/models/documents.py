@@ -1,14 +1,16 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
 from lhh.web.schema_scope import UnionPageMixin
+from lhh.web.search import FoldedSearchMixin, folded_search_fields
 
 
-class OfficialDocument(index.Indexed, models.Model):
+class OfficialDocument(FoldedSearchMixin, index.Indexed, models.Model):
     """An entry of the documents register (văn bản)."""
 
     class Kind(models.TextChoices):
@@ -54,6 +56,7 @@ class OfficialDocument(index.Indexed, models.Model):
         index.SearchField("signatory"),
         index.FilterField("kind"),
         index.FilterField("issued_on"),
+        *folded_search_fields(title=False),
     ]
 
     class Meta:
@@ -64,8 +67,15 @@ class OfficialDocument(index.Indexed, models.Model):
     def __str__(self) -> str:
         return f"{self.number}: {self.abstract[:80]}"
 
+    @property
+    def in_force(self) -> bool:
+        """In force from its effective date (or its issue date when it names none)."""
+        from django.utils import timezone
 
-class DocumentRegisterPage(UnionPageMixin, Page):
+        return (self.effective_on or self.issued_on) <= timezone.localdate()
+
+
+class DocumentRegisterPage(UnionPageMixin, RoutablePageMixin, Page):
     """The documents register, filterable by type and year, and searchable."""
 
     intro = RichTextField("giới thiệu", blank=True)
@@ -74,7 +84,7 @@ class DocumentRegisterPage(UnionPageMixin, Page):
     subpage_types: list[str] = []
     max_count = 1
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), *folded_search_fields()]
     api_fields = [APIField("intro")]
 
     class Meta:
@@ -99,3 +109,17 @@ class DocumentRegisterPage(UnionPageMixin, Page):
             query=query,
         )
         return context
+
+    @path("<int:document_id>/", name="document")
+    def document(self, request, document_id: int):
+        """One document's own page: number, type, dates, issuer, signatory, abstract, file."""
+        from django.shortcuts import get_object_or_404
+
+        document = get_object_or_404(
+            OfficialDocument.objects.select_related("file"), pk=document_id
+        )
+        return self.render(
+            request,
+            context_overrides={"document": document, "register_url": self.url},
+            template="cms/official_document.html",
+        )

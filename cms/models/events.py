@@ -7,6 +7,7 @@ from wagtail.search import index
 
 from cms.models.blocks import BodyBlock
 from lhh.web.schema_scope import UnionPageMixin
+from lhh.web.search import folded_search_fields
 
 
 class EventIndexPage(UnionPageMixin, Page):
@@ -65,6 +66,7 @@ class EventPage(UnionPageMixin, Page):
     ]
     search_fields = [
         *Page.search_fields,
+        *folded_search_fields(),
         index.SearchField("summary"),
         index.SearchField("place"),
         index.FilterField("starts_at"),

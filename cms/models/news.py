@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from cms.models.blocks import BodyBlock
 from lhh.web.schema_scope import UnionPageMixin
+from lhh.web.search import folded_search_fields
 
 
 class ArticleTag(TaggedItemBase):
@@ -94,6 +95,7 @@ class NewsArticlePage(UnionPageMixin, Page):
     ]
     search_fields = [
         *Page.search_fields,
+        *folded_search_fields(),
         index.SearchField("summary"),
         index.SearchField("body"),
         index.FilterField("published_on"),

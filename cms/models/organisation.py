@@ -7,6 +7,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from lhh.web.schema_scope import UnionPageMixin
+from lhh.web.search import folded_search_fields
 
 MEMBER_ORGANISATION_KINDS = [
     ("hoi-thanh-vien", "Hội thành viên"),
@@ -74,7 +75,7 @@ class OrganisationPage(UnionPageMixin, Page):
         FieldPanel("committees"),
         FieldPanel("organisations"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), *folded_search_fields()]
     api_fields = [
         APIField("intro"),
         APIField("term"),

@@ -15,6 +15,9 @@ class EventRegistration(models.Model):
     email = models.EmailField("thư điện tử")
     phone = models.CharField("điện thoại", max_length=30, blank=True)
     created_at = models.DateTimeField("đăng ký lúc", auto_now_add=True)
+    # The consent the registrant gave, word for word, and when (docs/personal-data.md).
+    consent_text = models.TextField("nội dung đồng ý", blank=True, max_length=1000)
+    consented_at = models.DateTimeField("đồng ý lúc", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

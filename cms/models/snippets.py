@@ -1,7 +1,9 @@
 """Small things an editor manages once and shows on many pages."""
 
 from django.db import models
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, TitleFieldPanel
+
+from lhh.web.slugs import slug_from_text
 
 
 class NewsCategory(models.Model):
@@ -11,7 +13,12 @@ class NewsCategory(models.Model):
     slug = models.SlugField("đường dẫn", max_length=100, unique=True)
     sort_order = models.PositiveSmallIntegerField("thứ tự", default=0)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+    # The address follows the name as it is typed, transliterated like page slugs.
+    panels = [
+        TitleFieldPanel("name", placeholder=None),
+        FieldPanel("slug"),
+        FieldPanel("sort_order"),
+    ]
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -20,6 +27,11 @@ class NewsCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def full_clean(self, *args, **kwargs):
+        if not self.slug and self.name:
+            self.slug = slug_from_text(self.name, max_length=100)
+        super().full_clean(*args, **kwargs)
 
 
 class Banner(models.Model):

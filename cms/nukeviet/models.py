@@ -1,6 +1,5 @@
 """What an import from NukeViet keeps in the union's schema."""
 
-from django.conf import settings
 from django.db import models
 
 
@@ -60,9 +59,10 @@ class NukeVietImport(models.Model):
     preview = models.JSONField(default=dict, blank=True)
     report = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # A login name, not a key: the user model serves public and every union, and a key from
+    # this union-only table would make deleting a national user cascade into a table that
+    # public does not have.
+    created_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

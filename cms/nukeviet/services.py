@@ -106,7 +106,7 @@ def import_create(*, user, dump, uploads=None) -> NukeVietImport:
     run = NukeVietImport.objects.create(
         dump_name=Path(dump.name).name[:255],
         uploads_name=Path(uploads.name).name[:255] if uploads else "",
-        created_by=user,
+        created_by=user.get_username(),
     )
     folder = work_dir(run)
     folder.mkdir(parents=True, exist_ok=True)

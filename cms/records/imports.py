@@ -397,3 +397,39 @@ def _apply_activities(rows: list[dict], period: ReportingPeriod, progress) -> in
         if progress:
             progress(min(start + 1000, len(activities)), len(activities))
     return len(activities)
+
+
+def template_xlsx(kind: str) -> bytes:
+    """An empty workbook to fill in: the headings this import reads (the required ones in
+    bold), and a second sheet with the values each list column takes."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    columns = COLUMNS[kind]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Dữ liệu"
+    sheet.append([column.heading for column in columns])
+    for cell, column in zip(sheet[1], columns, strict=True):
+        cell.font = Font(bold=column.required)
+        sheet.column_dimensions[cell.column_letter].width = max(14, len(column.heading) + 4)
+    lists = workbook.create_sheet("Danh mục")
+    lists.append(["Cột", "Giá trị được nhận"])
+    labels = {
+        "kind": MemberOrganisation.Kind.labels
+        if kind == ImportKind.ORGANISATIONS
+        else Activity.Kind.labels,
+        "status": Activity.Status.labels,
+        "level": Activity.ProjectLevel.labels,
+    }
+    for column in columns:
+        if column.kind == "choice":
+            for label in labels[column.key]:
+                lists.append([column.heading, label])
+    lists.append([])
+    lists.append(["Cột in đậm là bắt buộc. Ngày ghi dạng dd/mm/yyyy."])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

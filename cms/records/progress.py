@@ -1,4 +1,9 @@
-"""Progress of a background job (import, report), kept in the union's tenant-keyed cache."""
+"""Progress of a background job (import, report), kept in the union's tenant-keyed cache.
+
+For an import the job's row (ImportJob) is the authority on queued, done or failed; the
+counters here only say how far a running apply has come, which its open transaction
+cannot show.
+"""
 
 import uuid
 

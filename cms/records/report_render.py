@@ -20,6 +20,7 @@ from cms.records.official_document import (
     template_content,
 )
 from cms.records.selectors import period_figures
+from lhh.web.downloads import attachment_disposition
 
 _SECTION_KINDS = {
     "dissemination": [
@@ -193,7 +194,7 @@ def report_download_response(report: Report, union_name: str, extension: str):
     else:
         body, content_type = report_pdf(report, union_name), "application/pdf"
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{report_filename(report, extension)}"'
+    response["Content-Disposition"] = attachment_disposition(report_filename(report, extension))
     return response
 
 

@@ -1,6 +1,6 @@
 """Reads of a union's records, in its own schema. Figures are computed, never typed in."""
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from cms.records.models import (
     Activity,
@@ -85,25 +85,30 @@ def organisations_by_kind(period: ReportingPeriod) -> dict[str, int]:
     return {row["kind"]: row["n"] for row in rows}
 
 
+# What `activity_figures` gives for each kind of activity.
+_ACTIVITY_FIGURES = {
+    "count": Count("id"),
+    "done": Count("id", filter=Q(status=Activity.Status.DONE)),
+    "participants": Sum("participants", default=0),
+    "copies": Sum("copies", default=0),
+    "entries": Sum("entries", default=0),
+    "prizes": Sum("prizes", default=0),
+    "national_entries": Sum("national_entries", default=0),
+    "quantity": Sum("quantity", default=0),
+}
+
+
 def activity_figures(period: ReportingPeriod) -> dict[str, dict[str, int]]:
     """Per activity kind: how many, how many done, and the summed quantities."""
     rows = (
         Activity.objects.filter(period__in=period_span(period))
         .exclude(moved_from__in=origins_not_counted(period))
         .values("kind")
-        .annotate(
-            count=Count("id"),
-            done=Count("id", filter=Q(status=Activity.Status.DONE)),
-            participants=Sum("participants", default=0),
-            copies=Sum("copies", default=0),
-            entries=Sum("entries", default=0),
-            prizes=Sum("prizes", default=0),
-            national_entries=Sum("national_entries", default=0),
-            quantity=Sum("quantity", default=0),
-        )
+        .annotate(**_ACTIVITY_FIGURES)
         .order_by()
+        .values_list("kind", *_ACTIVITY_FIGURES)
     )
-    return {row.pop("kind"): row for row in rows}
+    return {kind: dict(zip(_ACTIVITY_FIGURES, values, strict=True)) for kind, *values in rows}
 
 
 def periods_frozen(period_ids) -> list[Report]:
@@ -160,22 +165,17 @@ def period_figures(period: ReportingPeriod) -> dict:
 
 
 def organisations_with_latest_count() -> list[MemberOrganisation]:
-    """Active organisations, each with `latest_members` from its newest count; two queries."""
-    organisations = list(
-        MemberOrganisation.objects.filter(status=MemberOrganisation.Status.ACTIVE).order_by(
-            "kind", "name"
-        )
+    """Active organisations, each with `latest_members` from its newest count; one query."""
+    newest = (
+        MemberCount.objects.filter(organisation=OuterRef("pk"))
+        .order_by("-period__year", "-period__half")
+        .values("members")[:1]
     )
-    latest = {}
-    for count in (
-        MemberCount.objects.filter(organisation__in=organisations)
-        .order_by("organisation_id", "-period__year", "-period__half")
-        .distinct("organisation_id")
-    ):
-        latest[count.organisation_id] = count.members
-    for organisation in organisations:
-        organisation.latest_members = latest.get(organisation.pk)
-    return organisations
+    return list(
+        MemberOrganisation.objects.filter(status=MemberOrganisation.Status.ACTIVE)
+        .annotate(latest_members=Subquery(newest))
+        .order_by("kind", "name")
+    )
 
 
 def leadership_current() -> list[tuple[str, list[Position]]]:
@@ -192,3 +192,40 @@ def leadership_current() -> list[tuple[str, list[Position]]]:
     for position in positions:
         grouped.setdefault(position.committee.get_kind_display(), []).append(position)
     return list(grouped.items())
+
+
+def home_figures() -> dict | None:
+    """The figures a union's home page shows, from its records: active member organisations
+    by kind and the members of the newest period that has counts. None without records."""
+    from django.utils import timezone
+
+    rows = (
+        MemberOrganisation.objects.filter(organisations_active_on(timezone.localdate()))
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_kind = {row["kind"]: row["n"] for row in rows}
+    period = (
+        ReportingPeriod.objects.filter(member_counts__isnull=False)
+        .distinct()
+        .order_by("-year", "-half")
+        .first()
+    )
+    if not by_kind and period is None:
+        return None
+    figures = [
+        {"value": by_kind[kind], "label": label.lower()}
+        for kind, label in MemberOrganisation.Kind.choices
+        if by_kind.get(kind)
+    ]
+    if period is not None:
+        figures.append({"value": members_in(period), "label": "hội viên"})
+    return {"figures": figures, "period": str(period) if period else ""}
+
+
+def organisation_history(organisation: MemberOrganisation) -> QuerySet[MemberCount]:
+    """An organisation's member counts, oldest period first."""
+    return organisation.member_counts.select_related("period").order_by(
+        "period__year", "period__half"
+    )

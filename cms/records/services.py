@@ -1,6 +1,11 @@
 """Writes to a union's records. Each is atomic and tells the national statistics after commit."""
 
-from collections.abc import Mapping
+import datetime as dt
+import os
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -8,9 +13,11 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cms.records import imports
 from cms.records.models import (
     Activity,
     ContestEntry,
+    ImportJob,
     MemberCount,
     MemberOrganisation,
     Person,
@@ -273,3 +280,113 @@ def report_submit(*, report: Report) -> Report:
     )
     report_submitted.send(sender=Report, report=report)
     return report
+
+
+# -- imports ---------------------------------------------------------------------------------
+
+# A queued job untouched this long lost its worker: the apply runs in one transaction
+# holding the job's row, so a job still being applied is never taken for stale.
+IMPORT_STALE_AFTER = dt.timedelta(minutes=30)
+_IMPORT_LOST = (
+    "Máy xử lý đã dừng giữa chừng nên chưa có dòng nào được ghi. Vui lòng tải tệp lên và nhập lại."
+)
+
+
+def import_job_create(
+    *, content: bytes, filename: str, kind: str, period: ReportingPeriod
+) -> ImportJob:
+    """Keep a previewed file until it is confirmed (or forgotten)."""
+    return ImportJob.objects.create(
+        content=content, filename=filename[:255], kind=kind, period=period
+    )
+
+
+def import_job_confirm(*, job_id: uuid.UUID | str) -> ImportJob:
+    """Queue a previewed import, once: a second confirmation finds it queued already."""
+    from cms.records.tasks import records_import_apply
+
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.state != ImportJob.State.PREVIEWED:
+            return job
+        job.state = ImportJob.State.QUEUED
+        job.save(update_fields=["state", "changed_at"])
+        transaction.on_commit(lambda: records_import_apply.delay(str(job.pk)))
+    return job
+
+
+def import_job_apply(
+    *, job_id: uuid.UUID | str, progress: Callable[[int, int], None] | None = None
+) -> ImportJob:
+    """Write a queued import, all or nothing, and mark it done in the same transaction.
+
+    Holding the job's row for the whole write makes a second delivery of the task (a
+    re-delivery after a lost worker, a duplicate) wait, then find the job done.
+    """
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("period").get(pk=job_id)
+        if job.state != ImportJob.State.QUEUED:
+            return job
+        # Parsed again: the records may have changed since the preview.
+        result = imports.parse(
+            content=bytes(job.content), filename=job.filename, kind=job.kind, period=job.period
+        )
+        if result.errors:
+            raise ValidationError([str(error) for error in result.errors[:20]])
+        job.written = imports.apply(result=result, period=job.period, progress=progress)
+        _test_pause_point()
+        job.state = ImportJob.State.DONE
+        job.message = f"Đã nhập {job.written} dòng."
+        job.content = b""
+        job.save(update_fields=["written", "state", "message", "content", "changed_at"])
+    return job
+
+
+def _test_pause_point() -> None:
+    """Stop here, rows written but not committed, when a test asks for it
+    (LHH_PAUSE_IMPORT_APPLY=<file>): the worker writes its pid into the file and waits
+    until tests/records/test_import_recovery.py SIGKILLs it. Unset, a dictionary lookup."""
+    pause_file = os.environ.get("LHH_PAUSE_IMPORT_APPLY")
+    if not pause_file:
+        return
+    Path(pause_file).write_text(str(os.getpid()))
+    while True:
+        time.sleep(1)
+
+
+def import_job_fail(*, job_id: uuid.UUID | str, message: str) -> ImportJob:
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.finished:
+            return job
+        job.state = ImportJob.State.FAILED
+        job.message = message
+        job.content = b""
+        job.save(update_fields=["state", "message", "content", "changed_at"])
+    return job
+
+
+# A previewed file nobody confirmed is not kept longer than this.
+IMPORT_PREVIEW_KEPT = dt.timedelta(days=1)
+
+
+def import_jobs_reconcile(*, stale_after: dt.timedelta = IMPORT_STALE_AFTER) -> int:
+    """Mark failed, in Vietnamese, the queued imports whose worker was lost. Returns how
+    many. A job being applied right now holds its row and is skipped. Previews never
+    confirmed go, with their file."""
+    ImportJob.objects.filter(
+        state=ImportJob.State.PREVIEWED, changed_at__lt=timezone.now() - IMPORT_PREVIEW_KEPT
+    ).delete()
+    with transaction.atomic():
+        stale = list(
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .filter(state=ImportJob.State.QUEUED, changed_at__lt=timezone.now() - stale_after)
+            .only("pk")
+        )
+        ImportJob.objects.filter(pk__in=[job.pk for job in stale]).update(
+            state=ImportJob.State.FAILED,
+            message=_IMPORT_LOST,
+            content=b"",
+            changed_at=timezone.now(),
+        )
+    return len(stale)

@@ -1,46 +1,32 @@
 from django.core.exceptions import ValidationError
 
-from cms.records import imports
-from cms.records.models import Report, ReportingPeriod
-from cms.records.progress import job_payload_get, job_payload_set, progress_set
+from cms.records import imports, services
+from cms.records.models import Report
+from cms.records.progress import job_payload_set, progress_set
 from lhh.celery import app
 
 
-@app.task
+# Safe to run again: the apply and the job's "done" commit together under the job's row
+# lock, so a re-delivery after a lost worker either finishes the job or finds it done.
+@app.task(acks_late=True, reject_on_worker_lost=True)
 def records_import_apply(job_id: str) -> int:
-    """Apply a previewed import in the background, reporting progress as it goes."""
-    payload = job_payload_get(job_id)
-    if payload is None:
-        progress_set(
-            job_id, done=0, total=0, state="failed", message="Phiên nhập dữ liệu đã hết hạn."
-        )
-        return 0
-    period = ReportingPeriod.objects.get(pk=payload["period_id"])
+    """Apply a confirmed import in the background, reporting progress as it goes."""
     try:
-        # Parsed again: the records may have changed since the preview.
-        result = imports.parse(
-            content=payload["content"],
-            filename=payload["filename"],
-            kind=payload["kind"],
-            period=period,
-        )
-        if result.errors:
-            raise ValidationError([str(error) for error in result.errors[:20]])
-        total = len(result.rows)
-        progress_set(job_id, done=0, total=total)
-        written = imports.apply(
-            result=result,
-            period=period,
+        job = services.import_job_apply(
+            job_id=job_id,
             progress=lambda done, total: progress_set(job_id, done=done, total=total),
         )
     except (ValidationError, imports.ImportFileError) as error:
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-        progress_set(job_id, done=0, total=0, state="failed", message=" ".join(messages))
+        services.import_job_fail(job_id=job_id, message=" ".join(messages))
         return 0
-    progress_set(
-        job_id, done=written, total=written, state="done", message=f"Đã nhập {written} dòng."
-    )
-    return written
+    return job.written
+
+
+@app.task
+def import_jobs_reconcile() -> int:
+    """Imports a lost worker left queued are marked failed (every 10 minutes in beat)."""
+    return services.import_jobs_reconcile()
 
 
 @app.task

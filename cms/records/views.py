@@ -1,9 +1,11 @@
 """Admin views of the records that are not plain lists: import, reports."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -15,16 +17,16 @@ from cms.records.forms import (
     ReportDocumentForm,
     ReportNarrativeForm,
 )
-from cms.records.models import Person, Report
+from cms.records.models import ImportJob, Person, Report
 from cms.records.progress import (
     job_new,
     job_payload_get,
-    job_payload_set,
     progress_get,
     progress_set,
 )
 from cms.records.report_render import report_download_response, report_sections
-from cms.records.tasks import records_import_apply, report_pdf_render
+from cms.records.tasks import report_pdf_render
+from lhh.web.downloads import attachment_disposition
 
 _PREVIEW_ROWS = 20
 _ERRORS_SHOWN = 200
@@ -52,17 +54,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         except imports.ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            job_id = job_new()
+            job_id = None
             if result.ok:
-                job_payload_set(
-                    job_id,
-                    {
-                        "content": content,
-                        "filename": upload.name,
-                        "kind": kind,
-                        "period_id": period.pk,
-                    },
+                job = services.import_job_create(
+                    content=content, filename=upload.name, kind=kind, period=period
                 )
+                job_id = job.pk.hex
             columns = [c for c in imports.COLUMNS[kind]]
             context.update(
                 result=result,
@@ -77,22 +74,48 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "records/import_upload.html", context)
 
 
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The workbook to fill in for an import of `kind`, with the accepted values listed."""
+    _require(request, "records.add_activity")
+    if kind not in imports.COLUMNS:
+        raise Http404
+    response = HttpResponse(
+        imports.template_xlsx(kind),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = attachment_disposition(f"mau-nhap-{kind}.xlsx")
+    return response
+
+
 def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
     _require(request, "records.add_activity")
     if request.method != "POST":
         return redirect("records:import_upload")
-    progress_set(job_id, done=0, total=0, state="queued")
-    transaction.on_commit(lambda: records_import_apply.delay(job_id))
+    job = _import_job(job_id)
+    # A second click, a reload or a second tab finds the job queued and queues nothing.
+    services.import_job_confirm(job_id=job.pk)
     return redirect("records:import_progress", job_id=job_id)
+
+
+def _import_job(job_id: str) -> ImportJob:
+    try:
+        return get_object_or_404(ImportJob, pk=uuid.UUID(hex=job_id))
+    except ValueError:
+        raise Http404 from None
 
 
 def import_progress(request: HttpRequest, job_id: str) -> HttpResponse:
     _require(request, "records.add_activity")
-    progress = progress_get(job_id)
+    job = _import_job(job_id)
+    if job.state == ImportJob.State.DONE:
+        progress = {"done": job.written, "total": job.written}
+    else:
+        progress = progress_get(job_id) or {"done": 0, "total": 0}
+    progress = {**progress, "state": job.state, "message": job.message}
     if request.headers.get("accept", "").startswith("application/json"):
-        return JsonResponse(progress or {"state": "unknown"})
+        return JsonResponse(progress)
     return TemplateResponse(
-        request, "records/import_progress.html", {"job_id": job_id, "progress": progress or {}}
+        request, "records/import_progress.html", {"job_id": job_id, "progress": progress}
     )
 
 
@@ -167,7 +190,7 @@ def report_pdf_progress(request: HttpRequest, pk: int, job_id: str) -> HttpRespo
         payload = job_payload_get(job_id) or {}
         if payload.get("report_id") == report.pk:
             response = HttpResponse(payload["pdf"], content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{payload["filename"]}"'
+            response["Content-Disposition"] = attachment_disposition(payload["filename"])
             return response
     if request.headers.get("accept", "").startswith("application/json"):
         return JsonResponse(progress)
@@ -186,7 +209,7 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
         services.person_export(person=person),
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
-    response["Content-Disposition"] = f'attachment; filename="du-lieu-ca-nhan-{person.pk}.json"'
+    response["Content-Disposition"] = attachment_disposition(f"du-lieu-ca-nhan-{person.pk}.json")
     return response
 
 
@@ -206,6 +229,7 @@ urlpatterns = [
     path("nhan-su/<int:pk>/xuat/", person_export, name="person_export"),
     path("nhan-su/<int:pk>/xoa-du-lieu/", person_erase, name="person_erase"),
     path("nhap/", import_upload, name="import_upload"),
+    path("nhap/mau/<str:kind>.xlsx", import_template, name="import_template"),
     path("nhap/<str:job_id>/xac-nhan/", import_confirm, name="import_confirm"),
     path("nhap/<str:job_id>/", import_progress, name="import_progress"),
     path("bao-cao/", report_list, name="report_list"),

@@ -7,7 +7,7 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
-from wagtail.admin.views.generic import CreateView, DeleteView, EditView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from cms.records import services, views
@@ -103,8 +103,35 @@ class PeriodViewSet(RecordsViewSet):
     list_display = ["__str__", "kind", "year"]
 
 
+class OrganisationInspectView(InspectView):
+    """An organisation with its member counts period by period."""
+
+    template_name = "records/organisation_inspect.html"
+
+    def get_field_display_value(self, field_name=None, field=None):
+        # Wagtail looks for get_<name>_display_value; for the model's "field" (lĩnh vực)
+        # that is this very method, called with no arguments.
+        if field_name is None:
+            return self.object.field
+        return super().get_field_display_value(field_name, field)
+
+    def get_context_data(self, **kwargs):
+        from cms.records.selectors import organisation_history
+
+        context = super().get_context_data(**kwargs)
+        history, previous = [], None
+        for count in organisation_history(self.object):
+            change = None if previous is None else count.members - previous
+            history.append({"period": count.period, "members": count.members, "change": change})
+            previous = count.members
+        context["member_history"] = history
+        return context
+
+
 class OrganisationViewSet(RecordsViewSet):
     model = MemberOrganisation
+    inspect_view_enabled = True
+    inspect_view_class = OrganisationInspectView
     icon = "group"
     menu_label = "Tổ chức thành viên"
     form_fields = MemberOrganisation.EDITABLE_FIELDS
@@ -255,6 +282,17 @@ class PositionViewSet(RecordsViewSet):
     list_filter = ["committee", "role"]
 
 
+class PermissionMenuItem(MenuItem):
+    """A menu entry shown only to those its view lets in (the same permission as the view)."""
+
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request) -> bool:
+        return request.user.has_perm(self.permission)
+
+
 class RecordsGroup(ModelViewSetGroup):
     menu_label = "Hồ sơ hoạt động"
     menu_name = "ho-so-hoat-dong"
@@ -275,8 +313,20 @@ class RecordsGroup(ModelViewSetGroup):
     def get_submenu_items(self):
         return [
             *super().get_submenu_items(),
-            MenuItem("Nhập từ Excel/CSV", "/admin/ho-so/nhap/", icon_name="upload", order=900),
-            MenuItem("Báo cáo", "/admin/ho-so/bao-cao/", icon_name="doc-full", order=910),
+            PermissionMenuItem(
+                "Nhập từ Excel/CSV",
+                "/admin/ho-so/nhap/",
+                icon_name="upload",
+                order=900,
+                permission="records.add_activity",
+            ),
+            PermissionMenuItem(
+                "Báo cáo",
+                "/admin/ho-so/bao-cao/",
+                icon_name="doc-full",
+                order=910,
+                permission="records.view_report",
+            ),
         ]
 
 

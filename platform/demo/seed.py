@@ -588,26 +588,28 @@ def demo_content_create(demo: DemoUnion) -> None:
             body=about_body,
         )
     )
-    if demo.organisation:
-        organisation = demo.organisation
-        about.add_child(
-            instance=OrganisationPage(
-                title="Tổ chức bộ máy",
-                slug="to-chuc",
-                term=organisation["term"],
-                committees=[
-                    ("committee", {"name": name, "size": size, "members": members})
-                    for name, size, members in organisation["committees"]
-                ],
-                organisations=[
-                    (
-                        "organisation",
-                        {"name": name, "kind": kind, "field": field_, "members": count},
-                    )
-                    for name, kind, field_, count in organisation["organisations"]
-                ],
-            )
+    # Every union has its organisation page, reached from the "Giới thiệu" menu; it shows the
+    # records (organisations, leadership) and the hand-kept lists only where records are empty.
+    organisation = demo.organisation or {"term": "", "committees": [], "organisations": []}
+    about.add_child(
+        instance=OrganisationPage(
+            title="Tổ chức bộ máy",
+            slug="to-chuc",
+            show_in_menus=True,
+            term=organisation["term"],
+            committees=[
+                ("committee", {"name": name, "size": size, "members": members})
+                for name, size, members in organisation["committees"]
+            ],
+            organisations=[
+                (
+                    "organisation",
+                    {"name": name, "kind": kind, "field": field_, "members": count},
+                )
+                for name, kind, field_, count in organisation["organisations"]
+            ],
         )
+    )
 
     news_index = home.add_child(
         instance=NewsIndexPage(title="Tin tức", slug="tin-tuc", show_in_menus=True)
@@ -664,7 +666,17 @@ def demo_content_create(demo: DemoUnion) -> None:
     )
 
     contest = demo.contest
-    home.add_child(
+    # Contests and awards gather in one section: one menu entry, whatever their number.
+    contests = home.add_child(
+        instance=StandardPage(
+            title="Cuộc thi, giải thưởng",
+            slug="cuoc-thi-giai-thuong",
+            show_in_menus=True,
+            summary="Các cuộc thi, hội thi và giải thưởng khoa học và công nghệ "
+            f"do {demo.short_name} tổ chức hoặc phối hợp tổ chức.",
+        )
+    )
+    contests.add_child(
         instance=ContestPage(
             title=contest["title"],
             slug="cuoc-thi",

@@ -9,6 +9,7 @@ worker killed half-way leaves no half-built report behind.
 import io
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -19,6 +20,7 @@ from cms.records.official_document import date_line, docx_render, template_conte
 from cms.records.report_render import number_vi
 from cms.records.selectors import FIGURES_RULES
 from lhh.national.models import ReportSubmission, Rollup, RollupTotal
+from lhh.national.rollups import ScopeKey
 from lhh.national.selectors import PeriodKey, Scope, province_tracking
 from lhh.web.spreadsheet import formula_safe
 from tenants.models import Province
@@ -26,17 +28,20 @@ from tenants.models import Province
 ISSUER = "Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam"
 
 
+def _metric_is(name: str) -> Callable[[str], bool]:
+    return lambda metric: metric == name
+
+
 def _indicators() -> list[tuple[str, Callable[[str], bool]]]:
     """The columns of the national tables: a label and which metrics sum into it."""
-    columns: list[tuple[str, Callable[[str], bool]]] = [("Hội viên", lambda m: m == "members")]
+    columns: list[tuple[str, Callable[[str], bool]]] = [("Hội viên", _metric_is("members"))]
     columns += [
-        (label, lambda m, k=kind: m == f"organisations.{k}")
+        (label, _metric_is(f"organisations.{kind}"))
         for kind, label in MemberOrganisation.Kind.choices
     ]
     columns.append(("Tổ chức thành viên (cộng)", lambda m: m.startswith("organisations.")))
     columns += [
-        (label, lambda m, k=kind: m == f"activities.{k}.count")
-        for kind, label in Activity.Kind.choices
+        (label, _metric_is(f"activities.{kind}.count")) for kind, label in Activity.Kind.choices
     ]
     columns += [
         ("Hoạt động (cộng)", lambda m: m.startswith("activities.") and m.endswith(".count")),
@@ -80,7 +85,7 @@ def _indicator_values(metrics: dict[str, int]) -> dict[str, int | None]:
 def _sum(rows: list[dict[str, int | None]]) -> dict[str, int | None]:
     total: dict[str, int | None] = {}
     for label, _matches in INDICATORS:
-        known = [row[label] for row in rows if row[label] is not None]
+        known = [value for row in rows if (value := row[label]) is not None]
         total[label] = sum(known) if known else None
     return total
 
@@ -89,21 +94,21 @@ def national_report_data(period: PeriodKey) -> dict:
     """Everything both files show: totals, regions, provinces (current and former),
     submissions and the unions' narratives. A handful of queries at any number of unions."""
     current = list(Province.objects.filter(is_current=True).select_related("region"))
-    scopes = {f"current:{p.pk}": p for p in current}
+    scopes = {ScopeKey.current(p.pk): p for p in current}
     by_scope: dict[str, dict[str, int]] = defaultdict(dict)
     unions_by_scope: dict[str, int] = defaultdict(int)
     for scope, metric, value, unions in RollupTotal.objects.filter(
-        period.filter(), scope__in=[*scopes, "all"]
+        period.filter(), scope__in=[*scopes, ScopeKey.ALL]
     ).values_list("scope", "metric", "value", "unions"):
         by_scope[scope][metric] = value
         if metric == "members":
             unions_by_scope[scope] = unions
-    provinces = []
+    provinces: list[dict[str, Any]] = []
     for key, province in sorted(scopes.items(), key=lambda item: item[1].name):
         provinces.append(
             {
                 "name": province.name,
-                "region": province.region.name if province.region_id else "",
+                "region": province.region.name if province.region else "",
                 "unions": unions_by_scope.get(key, 0),
                 "values": _indicator_values(by_scope.get(key, {})),
             }
@@ -119,11 +124,11 @@ def national_report_data(period: PeriodKey) -> dict:
         }
         for name, rows in sorted(regions.items())
     ]
-    totals = _indicator_values(by_scope.get("all", {}))
+    totals = _indicator_values(by_scope.get(ScopeKey.ALL, {}))
     return {
         "period": period,
         "totals": totals,
-        "reporting_unions": unions_by_scope.get("all", 0),
+        "reporting_unions": unions_by_scope.get(ScopeKey.ALL, 0),
         "provinces": provinces,
         "province_total": _sum([r["values"] for r in provinces]),
         "regions": region_rows,
@@ -155,7 +160,7 @@ def _former_provinces(period: PeriodKey) -> list[dict]:
     return [
         {
             "name": province.name,
-            "successor": province.successor.name if province.successor_id else "",
+            "successor": province.successor.name if province.successor else "",
             "values": _indicator_values(dict(metrics.get(province.pk, {}))),
         }
         for province in sorted(former, key=lambda p: p.name)

@@ -4,9 +4,11 @@ A publish or unpublish in a union queues `news_feed_refresh` in that union's sch
 the national home page then reads one table instead of every schema.
 """
 
-from django.db import connection, transaction
+from django.db import transaction
 
+from cms.models import NewsArticlePage
 from lhh.national.models import NewsFeedItem
+from lhh.web.schema_scope import current_schema
 from tenants.models import Union
 from tenants.selectors import site_url, union_host
 
@@ -16,9 +18,7 @@ ITEMS_PER_UNION = 10
 @transaction.atomic
 def news_feed_refresh() -> int:
     """Replace the current union's items with its newest live, public articles."""
-    from cms.models import NewsArticlePage
-
-    union = Union.objects.get(schema_name=connection.schema_name)
+    union = Union.objects.get(schema_name=current_schema())
     base = site_url(union_host(union.schema_name), "", scheme_relative=True)
     articles = (
         NewsArticlePage.objects.live().public().order_by("-published_on", "-id")[:ITEMS_PER_UNION]

@@ -9,14 +9,15 @@ national totals, a report's submission) are written in the sender's transaction.
 
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.dispatch import receiver
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import schema_context
 from wagtail.signals import page_published, page_unpublished
 
 from cms.records.models import Report
 from cms.records.signals import records_changed, report_submitted
 from lhh.national import news_feed, rollups, services, tasks
+from lhh.web.schema_scope import in_public_schema
 from tenants.models import Union, UnionMerge
 from tenants.signals import (
     union_deleting,
@@ -40,7 +41,7 @@ def _report_submitted(sender, report: Report, **kwargs) -> None:
 
 
 def _queue_news_feed_refresh(**kwargs) -> None:
-    if connection.schema_name != get_public_schema_name():
+    if not in_public_schema():
         transaction.on_commit(tasks.news_feed_refresh.delay)
 
 
@@ -84,6 +85,8 @@ def _union_restored(
         detail=f"Khôi phục từ {archive.name}"
         + (f" (lược đồ gốc: {source_schema})" if union.schema_name != source_schema else ""),
     )
+    if union.review_pending:
+        return  # a copy beside its original stays out of the national figures and feed
     # Rebuild what public derives from the schema.
     with schema_context(union.schema_name):
         rollups.rollup_refresh()

@@ -22,6 +22,7 @@ from cms.models import NewsArticlePage, VisitDay
 from cms.records.models import Predecessor, ReportingPeriod
 from cms.records.selectors import period_figures
 from lhh.national.models import Rollup, RollupTotal
+from lhh.web.schema_scope import current_schema
 from tenants.models import Union
 
 # Statuses of a union not yet made: neither its figures nor the union count anywhere.
@@ -29,8 +30,11 @@ UNCOUNTED_STATUSES = (Union.Status.PENDING, Union.Status.PROVISIONING)
 
 
 def unions_counted() -> QuerySet[Union]:
-    """The unions the national figures count: provincial ones, once made."""
-    return Union.objects.filter(kind=Union.Kind.PROVINCIAL).exclude(status__in=UNCOUNTED_STATUSES)
+    """The unions the national figures count: provincial ones, once made, but not a restored
+    copy awaiting national staff's decision."""
+    return Union.objects.filter(kind=Union.Kind.PROVINCIAL, review_pending=False).exclude(
+        status__in=UNCOUNTED_STATUSES
+    )
 
 
 class ScopeKey:
@@ -92,7 +96,11 @@ def _site_metrics(period: ReportingPeriod) -> dict[str, int]:
 def union_scopes(union: Union) -> list[str]:
     """The totals (`ScopeKey`) a union's figures count in, sorted so that concurrent
     refreshes lock the shared rows in one order."""
-    if union.kind != Union.Kind.PROVINCIAL or union.status in UNCOUNTED_STATUSES:
+    if (
+        union.kind != Union.Kind.PROVINCIAL
+        or union.status in UNCOUNTED_STATUSES
+        or union.review_pending
+    ):
         return []
     scopes = {ScopeKey.ALL}
     if union.province_id:
@@ -106,7 +114,7 @@ def _totals_add(
     scopes: list[str], period: tuple, before: dict[str, int], after: dict[str, int]
 ) -> None:
     """Add one union's change in one period (`before` → `after`) to its scopes' totals."""
-    changes = []
+    changes: list[tuple] = []
     for metric in sorted(before.keys() | after.keys()):
         value = after.get(metric, 0) - before.get(metric, 0)
         unions = (metric in after) - (metric in before)
@@ -151,7 +159,7 @@ def rollup_refresh(period_ids: list[int] | None = None) -> int:
     """Recompute the current union's rollups for these periods (all when None), and add
     the change to the national totals in the same transaction."""
     # Locked: two refreshes of one union would each add the same change to the totals.
-    union = Union.objects.select_for_update().get(schema_name=connection.schema_name)
+    union = Union.objects.select_for_update().get(schema_name=current_schema())
     scopes = union_scopes(union)
     periods = _periods_with_years(period_ids)
     written = 0
@@ -225,7 +233,7 @@ CROSS JOIN LATERAL (
     UNION SELECT %(province)s || u.province_id WHERE u.province_id IS NOT NULL
     UNION SELECT %(province)s || u.former_province_id WHERE u.former_province_id IS NOT NULL
 ) s
-WHERE u.kind = %(kind)s AND u.status <> ALL(%(uncounted)s)
+WHERE u.kind = %(kind)s AND u.status <> ALL(%(uncounted)s) AND NOT u.review_pending
 GROUP BY 1, 2, 3, 4, 5
 """
 

@@ -238,7 +238,7 @@ def _statistics_by_place(period: PeriodKey, group_by: str, metric_prefix: str) -
     names = {
         ScopeKey.current(province.pk): province.name
         if group_by == "province"
-        else (province.region.name if province.region_id else "")
+        else (province.region.name if province.region else "")
         for province in Province.objects.filter(is_current=True).select_related("region")
     }
     rows = RollupTotal.objects.filter(
@@ -296,7 +296,7 @@ def national_period(period: PeriodKey) -> NationalPeriod | None:
     ).first()
 
 
-def _union_status(submission: ReportSubmission | None, deadline, today) -> str:
+def _union_status(submission: ReportSubmission | SimpleNamespace | None, deadline, today) -> str:
     if submission is None:
         return "overdue" if deadline and today > deadline else "missing"
     if submission.status == ReportSubmission.Status.RETURNED:
@@ -360,7 +360,9 @@ def province_tracking(period: PeriodKey, view: str = "current") -> dict:
     placed: set[int] = set()
     if former:
         # A union without a former province stands for the former one of its own name.
-        same_name = {(p.successor_id, p.name): p.pk for p in provinces}
+        same_name: dict[tuple[int | None, str | None], int] = {
+            (p.successor_id, p.name): p.pk for p in provinces
+        }
         for row in unions:
             union = row["union"]
             key = union.former_province_id or same_name.get(

@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.models import Page, Site
@@ -15,6 +15,7 @@ from lhh.national.models import (
     ReportSubmission,
     ReportTemplate,
 )
+from lhh.web.schema_scope import current_schema
 from tenants.models import Union
 
 
@@ -55,7 +56,9 @@ def audit_entry_add(*, union: Union, actor: str, action: str, detail: str) -> Au
 
 def report_submission_record(*, report: Report) -> ReportSubmission:
     """Record, in public, a report the current union has just submitted (or resubmitted)."""
-    union = Union.objects.get(schema_name=connection.schema_name)
+    if report.submitted_at is None:
+        raise ValueError("report_submission_record: the report has not been submitted")
+    union = Union.objects.get(schema_name=current_schema())
     period = report.period
     submission, _ = ReportSubmission.objects.update_or_create(
         union=union,

@@ -31,6 +31,7 @@ from lhh.national.models import (
 )
 from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.tasks import national_report_build
+from lhh.web.downloads import attachment_disposition
 from lhh.web.schema_scope import national_only
 from lhh.web.spreadsheet import titled_workbook
 from tenants import merging
@@ -308,14 +309,17 @@ def national_report_file(request: HttpRequest, pk: int, extension: str) -> HttpR
     report = get_object_or_404(NationalReport, pk=pk, state=NationalReport.State.DONE)
     period = PeriodKey(report.period_kind, report.year, report.half)
     if extension == "docx":
-        body, content_type = bytes(report.docx), DOCX_CONTENT_TYPE
+        content, content_type = report.docx, DOCX_CONTENT_TYPE
     elif extension == "xlsx":
-        body, content_type = bytes(report.xlsx), XLSX_CONTENT_TYPE
+        content, content_type = report.xlsx, XLSX_CONTENT_TYPE
     else:
         raise Http404
+    if content is None:
+        raise Http404
+    body = bytes(content)
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="bao-cao-toan-quoc-{period.code}.{extension}"'
+    response["Content-Disposition"] = attachment_disposition(
+        f"bao-cao-toan-quoc-{period.code}.{extension}"
     )
     return response
 
@@ -336,11 +340,11 @@ def templates(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise ValidationError("Chưa chọn tệp mẫu (.docx).")
-            if upload.size > settings.MAX_UPLOAD_BYTES:
+            if (upload.size or 0) > settings.MAX_UPLOAD_BYTES:
                 raise ValidationError("Tệp quá lớn.")
             services.report_template_upload(
                 kind=kind,
-                filename=upload.name,
+                filename=upload.name or "",
                 content=upload.read(),
                 actor=request.user.get_username(),
             )
@@ -352,7 +356,7 @@ def templates(request: HttpRequest) -> HttpResponse:
         kind = request.GET["tai-ve"]
         content = template_default(kind) if request.GET.get("mac-dinh") else template_content(kind)
         response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="mau-{kind}.docx"'
+        response["Content-Disposition"] = attachment_disposition(f"mau-{kind}.docx")
         return response
     uploaded = {t.kind: t for t in ReportTemplate.objects.defer("content")}
     kinds = [
@@ -475,7 +479,7 @@ def export(request: HttpRequest) -> HttpResponse:
         ]
     body = titled_workbook(title, headers, rows, total)
     response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="thong-ke-{table}-{period.code}.xlsx"'
+    response["Content-Disposition"] = attachment_disposition(f"thong-ke-{table}-{period.code}.xlsx")
     return response
 
 

@@ -1,6 +1,8 @@
 """Settings shared by every environment. Values come from the environment through
 `lhh.settings.env`, which fails loudly on a bad value."""
 
+import datetime as dt
+
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +75,12 @@ _IN_EVERY_SCHEMA = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
+    # Failed logins and lockouts, kept beside the accounts they concern.
+    "axes",
+    # Two-step login devices and recovery codes, beside their users too (tenants.two_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     *_WAGTAIL_APPS,
 ]
 SHARED_APPS = [
@@ -85,6 +93,8 @@ SHARED_APPS = [
     "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
+    # The anti-spam widget's script and template (lhh.web.captcha).
+    "django_altcha",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
@@ -106,7 +116,9 @@ MIDDLEWARE = [
     # request is counted.
     "lhh.ops.middleware.OpsEndpointsMiddleware",
     "lhh.ops.metrics.RequestMetricsMiddleware",
-    "tenants.middleware.UnionMiddleware",
+    # A NUL in the address or query is a 400 before any query could choke on it.
+    "lhh.web.bad_input.RejectNulMiddleware",
+    "tenants.host_routing.UnionMiddleware",
     # Counts every page view, cached ones too, in the cache only.
     "cms.visit_counter.VisitCounterMiddleware",
     # Right after routing: a hit skips sessions, auth and Wagtail altogether.
@@ -120,6 +132,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Turns a login refused for a lockout into the Vietnamese notice (tenants.login).
+    "axes.middleware.AxesMiddleware",
+    # A session past the password but not the second step reaches only that step.
+    "django_otp.middleware.OTPMiddleware",
+    "tenants.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A new union's admin goes through the first-login wizard before the admin home.
     "cms.welcome.WelcomeMiddleware",
@@ -146,6 +163,10 @@ TEMPLATES = [
     },
 ]
 
+# cms/templatetags/wagtailadmin_tags.py replaces Wagtail's library of that name on purpose
+# (links in mail to the current union's host); Django warns of the shared name.
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]
+
 WSGI_APPLICATION = "lhh.wsgi.application"
 
 # ---------------------------------------------------------------------------
@@ -162,10 +183,23 @@ _LOCAL_CACHE = {
     "LOCATION": str(LOCAL_STATE / "cache"),
 }
 CACHE_URL = envstr("CACHE_URL")
+# Security state (rate limits, the API's throttles) never shares a cache with pages:
+# pages come and go with any visitor's requests, and a full cache evicts what it holds,
+# so one union's traffic could wipe another's limits. It lives in PostgreSQL, in one
+# table in public (`migrate_platform` makes it; a union's connection reaches it through
+# tenants/shared_views.py), never culled before its million entries.
+SECURITY_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "lhh_security_cache",
+    "KEY_FUNCTION": "django_tenants.cache.make_key",
+    "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+}
 CACHES = {
     "default": cache_from_url(CACHE_URL, fallback=_LOCAL_CACHE),
     # Wagtail's image renditions have an alias of their own; it is tenant-keyed too.
     "renditions": cache_from_url(CACHE_URL, fallback=_LOCAL_CACHE),
+    "security": SECURITY_CACHE,
 }
 
 # Each union's files live under media/<schema>/ and are served only on its own host.
@@ -251,6 +285,18 @@ CELERY_BEAT_SCHEDULE = {
     "backup-unions": {"task": "tenants.tasks.unions_backup", "schedule": 24 * 60 * 60.0},
     # Weekly: the whole platform (every schema, public included, and all media).
     "backup-platform": {"task": "tenants.tasks.platform_backup", "schedule": 7 * 24 * 60 * 60.0},
+    # Imports a lost worker left queued are marked failed, in Vietnamese.
+    "reconcile-imports": {
+        "task": "tenants.tasks.union_fan_out",
+        "args": ["cms.records.tasks.import_jobs_reconcile"],
+        "schedule": 10 * 60.0,
+    },
+    # Visitors' personal data past its retention period goes (docs/personal-data.md).
+    "purge-personal-data": {
+        "task": "tenants.tasks.union_fan_out",
+        "args": ["cms.tasks.personal_data_purge"],
+        "schedule": 24 * 60 * 60.0,
+    },
     "flush-visit-counters": {
         "task": "tenants.tasks.union_fan_out",
         "args": ["cms.tasks.visits_flush"],
@@ -290,6 +336,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'", NONCE],
+        # The anti-spam widget (lhh.web.captcha) does its proof of work in Web Workers it
+        # starts from blob: URLs.
+        "worker-src": ["'self'", "blob:"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "https:"],
         "frame-src": ["'self'", "https:"],
@@ -299,6 +348,54 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'self'"],
     },
 }
+
+# How many reverse proxies stand in front of Django, each appending the address it saw
+# to X-Forwarded-For (the production recipe: nginx, 1). Every limit takes the client's
+# address from here (lhh.web.ratelimit.client_address): comments, contact, events, sign-up,
+# login, the lockout and the API's throttles. 0 believes no header at all.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
+
+# django-axes locks an account from one client after five wrong passwords, for 15
+# minutes; its tables are in every schema, so a lockout never crosses unions.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "lhh.web.ratelimit.client_address"
+AXES_USERNAME_CALLABLE = "tenants.login.axes_username"
+AXES_LOCKOUT_CALLABLE = "tenants.login.axes_locked_out"
+# Successful logins are not logged by axes: the platform keeps no record of them that it
+# would have to justify and purge (docs/personal-data.md).
+AXES_DISABLE_ACCESS_LOG = True
+
+
+# The name authenticator apps show beside a two-step code (the site it is for).
+def OTP_TOTP_ISSUER(device) -> str:
+    from tenants.two_factor import totp_issuer
+
+    return totp_issuer(device)
+
+
+# Personal data (docs/personal-data.md): the deadline the platform sets on a person's
+# request to see or erase their data, the notification deadline it shows for a breach,
+# and how long visitors' data is kept.
+PERSONAL_DATA_REQUEST_HOURS = envint("PERSONAL_DATA_REQUEST_HOURS", 72)
+PERSONAL_DATA_BREACH_NOTIFY_HOURS = envint("PERSONAL_DATA_BREACH_NOTIFY_HOURS", 72)
+# Registrations go this long after their event starts; contact messages after arrival.
+RETENTION_REGISTRATION_DAYS = envint("RETENTION_REGISTRATION_DAYS", 365)
+RETENTION_CONTACT_DAYS = envint("RETENTION_CONTACT_DAYS", 365)
+# Comments never published go after this; published ones lose their e-mail address.
+RETENTION_COMMENT_DAYS = envint("RETENTION_COMMENT_DAYS", 180)
+
+# The anti-spam check's work: the browser hashes about half this many times (under a
+# second on a phone); a spammer pays it again for every post.
+CAPTCHA_MAX_NUMBER = envint("CAPTCHA_MAX_NUMBER", 200_000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -321,6 +418,9 @@ WAGTAILSEARCH_BACKENDS = {
 # Wagtail 8 runs search indexing and reference updates as django-tasks. A worker
 # backend would lose the union's schema, so they run in the request, in its schema.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Avatars come from the admin's own default picture (or an uploaded one): Gravatar is
+# an outside request on every admin page, blocked on many office networks.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 # Vietnamese titles become ASCII slugs: "Giới thiệu" → gioi-thieu.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
@@ -341,18 +441,26 @@ REST_FRAMEWORK = {
     # The cache is keyed by schema, so each union has its own counters: a noisy union
     # cannot use up another's allowance.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.UserRateThrottle",
     ],
+    # DRF's own reading of the client address, for anything that still uses it.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": envstr("API_RATE_ANON", "120/minute"),
         "user": envstr("API_RATE_USER", "600/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Liên hiệp Hội Cloud API",
-    "DESCRIPTION": "API của trang Liên hiệp Hội (trên tên miền của từng Liên hiệp Hội) và của "
-    "Trung ương (trên tên miền quốc gia).",
+    # ASCII: client generators derive their package name from the title
+    # (openapi-python-client: lienhiephoi-cloud-api-client); the Vietnamese name is below.
+    "TITLE": "Lienhiephoi Cloud API",
+    "DESCRIPTION": "API của Liên hiệp Hội Cloud: trang của từng Liên hiệp Hội (trên tên miền "
+    "của Liên hiệp Hội) và của Trung ương (trên tên miền quốc gia).",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.servers_from_request",
+    ],
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

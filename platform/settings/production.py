@@ -1,3 +1,5 @@
+from django.core.exceptions import ImproperlyConfigured
+
 from lhh.settings.base import *  # noqa: F403
 from lhh.settings.env import (
     database_from_url,
@@ -19,7 +21,21 @@ DATABASES = {
 }
 
 CELERY_BROKER_URL = envrequired("CELERY_BROKER_URL")
+# Pages are cached per union in one shared cache every process sees; a per-process or
+# file cache would serve stale pages and cull at random (base.py's fallback is for a
+# local run only).
+if not CACHE_URL:  # noqa: F405
+    raise ImproperlyConfigured(
+        "CACHE_URL must be set to a redis:// URL in production (the shared page cache)"
+    )
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+# The recipe puts nginx in front of gunicorn (deploy/nginx); a load balancer in front of
+# nginx makes it 2.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
@@ -45,4 +61,4 @@ if MEDIA_ACCEL_PREFIX:
 LOGGING["handlers"]["console"]["formatter"] = envchoice("LOG_FORMAT", "json", LOG_FORMATS)  # noqa: F405
 # Wagtail's live preview shows the page in a same-origin iframe, so frames stay
 # SAMEORIGIN (set in base) instead of DENY.
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W019"]  # noqa: F405

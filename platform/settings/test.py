@@ -10,6 +10,7 @@ _TEST_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {
     "default": cache_from_url(envstr("CACHE_URL"), fallback=_TEST_CACHE),
     "renditions": cache_from_url(envstr("CACHE_URL"), fallback=_TEST_CACHE),
+    "security": SECURITY_CACHE,  # noqa: F405
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Fast hashes for the users tests make; PBKDF2 also checked, for users a test makes to

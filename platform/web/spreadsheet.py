@@ -1,7 +1,15 @@
-"""Spreadsheet exports that a spreadsheet program cannot be tricked into executing."""
+"""Spreadsheet exports that a spreadsheet program cannot be tricked into executing.
+
+Every CSV export of the admin goes through `FormulaSafeExportMixin` (records lists,
+event registrations, contact form submissions), so text a visitor typed, such as
+`=HYPERLINK(…)`, reaches the spreadsheet as text. XLSX exports need no prefix: Wagtail
+writes every such cell as a string, never as a formula.
+"""
 
 from django.db import models
 from wagtail.admin.views.generic import IndexView
+from wagtail.contrib.forms.views import SubmissionsListView
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
 # Numbers that are names (a year, a half) rather than amounts: never summed.
 _NOT_SUMMED = {"year", "half", "id", "pk"}
@@ -24,12 +32,36 @@ def formula_safe(value: object) -> object:
     return value
 
 
-class SafeExportIndexView(IndexView):
-    """Wagtail already keeps XLSX cells as text; CSV needs the same protection."""
+class FormulaSafeExportMixin:
+    def stream_csv(self, queryset):
+        # A byte-order mark first: without it Excel reads UTF-8 as the local code page.
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
 
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         return formula_safe(value) if export_format == self.FORMAT_CSV else value
+
+
+class SafeSnippetIndexView(FormulaSafeExportMixin, SnippetIndexView):
+    """A snippet listing whose CSV export is formula-safe."""
+
+
+class SafeSubmissionsListView(FormulaSafeExportMixin, SubmissionsListView):
+    """A form page's submissions, whose CSV export is formula-safe."""
+
+
+class SafeExportIndexView(FormulaSafeExportMixin, IndexView):
+    """A records listing people can read: labels instead of stored codes ("Câu lạc bộ", not
+    "club"), formula-safe CSV, and an XLSX with a title and totals."""
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        for name in row:
+            display = getattr(item, f"get_{name}_display", None)
+            if "__" not in name and callable(display):
+                row[name] = display()
+        return row
 
     def _summed(self, name: str) -> bool:
         try:

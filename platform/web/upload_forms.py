@@ -45,7 +45,9 @@ def image_field_in_vietnamese(field: WagtailImageField) -> WagtailImageField:
 class UnionImageForm(BaseImageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        image_field_in_vietnamese(self.fields["file"])
+        # The multiple uploader's edit form is this form without its file field.
+        if "file" in self.fields:
+            image_field_in_vietnamese(self.fields["file"])
 
 
 class UnionDocumentForm(BaseDocumentForm):

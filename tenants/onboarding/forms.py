@@ -74,8 +74,6 @@ class SignupForm(CaptchaFormMixin, forms.Form):
         "contact_name",
         "email",
         "phone",
-        "captcha_answer",
-        "captcha_token",
     ]
 
     def clean_subdomain(self) -> str:

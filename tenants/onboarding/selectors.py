@@ -11,6 +11,13 @@ from tenants.selectors import schema_name_check_free, site_url, union_host
 SUBDOMAIN_TAKEN = "Tên miền con “%(name)s” đã có Liên hiệp Hội khác sử dụng hoặc đang đăng ký."
 
 
+def _other_than(
+    applications: QuerySet[SignupApplication], application_id: int | None
+) -> QuerySet[SignupApplication]:
+    """All but the application whose own claim does not count, if one is named."""
+    return applications if application_id is None else applications.exclude(pk=application_id)
+
+
 def subdomain_check(subdomain: str, *, application_id: int | None = None) -> None:
     """Raise a Vietnamese ValidationError unless `subdomain` can be asked for now.
 
@@ -18,13 +25,12 @@ def subdomain_check(subdomain: str, *, application_id: int | None = None) -> Non
     open applications; `application_id` names one whose own claim does not count.
     """
     schema_name_check_free(subdomain)
-    if (
+    if _other_than(
         SignupApplication.objects.filter(
             subdomain=subdomain, status__in=SignupApplication.OPEN_STATUSES
-        )
-        .exclude(pk=application_id)
-        .exists()
-    ):
+        ),
+        application_id,
+    ).exists():
         raise ValidationError(SUBDOMAIN_TAKEN, code="subdomain_taken", params={"name": subdomain})
 
 
@@ -47,12 +53,16 @@ def province_check(
         )
         .exclude(status__in=[Union.Status.ARCHIVED, Union.Status.MERGED])
         .exists()
-        or SignupApplication.objects.filter(
-            province=province,
-            status__in=[SignupApplication.Status.APPROVED, SignupApplication.Status.PROVISIONING],
-        )
-        .exclude(pk=application_id)
-        .exists()
+        or _other_than(
+            SignupApplication.objects.filter(
+                province=province,
+                status__in=[
+                    SignupApplication.Status.APPROVED,
+                    SignupApplication.Status.PROVISIONING,
+                ],
+            ),
+            application_id,
+        ).exists()
     ):
         raise ValidationError(
             "%(province)s đã có Liên hiệp Hội hoạt động trên hệ thống. Liên hệ Liên hiệp Hội "

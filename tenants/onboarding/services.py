@@ -110,7 +110,8 @@ def signup_verify(*, token: str) -> SignupApplication:
         raise ValidationError(
             "Liên kết xác minh không hợp lệ hoặc đã được sử dụng.", code="token_invalid"
         )
-    if application.email_token_sent_at + VERIFICATION_TTL < timezone.now():
+    sent_at = application.email_token_sent_at
+    if sent_at is None or sent_at + VERIFICATION_TTL < timezone.now():
         raise ValidationError(
             "Liên kết xác minh đã hết hạn. Vui lòng yêu cầu gửi lại thư xác minh.",
             code="token_expired",

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from lhh.web.captcha import CAPTCHA_FIELD
 from lhh.web.ratelimit import rate_limited
 from lhh.web.schema_scope import national_only
 from tenants.models import SignupApplication
@@ -32,7 +33,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         if rate_limited(request, scope="signup", limit=SIGNUP_PER_ADDRESS):
             return _too_many(request)
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("captcha")}
+            data = {k: v for k, v in form.cleaned_data.items() if k != CAPTCHA_FIELD}
             if rate_limited(
                 request, scope="signup-email", limit=SIGNUP_PER_EMAIL, key=data["email"]
             ):

@@ -10,6 +10,7 @@ relation depends on its schema, and that index leads with the schema's id): the 
 list, from an index instead of a scan of the whole catalog.
 """
 
+from django.db.backends.postgresql.base import Database
 from django.db.backends.postgresql.introspection import TableInfo
 from django_tenants.postgresql_backend import base
 from django_tenants.postgresql_backend.introspection import (
@@ -17,6 +18,9 @@ from django_tenants.postgresql_backend.introspection import (
     DatabaseSchemaIntrospectionSearchPathContext,
 )
 from django_tenants.utils import get_public_schema_name
+from psycopg.errors import UndefinedTable
+
+from tenants.routing import VERSION_SQL
 
 
 class SchemaIntrospection(DatabaseSchemaIntrospection):
@@ -49,6 +53,24 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.introspection = SchemaIntrospection(self)
+
+    # The routing version read by this request's connection check (tenants.routing).
+    routing_version: int | None = None
+
+    def is_usable(self) -> bool:
+        """Django's per-request check of a reused connection, which also reads the
+        routing version (tenants.routing): the same one round trip as its `SELECT 1`."""
+        if self.connection is None:
+            return False
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(VERSION_SQL)
+                self.routing_version = cursor.fetchone()[0]
+        except UndefinedTable:  # before migration tenants 0005: still a usable connection
+            self.routing_version = None
+        except Database.Error:
+            return False
+        return True
 
     def _get_cursor_search_paths(self) -> list[str]:
         # A union's schema is followed by the views of public's own tables, never by

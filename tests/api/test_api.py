@@ -23,6 +23,7 @@ from cms.records.models import (
 )
 from cms.records.services import member_count_set, period_get_or_create, report_get_or_create
 from lhh.national.models import ReportSubmission
+from tests.conftest import login_with_second_step
 
 
 def _token(union, *, scope: str = "write", username: str = "admin") -> str:
@@ -359,7 +360,9 @@ def test_the_api_settings_are_edited_on_the_national_host_only(admin_a):
 
     url = reverse("wagtailsettings:edit", args=["api", "apisettings"])
     national = Client(HTTP_HOST="localhost")
-    national.force_login(get_user_model().objects.create_superuser("vusta-cfg", "c@x.vn", "x"))
+    login_with_second_step(
+        national, get_user_model().objects.create_superuser("vusta-cfg", "c@x.vn", "x")
+    )
     page = national.get(url, follow=True)
     assert page.status_code == 200 and b"public_union_directory" in page.content
     # Union A's superuser is refused (Wagtail sends people back to the dashboard).

@@ -13,7 +13,6 @@ seeded like the demo union, dropped after the run), never the demo union other t
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,8 +33,9 @@ from tenants.selectors import union_host
 from tenants.services import union_create
 
 FUZZ_SCHEMA = "apifuzz"
-# Together both runs stay well under a minute on the 2-core machine.
-TIME_LIMIT_SECONDS = 50
+# Both runs take well under a minute on a quiet 2-core machine; this only ends a hung run
+# (speed is bench/'s business, not a test's).
+TIMEOUT_SECONDS = 600
 
 
 @pytest.fixture(scope="module")
@@ -150,9 +150,7 @@ def _config(path: Path, pins: dict[str, tuple[str, object]]) -> Path:
     return path
 
 
-def _schemathesis(
-    port: str, host: str, key: str, *, config: Path, budget: float
-) -> tuple[int, str, float]:
+def _schemathesis(port: str, host: str, key: str, *, config: Path) -> tuple[int, str]:
     base = f"http://127.0.0.1:{port}"
     command = [
         str(Path(sys.executable).with_name("st")),
@@ -188,30 +186,24 @@ def _schemathesis(
         "10",
         "--no-color",
     ]
-    started = time.monotonic()
     result = subprocess.run(
         command,
         capture_output=True,
         text=True,
-        timeout=budget,
+        timeout=TIMEOUT_SECONDS,
         env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
         check=False,
     )
-    return result.returncode, result.stdout + result.stderr, time.monotonic() - started
+    return result.returncode, result.stdout + result.stderr
 
 
 def test_the_union_and_national_apis_hold_to_their_schemas(
     site_server, fuzz_union, tokens, tmp_path
 ):
-    spent = 0.0
     for host, key, pins in [
         (union_host(FUZZ_SCHEMA), tokens["union"], _union_pins),
         ("localhost", tokens["national"], lambda: _national_pins(fuzz_union)),
     ]:
         config = _config(tmp_path / f"{host}.toml", pins())
-        code, output, seconds = _schemathesis(
-            site_server, host, key, config=config, budget=TIME_LIMIT_SECONDS - spent
-        )
-        spent += seconds
+        code, output = _schemathesis(site_server, host, key, config=config)
         assert code == 0, f"schemathesis on {host}:\n{output[-6000:]}"
-    assert spent < TIME_LIMIT_SECONDS

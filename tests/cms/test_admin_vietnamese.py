@@ -61,6 +61,7 @@ def test_a_union_admin_sees_vietnamese_even_from_an_english_browser(admin_a, uni
     labels = _sidebar_labels(admin_a)
     assert {"Hình ảnh", "Tệp tài liệu", "Trợ giúp", "Đăng xuất", "Báo cáo hệ thống"} <= labels
     assert not {"Images", "Documents", "Help", "Log out", "Reports"} & labels
+    assert not any(label.startswith("What's new") for label in labels)
     login = union_a.client().get("/admin/login/", **ENGLISH_BROWSER).content.decode()
     assert "Quên mật khẩu?" in login and "Forgotten password?" not in login
 
@@ -76,3 +77,16 @@ def test_english_is_the_staff_members_own_choice(admin_a, union_a, union_b):
         admin_b = union_b.client()
         admin_b.force_login(get_user_model().objects.get(username="admin"))
     assert {"Hình ảnh", "Đăng xuất"} <= _sidebar_labels(admin_b)
+
+
+def test_avatars_are_served_by_the_platform_not_gravatar(admin_a):
+    dashboard = admin_a.get("/admin/").content.decode()
+    assert "gravatar" not in dashboard
+    assert "default-user-avatar" in dashboard
+
+
+def test_the_admin_home_carries_the_unions_name(admin_a, union_a, union_b):
+    html = admin_a.get("/admin/").content.decode()
+    heading = re.search(r'<h1 class="w-h1[^"]*">\s*(.*?)\s*</h1>', html, re.S).group(1)
+    assert heading == union_a.union.name
+    assert union_b.union.name not in html

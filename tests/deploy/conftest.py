@@ -9,22 +9,33 @@ import pwd
 import secrets
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
 
 from lhh.settings.env import LOCAL_STATE
-from tests.conftest import API_UNTHROTTLED, free_port, production_env, server_database_url
+from tests.conftest import (
+    API_UNTHROTTLED,
+    free_port,
+    production_env,
+    server_database_url,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 # Collected once, like the Docker image does at build time; later runs reuse it.
 STATIC_ROOT = LOCAL_STATE / "deploy-test-static"
 # A union's own domain, outside PLATFORM_DOMAIN (tests add it to union A while they run).
@@ -36,6 +47,7 @@ class Response:
     status: int
     headers: dict[str, str]
     body: bytes
+    cookies: dict[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -56,12 +68,52 @@ class Stack:
     gunicorn_log: Path
     _tls: ssl.SSLContext
 
-    def get(self, host: str, path: str, *, headers: dict[str, str] | None = None) -> Response:
-        """A request through nginx over TLS, as a browser on `host` would send it."""
-        conn = http.client.HTTPSConnection(
-            "127.0.0.1", self.https_port, context=self._tls, timeout=10
+    def get(
+        self,
+        host: str,
+        path: str,
+        *,
+        headers: dict[str, str] | None = None,
+        source: str | None = None,
+    ) -> Response:
+        """A request through nginx over TLS, as a browser on `host` would send it.
+
+        `source` is the client's own address: any of 127.0.0.0/8, so that nginx sees
+        different clients on one machine.
+        """
+        return _request(self._tls_connection(source), host, path, headers)
+
+    def _tls_connection(self, source: str | None) -> http.client.HTTPSConnection:
+        return http.client.HTTPSConnection(
+            "127.0.0.1",
+            self.https_port,
+            context=self._tls,
+            timeout=10,
+            source_address=(source, 0) if source else None,
         )
-        return _request(conn, host, path, headers)
+
+    def post(
+        self,
+        host: str,
+        path: str,
+        form: dict[str, str],
+        *,
+        headers: dict[str, str] | None = None,
+        source: str | None = None,
+    ) -> Response:
+        """A form posted through nginx over TLS, with the Origin a browser on `host` sends."""
+        return _request(
+            self._tls_connection(source),
+            host,
+            path,
+            {
+                "Origin": f"https://{host}",
+                "Content-Type": "application/x-www-form-urlencoded",
+                **(headers or {}),
+            },
+            method="POST",
+            body=urllib.parse.urlencode(form).encode(),
+        )
 
     def get_plain(self, host: str, path: str) -> Response:
         conn = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=10)
@@ -73,12 +125,26 @@ class Stack:
         return _request(conn, "127.0.0.1", path, headers)
 
 
-def _request(conn, host: str, path: str, headers: dict[str, str] | None) -> Response:
+def _request(
+    conn,
+    host: str,
+    path: str,
+    headers: dict[str, str] | None,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+) -> Response:
     try:
-        conn.request("GET", path, headers={"Host": host, **(headers or {})})
+        conn.request(method, path, body=body, headers={"Host": host, **(headers or {})})
         answer = conn.getresponse()
+        cookies = SimpleCookie()
+        for header in answer.msg.get_all("Set-Cookie") or []:
+            cookies.load(header)
         return Response(
-            answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+            answer.status,
+            {k.lower(): v for k, v in answer.getheaders()},
+            answer.read(),
+            {name: morsel.value for name, morsel in cookies.items()},
         )
     finally:
         conn.close()
@@ -126,6 +192,15 @@ def _wait_until_up(port: int, process: subprocess.Popen, what: str) -> None:
             time.sleep(0.2)
 
 
+def _redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def _stop(process: subprocess.Popen, how: signal.Signals) -> None:
     process.send_signal(how)
     try:
@@ -137,23 +212,37 @@ def _stop(process: subprocess.Popen, how: signal.Signals) -> None:
 
 @pytest.fixture(scope="session")
 def stack(union_pair, tmp_path_factory) -> Iterator[Stack]:
+    with run_stack(tmp_path_factory.mktemp("stack"), **API_UNTHROTTLED) as running:
+        yield running
+
+
+@contextmanager
+def run_stack(work: Path, **env: str) -> Iterator[Stack]:
+    """gunicorn and nginx of the production recipe in `work`, with `env` on top."""
     assert Path(NGINX).exists(), "Debian's nginx is missing: ./deploy/test installs it as root"
-    work = tmp_path_factory.mktemp("stack")
     media_root = work / "media"
     token = secrets.token_urlsafe(32)
+    redis_port = free_port()
+    redis = subprocess.Popen(
+        [REDIS, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--dir", str(work)],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for(lambda: _redis_answers(redis_port), timeout=30, what="redis-server")
     base_env = production_env(
         SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL=server_database_url(),
         # Nothing in these requests queues a task; the in-memory transport still goes
         # through kombu for the readiness check.
         CELERY_BROKER_URL="memory://",
+        # Production requires a shared cache: a private redis-server of this run's own.
+        CACHE_URL=f"redis://127.0.0.1:{redis_port}/0",
         PLATFORM_DOMAIN="localhost",
         ALLOWED_HOSTS=f"localhost,.localhost,{CUSTOM_DOMAIN}",
         LHH_LOCAL_STATE=str(work / "state"),
         MEDIA_ROOT=str(media_root),
         STATIC_ROOT=str(STATIC_ROOT),
         METRICS_TOKEN=token,
-        **API_UNTHROTTLED,
+        **env,
     )
     if not (STATIC_ROOT / "wagtailadmin").is_dir():
         _run(
@@ -247,3 +336,4 @@ http {{
             _stop(nginx, signal.SIGTERM)  # nginx: fast shutdown
     finally:
         _stop(gunicorn, signal.SIGINT)  # gunicorn: quick shutdown
+        _stop(redis, signal.SIGTERM)

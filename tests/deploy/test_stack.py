@@ -93,7 +93,9 @@ def test_active_content_in_media_is_only_ever_a_download(stack, union_pair):
     url = _media_file(stack, union_a.schema_name, "hinh.svg", b"<svg onload='alert(1)'/>")
     answer = stack.get(union_a.host, url)
     assert answer.status == 200
-    assert answer.headers["content-disposition"] == 'attachment; filename="hinh.svg"'
+    assert answer.headers["content-disposition"] == (
+        "attachment; filename=\"hinh.svg\"; filename*=UTF-8''hinh.svg"
+    )
 
 
 def test_static_files_are_served_by_nginx(stack, union_pair):

@@ -36,3 +36,25 @@ def page(browser) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def national_sign_in(page, base: str, username: str, password: str) -> None:
+    """National staff sign in as in life: password, then the authenticator's code."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.conftest import second_step_code
+
+    user = get_user_model().objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Điện thoại", confirmed=True)
+    page.goto(base + "/admin/login/", wait_until="networkidle")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.wait_for_url("**/admin/xac-thuc-2-buoc/**")
+    page.fill("#id_code", second_step_code(device))
+    with page.expect_navigation():
+        page.click("text=Xác nhận")

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, national_sign_in
 
 
 def test_the_dashboard_draws_charts_and_filters_without_a_reload(
@@ -14,11 +14,7 @@ def test_the_dashboard_draws_charts_and_filters_without_a_reload(
         users.create_superuser("vusta-e2e", "vusta-e2e@example.vn", "toan-quoc-2025")
     call_command("rollups_reconcile", verbosity=0)
     base = f"http://localhost:{site_server}"
-    page.goto(base + "/admin/login/", wait_until="networkidle")
-    page.fill("#id_username", "vusta-e2e")
-    page.fill("#id_password", "toan-quoc-2025")
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    national_sign_in(page, base, "vusta-e2e", "toan-quoc-2025")
     page.goto(base + "/admin/toan-quoc/?ky=2021-1", wait_until="networkidle")
     members = page.locator("[data-total=members]").inner_text()
     assert members.replace(",", "").replace(".", "") == "23628"

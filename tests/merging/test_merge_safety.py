@@ -56,7 +56,7 @@ def test_bad_merges_are_refused_in_vietnamese_and_change_nothing(pair, union_pai
     with connection.cursor() as cursor:
         cursor.execute(
             f'DELETE FROM "{absorbed.schema_name}".django_migrations '
-            "WHERE app = 'records' AND name = '0004_merge_moved_from'"
+            "WHERE app = 'records' AND name = '0006_merge_moved_from'"
         )
     try:
         _refused("chưa được cập nhật", absorbed=absorbed, absorbing=absorbing)
@@ -64,7 +64,7 @@ def test_bad_merges_are_refused_in_vietnamese_and_change_nothing(pair, union_pai
         with connection.cursor() as cursor:
             cursor.execute(
                 f'INSERT INTO "{absorbed.schema_name}".django_migrations (app, name, applied) '
-                "VALUES ('records', '0004_merge_moved_from', now())"
+                "VALUES ('records', '0006_merge_moved_from', now())"
             )
     with connection.cursor() as cursor:
         cursor.execute(

@@ -20,14 +20,13 @@ from lhh.national.rollups import rollup_refresh, rollup_totals_rebuild
 from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.services import report_reminders_send
 from tenants.models import Province, Union
+from tests.conftest import login_with_second_step
 
 
 @pytest.fixture
 def national(db) -> Client:
     user = get_user_model().objects.create_superuser("vusta-test", "vusta@example.vn", "x")
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
+    return login_with_second_step(Client(HTTP_HOST="localhost"), user)
 
 
 def _figures(union, *, members: int, year: int = 2025, half: int = 1) -> None:

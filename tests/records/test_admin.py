@@ -93,7 +93,10 @@ def test_reports_page_creates_saves_and_submits(h1_2021, admin_a, union_a):
     page = admin_a.get(f"/admin/ho-so/bao-cao/{report.pk}/").content.decode()
     assert "đã chốt khi gửi" in page and "Lưu và gửi" not in page
     docx = admin_a.get(f"/admin/ho-so/bao-cao/{report.pk}/tai-ve.docx")
-    assert docx["Content-Disposition"] == 'attachment; filename="bao-cao-uniona-2021-6thang1.docx"'
+    assert docx["Content-Disposition"] == (
+        'attachment; filename="bao-cao-uniona-2021-6thang1.docx"; '
+        "filename*=UTF-8''bao-cao-uniona-2021-6thang1.docx"
+    )
 
 
 def test_union_b_admin_sees_none_of_as_records(h1_2021, union_a, union_b):
@@ -166,3 +169,59 @@ def test_a_person_can_be_exported_and_erased_from_the_admin(in_a, admin_a):
     admin_a.post(f"/admin/ho-so/nhan-su/{person.pk}/xoa-du-lieu/")
     person.refresh_from_db()
     assert (person.name, person.email) == ("(đã xóa dữ liệu cá nhân)", "")
+
+
+def test_exports_show_labels_and_csv_opens_as_utf8_in_excel(h1_2021, admin_a):
+    services.organisation_save(organisation=MemberOrganisation(name="CLB Tin học", kind="club"))
+    services.activity_save(
+        activity=Activity(kind="seminar", title="Hội thảo", period=h1_2021, status="in_progress")
+    )
+    raw = b"".join(
+        admin_a.get("/admin/records/memberorganisation/", {"export": "csv"}).streaming_content
+    )
+    assert raw.startswith("\ufeff".encode())
+    text = raw.decode("utf-8-sig")
+    assert "CLB Tin học,Câu lạc bộ" in text and ",club," not in text
+    assert "Đang hoạt động" in text
+    xlsx = admin_a.get("/admin/records/activity/", {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    values = {cell for row in sheet.iter_rows(min_row=2, values_only=True) for cell in row}
+    assert "seminar" not in values and "in_progress" not in values
+    assert {"Hội thảo, hội nghị, tọa đàm", "Đang thực hiện"} <= values
+
+
+def test_the_import_template_downloads_and_a_filled_copy_imports(h1_2021, admin_a):
+    from openpyxl import load_workbook as load
+
+    from cms.records import imports
+
+    page = admin_a.get("/admin/ho-so/nhap/").content.decode()
+    assert 'href="/admin/ho-so/nhap/mau/organisations.xlsx"' in page
+    response = admin_a.get("/admin/ho-so/nhap/mau/organisations.xlsx")
+    assert response.status_code == 200 and response["Content-Type"].endswith("sheet")
+    workbook = load(io.BytesIO(response.content))
+    assert "Câu lạc bộ" in {row[1] for row in workbook["Danh mục"].iter_rows(values_only=True)}
+    workbook["Dữ liệu"].append(["Hội Tin học", "Hội thành viên", "CNTT", "", "", 120])
+    filled = io.BytesIO()
+    workbook.save(filled)
+    result = imports.parse(
+        content=filled.getvalue(), filename="mau.xlsx", kind="organisations", period=h1_2021
+    )
+    assert result.ok and result.rows[0]["name"] == "Hội Tin học", result.errors
+    assert admin_a.get("/admin/ho-so/nhap/mau/khong-co.xlsx").status_code == 404
+
+
+def test_an_organisation_shows_its_member_counts_over_time(h1_2021, admin_a):
+    from cms.records.models import ReportingPeriod
+
+    organisation = services.organisation_save(
+        organisation=MemberOrganisation(name="Hội Tin học", kind="association")
+    )
+    h2_2021 = ReportingPeriod.objects.create(kind="half", year=2021, half=2)
+    services.member_count_set(organisation=organisation, period=h1_2021, members=1200)
+    services.member_count_set(organisation=organisation, period=h2_2021, members=1350)
+    page = admin_a.get(f"/admin/records/memberorganisation/inspect/{organisation.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Số hội viên qua các kỳ báo cáo" in html
+    assert "<td>6 tháng đầu năm 2021</td><td>1.200</td><td>–</td>" in html
+    assert "<td>6 tháng cuối năm 2021</td><td>1.350</td><td>+150</td>" in html

@@ -146,3 +146,56 @@ def test_too_many_rows_are_refused_before_anything_is_read_further(h1_2021):
     ]
     with pytest.raises(imports.ImportFileError, match="quá 20.000 dòng"):
         _parse(_csv(rows), h1_2021, filename="qua-lon.csv")
+
+
+# -- a zip bomb (issue 14, item 7) ----------------------------------------------------------
+
+
+def _xlsx_bomb(unpacked_mb: int) -> bytes:
+    """A valid workbook whose shared strings unpack to `unpacked_mb` MB from well under 1 MB
+    of upload: one cell, one endless string."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(_xlsx([["Tên tổ chức"], ["x"]])))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
+        for item in source.infolist():
+            if item.filename != "xl/sharedStrings.xml":
+                bomb.writestr(item, source.read(item))
+        with bomb.open("xl/sharedStrings.xml", "w", force_zip64=True) as strings:
+            strings.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+            strings.write(' count="2" uniqueCount="2"><si><t>Tên tổ chức</t></si><si><t>'.encode())
+            chunk = b"A" * (1024 * 1024)
+            for _ in range(unpacked_mb):
+                strings.write(chunk)
+            strings.write(b"</t></si></sst>")
+    return output.getvalue()
+
+
+def test_a_zip_bomb_is_refused_in_vietnamese_before_it_is_unpacked(h1_2021):
+    import resource
+
+    bomb = _xlsx_bomb(600)
+    assert len(bomb) < 1024 * 1024  # the upload itself is small
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    with pytest.raises(imports.ImportFileError) as refused:
+        _parse(bomb, h1_2021)
+    assert "quá lớn khi giải nén" in str(refused.value)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
+    assert grown_mb < 50, f"the process grew by {grown_mb:.0f} MB"
+
+
+def test_a_bomb_through_the_admin_upload_gets_the_same_answer(h1_2021, admin_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = admin_a.post(
+        "/admin/ho-so/nhap/",
+        {
+            "kind": "organisations",
+            "period": h1_2021.pk,
+            "file": SimpleUploadedFile("to-chuc.xlsx", _xlsx_bomb(600)),
+        },
+    )
+    assert response.status_code == 200
+    assert "quá lớn khi giải nén" in response.content.decode()
+    assert not MemberOrganisation.objects.exists()

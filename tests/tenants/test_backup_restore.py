@@ -35,7 +35,7 @@ from tenants.backups import platform_backup, union_backup, union_restore
 from tenants.deletion import union_delete, union_delete_request, union_deletion_carry_out
 from tenants.models import Union, UnionDeletion
 from tenants.services import union_create
-from tests.conftest import wait_for
+from tests.conftest import login_with_second_step, wait_for
 
 PROJECT = Path(__file__).resolve().parents[2]
 SENTINEL = "Tin canh giới của bản sao lưu"
@@ -166,6 +166,12 @@ def test_restore_beside_the_original_under_a_new_name_stays_isolated(
     with pytest.raises(ValidationError, match="đã có Liên hiệp Hội khác sử dụng"):
         union_restore(archive_path=archive, actor="kiểm thử")
     call_command("union_restore", str(archive), "--as", "lcnew", verbosity=0)
+    # A copy waits for national staff (see the test below); here they let it go live.
+    from tenants.lifecycle import union_set_status
+
+    union_set_status(
+        union=Union.objects.get(schema_name="lcnew"), status=Union.Status.ACTIVE, actor="kiểm thử"
+    )
 
     assert _sentinel("lcnew") == _sentinel("lcdel")  # the summary still names lcdel
     assert _schema_counts("lcnew") == {
@@ -282,14 +288,14 @@ def test_only_national_staff_on_the_national_host_can_delete(doomed, union_pair,
     staff = User.objects.create_superuser("vusta-xoa", "xoa@example.vn", "x")
     try:
         console = Client(HTTP_HOST="localhost")
-        console.force_login(viewer)
+        login_with_second_step(console, viewer)
         refused = console.post(
             "/admin/toan-quoc/lien-hiep-hoi/lcdel/xoa/", {"confirm_name": doomed.name}
         )
         # Wagtail's admin turns a PermissionDenied into a redirect home with a message.
         assert (refused.status_code, refused.url) == (302, "/admin/")
         assert schema_exists("lcdel")
-        console.force_login(staff)
+        login_with_second_step(console, staff)
         form = console.get("/admin/toan-quoc/lien-hiep-hoi/lcdel/").content.decode()
         assert "/admin/toan-quoc/lien-hiep-hoi/lcdel/xoa/" in form
         wrong = console.post("/admin/toan-quoc/lien-hiep-hoi/lcdel/xoa/", {"confirm_name": "lcdel"})
@@ -435,3 +441,62 @@ def test_a_restore_whose_counts_differ_from_the_manifest_leaves_nothing_behind(
     assert not backups.media_folder("lcnew").exists()
     assert not AuditEntry.objects.filter(schema_name="lcnew").exists()
     assert schema_exists("lcdel")  # the original is untouched
+
+
+def _totals() -> list[tuple]:
+    from lhh.national.models import RollupTotal
+
+    return sorted(RollupTotal.objects.values_list("scope", "year", "half", "metric", "value"))
+
+
+def test_a_restored_copy_is_suspended_uncounted_and_accepts_no_old_credentials(
+    doomed, union_pair, backup_root
+):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from api.services import token_create
+    from lhh.national.models import Rollup
+    from lhh.national.rollups import rollup_totals_rebuild, union_scopes
+    from lhh.national.selectors import Scope
+    from tenants.lifecycle import union_set_status
+    from tenants.models import Province
+
+    doomed.province = Province.objects.filter(is_current=True, unions__isnull=True).first()
+    doomed.save(update_fields=["province"])
+    with schema_context("lcdel"):
+        staff = get_user_model().objects.create_superuser("admin", "a@x.vn", "mat-khau-2025")
+        token = token_create(user=staff, name="cũ", scope="read")[1]
+        session = SessionStore()
+        session["_auth_user_id"] = str(staff.pk)
+        session.create()
+    archive = union_backup(union=doomed)
+    before = _totals()
+
+    copy = union_restore(archive_path=archive, schema_name="lcnew", actor="kiểm thử")
+
+    assert copy.status == Union.Status.SUSPENDED and copy.review_pending
+    # Out of the national figures, now and after the nightly rebuild.
+    assert union_scopes(copy) == [] and copy not in Scope().unions()
+    assert not Rollup.objects.filter(union=copy).exists()
+    assert not ReportSubmission.objects.filter(union=copy).exists()
+    rollup_totals_rebuild()
+    assert _totals() == before
+    # The original's sessions and tokens came along in the dump and are gone.
+    with schema_context("lcnew"):
+        from django.contrib.sessions.models import Session
+
+        from api.models import ApiToken
+
+        assert not ApiToken.objects.exists() and not Session.objects.exists()
+    # One union per province: the copy cannot go live beside the original.
+    with pytest.raises(ValidationError, match="đã có Liên hiệp Hội"):
+        union_set_status(union=copy, status=Union.Status.ACTIVE, actor="kiểm thử")
+    union_set_status(union=doomed, status=Union.Status.ARCHIVED, actor="kiểm thử")
+    copy = union_set_status(union=copy, status=Union.Status.ACTIVE, actor="kiểm thử")
+    assert not copy.review_pending and union_scopes(copy) != []
+    # Live at last, the copy still refuses what the original handed out.
+    host = Client(HTTP_HOST="lcnew.localhost")
+    answer = host.get("/api/v1/activities/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert answer.status_code == 401
+    host.cookies["sessionid"] = session.session_key
+    assert host.get("/admin/").status_code == 302

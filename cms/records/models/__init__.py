@@ -1,5 +1,6 @@
 from cms.records.models.activities import Activity, ContestEntry
 from cms.records.models.governance import Committee, Congress, Person, Position
+from cms.records.models.imports import ImportJob
 from cms.records.models.organisations import MemberCount, MemberOrganisation
 from cms.records.models.periods import ReportingPeriod
 from cms.records.models.predecessors import Predecessor
@@ -10,6 +11,7 @@ __all__ = [
     "Committee",
     "ContestEntry",
     "Congress",
+    "ImportJob",
     "MemberCount",
     "MemberOrganisation",
     "Person",

@@ -84,7 +84,8 @@ class Activity(models.Model):
     quantity = models.PositiveIntegerField(
         "số lượng (người được tôn vinh, vụ việc, hồ sơ)", null=True, blank=True
     )
-    note = models.TextField("ghi chú", blank=True)
+    # Forms and the API refuse a longer note (the database does not need to).
+    note = models.TextField("ghi chú", blank=True, max_length=5_000)
     # The schema of the union this row was moved from in a merger; empty for the union's own.
     moved_from = models.CharField(
         "chuyển từ Liên hiệp Hội", max_length=63, blank=True, db_index=True, editable=False

@@ -33,7 +33,9 @@ class Command(BaseCommand):
             call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
         elif verbosity:
             self.stdout.write("public: đã cập nhật, bỏ qua.")
-        # Also on a database migrated before the views existed.
+        # The security state's table (settings.SECURITY_CACHE), then the views a union's
+        # connection sees public through; also on a database migrated before either.
+        call_command("createcachetable", verbosity=verbosity)
         shared_views_refresh()
         national_union_ensure()
         national_site_setup(

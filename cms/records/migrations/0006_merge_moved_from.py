@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0003_contest_entries'),
+        ('records', '0005_activity_note_cap'),
     ]
 
     operations = [

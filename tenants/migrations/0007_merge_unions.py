@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0004_union_deletion'),
+        ('tenants', '0006_routing_version'),
     ]
 
     operations = [
