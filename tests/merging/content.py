@@ -36,6 +36,7 @@ from cms.records.models import (
     Report,
     ReportingPeriod,
 )
+from cms.roles import EDITOR
 
 PASSWORD = "mat-khau-sap-nhap-2025"
 
@@ -137,7 +138,7 @@ def site_content_create(*, label: str, shared_email: str, members: int) -> None:
     users = get_user_model().objects
     users.create_superuser("admin", f"admin@{label.lower()}.example.vn", PASSWORD)
     editor = users.create_user(f"bientap.{label.lower()}", shared_email, PASSWORD, is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=EDITOR))
 
 
 def row_counts(schema_name: str) -> dict[str, int]:

@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 from cms.models import NewsArticlePage, OfficialDocument, ReaderComment
 from cms.records.models import Congress, MemberCount, MemberOrganisation, Report
 from cms.records.selectors import leadership_current
+from cms.roles import EDITOR
 from tenants.models import Domain, Union, UnionMerge, UnionMergeMap
 from tenants.selectors import union_host
 from tests.merging.content import PASSWORD, row_counts
@@ -81,7 +82,7 @@ def test_the_merge_moves_site_records_and_staff_and_the_old_host_redirects(pair)
         moved_admin = users.get(username=f"admin.{absorbed.schema_name}")
         assert moved_admin.check_password(PASSWORD) and moved_admin.is_superuser
         shared = users.get(email="can.bo.chung@example.vn")
-        assert shared.username == "bientap.hải phòng" and shared.groups.filter(name="Editors")
+        assert shared.username == "bientap.hải phòng" and shared.groups.filter(name=EDITOR)
 
     # Every row moved is in the map, once.
     assert UnionMergeMap.objects.filter(merge=merge, table="wagtailcore_page").count() >= 6
