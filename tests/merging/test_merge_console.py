@@ -7,7 +7,7 @@ from django_tenants.utils import schema_context
 
 from cms.records.models import MemberOrganisation
 from tenants.models import UnionMerge
-from tests.conftest import wait_for
+from tests.conftest import login_with_second_step, wait_for
 
 
 @pytest.fixture
@@ -15,9 +15,8 @@ def national(committed):
     user, _ = get_user_model().objects.get_or_create(
         username="vusta-merge", defaults={"is_staff": True, "is_superuser": True}
     )
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client  # the account stays, like the browser tests' national one
+    # The account stays, like the browser tests' national one.
+    return login_with_second_step(Client(HTTP_HOST="localhost"), user)
 
 
 def test_preview_edit_a_resolution_confirm_and_follow_the_progress(pair, national, celery_worker):
