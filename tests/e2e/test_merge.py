@@ -3,7 +3,7 @@ confirm, progress; then the old host redirects and the console shows both histor
 
 from django.contrib.auth import get_user_model
 
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, national_sign_in
 from tests.merging.conftest import pair  # noqa: F401  (the fixture)
 
 
@@ -13,11 +13,7 @@ def test_merge_from_the_console(site_server, pair, celery_worker, page):  # noqa
     if not users.filter(username="vusta-e2e").exists():
         users.create_superuser("vusta-e2e", "vusta-e2e@example.vn", "toan-quoc-2025")
     base = f"http://localhost:{site_server}"
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", "vusta-e2e")
-    page.fill("#id_password", "toan-quoc-2025")
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    national_sign_in(page, base, "vusta-e2e", "toan-quoc-2025")
 
     page.goto(base + "/admin/toan-quoc/lien-hiep-hoi/")
     page.click("text=Sáp nhập Liên hiệp Hội")
