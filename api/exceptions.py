@@ -87,4 +87,3 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.Throttled) and exc.wait:
         response.data["error"]["retry_after"] = int(exc.wait)
     return response
-

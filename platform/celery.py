@@ -41,8 +41,11 @@ class UnionTask(TenantTask):
         # suspension is temporary, its data stays counted nationally, and work its
         # staff queued just before (an import being applied) must not stop half-done.
         union = Union.objects.filter(schema_name=connection.schema_name).first()
-        if union is not None and union.status == Union.Status.ARCHIVED:
-            logger.info("task skipped: union archived", extra={"schema": connection.schema_name})
+        # A merged union's schema is kept as it was at the switch: nothing acts for it.
+        if union is not None and union.status in (Union.Status.ARCHIVED, Union.Status.MERGED):
+            logger.info(
+                "task skipped: union archived or merged", extra={"schema": connection.schema_name}
+            )
             return None
         # The routing's own check: a half-made or lagging schema is refused, never run.
         if union is None or not union_ready(union):

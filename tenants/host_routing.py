@@ -98,6 +98,24 @@ def _banner_insert(response: HttpResponse, union: Union) -> HttpResponse:
     return response
 
 
+def _merged_redirect(request: HttpRequest, union: Union) -> HttpResponse:
+    """Every address of a merged union's hosts: 301 to the same content on the absorbing
+    union's site, or to its home for a path that has no counterpart there."""
+    from django.http import HttpResponsePermanentRedirect
+
+    from tenants.merging import merged_redirect_path
+
+    connection.set_schema_to_public()
+    host, path = merged_redirect_path(union_id=union.pk, path=request.path)
+    if host is None:
+        return _page("not_found.html", 404)
+    port = request.get_port()
+    netloc = host if port in ("80", "443") else f"{host}:{port}"
+    query = request.META.get("QUERY_STRING", "")
+    location = f"{request.scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+    return HttpResponsePermanentRedirect(location)
+
+
 class UnionMiddleware(TenantMainMiddleware):
     """Serves a request only in a union whose schema is ready.
 
@@ -128,6 +146,9 @@ class UnionMiddleware(TenantMainMiddleware):
             request.union_schema = union.schema_name
         if union is None or not union.is_routable:
             return _page("not_found.html", 404)
+        # A merged union keeps redirecting once national staff archive it too.
+        if union.merged_into_id is not None:
+            return _merged_redirect(request, union)
         if union.status == Union.Status.ARCHIVED:
             return _page("archived.html", 410, union=union)
         if not union_ready(union):

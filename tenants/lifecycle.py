@@ -9,8 +9,8 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from tenants.models import Union
-from tenants.signals import union_status_changed
+from tenants.models import Province, Union
+from tenants.signals import union_provinces_changed, union_status_changed
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,12 @@ def union_set_status(*, union: Union, status: str, actor: str, reason: str = "")
     provincial_only(union)
     if status not in LIFECYCLE_STATUSES:
         raise ValidationError("Trạng thái không hợp lệ.", code="bad_status")
+    if union.merged_into_id is not None and status != Union.Status.ARCHIVED:
+        raise ValidationError(
+            "Liên hiệp Hội này đã sáp nhập vào “%(name)s”: chỉ có thể chuyển sang lưu trữ.",
+            code="merged",
+            params={"name": union.merged_into.name},
+        )
     previous = union.status
     fields = ["status", "updated_at"]
     if union.review_pending and status == Union.Status.ACTIVE:
@@ -66,4 +72,32 @@ def union_set_status(*, union: Union, status: str, actor: str, reason: str = "")
         sender=Union, union=union, previous=previous, actor=actor, reason=reason
     )
     logger.info("union status changed", extra={"schema": union.schema_name, "status": status})
+    return union
+
+
+@transaction.atomic
+def union_provinces_set(
+    *, union: Union, province: Province | None, former_province: Province | None, actor: str
+) -> Union:
+    """The province a union serves now and the former province whose history it carries
+    (a union of Sóc Trăng, now in Cần Thơ): settable by national staff in the console."""
+    provincial_only(union)
+    if province is not None and not province.is_current:
+        raise ValidationError("Tỉnh hiện hành phải là một trong 34 tỉnh, thành phố.")
+    if former_province is not None:
+        if former_province.is_current:
+            raise ValidationError("Tỉnh cũ phải là một trong 63 tỉnh, thành phố trước 1/7/2025.")
+        if province is not None and former_province.successor_id != province.pk:
+            raise ValidationError(
+                "%(former)s đã hợp nhất vào %(successor)s, không phải %(province)s.",
+                params={
+                    "former": former_province.name,
+                    "successor": former_province.successor.name,
+                    "province": province.name,
+                },
+            )
+    before = f"{union.province or '—'} / {union.former_province or '—'}"
+    union.province, union.former_province = province, former_province
+    union.save(update_fields=["province", "former_province", "updated_at"])
+    union_provinces_changed.send(sender=Union, union=union, before=before, actor=actor)
     return union

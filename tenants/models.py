@@ -78,6 +78,9 @@ class Union(TenantMixin):
         ACTIVE = "active", "Đang hoạt động"
         SUSPENDED = "suspended", "Tạm ngừng"
         ARCHIVED = "archived", "Lưu trữ"
+        # Its content, records and staff now live in `merged_into`; its schema is kept,
+        # untouched, and its hosts answer 301 to the absorbing union's site.
+        MERGED = "merged", "Đã sáp nhập"
 
     name = models.CharField("tên đầy đủ", max_length=255)
     short_name = models.CharField("tên viết tắt", max_length=100, blank=True)
@@ -107,6 +110,15 @@ class Union(TenantMixin):
     contact_name = models.CharField("người liên hệ", max_length=255, blank=True)
     contact_email = models.EmailField("thư điện tử", blank=True)
     contact_phone = models.CharField("điện thoại", max_length=50, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="đã sáp nhập vào",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="absorbed_unions",
+    )
+    merged_on = models.DateField("ngày sáp nhập", null=True, blank=True)
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật", auto_now=True)
     # A copy restored beside its original (`union_restore --as`): suspended, out of the
@@ -302,3 +314,107 @@ class UnionDeletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schema_name}: {self.get_state_display()}"
+
+
+class UnionMerge(models.Model):
+    """One union absorbed into another (63 → 34), from the preview to the switch.
+
+    The row lives in public and outlives the work: it holds the staff's conflict
+    resolutions, the progress the console shows, the backup taken first, and the
+    date from which the absorbing union reports for both in the national statistics.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Đang chờ thực hiện"
+        RUNNING = "running", "Đang sáp nhập"
+        DONE = "done", "Đã sáp nhập"
+        FAILED = "failed", "Chưa sáp nhập được"
+
+    OPEN_STATES = ("queued", "running")
+
+    absorbed = models.ForeignKey(
+        Union,
+        verbose_name="Liên hiệp Hội được sáp nhập",
+        on_delete=models.PROTECT,
+        related_name="merges_out",
+    )
+    absorbing = models.ForeignKey(
+        Union,
+        verbose_name="Liên hiệp Hội tiếp nhận",
+        on_delete=models.PROTECT,
+        related_name="merges_in",
+    )
+    state = models.CharField(
+        "trạng thái", max_length=10, choices=State, default=State.QUEUED, db_index=True
+    )
+    step = models.CharField("bước", max_length=100, blank=True)
+    resolutions = models.JSONField("cách xử lý trùng lặp", default=dict, blank=True)
+    # Figures of periods ending before this day stay the absorbed union's own.
+    merge_date = models.DateField("ngày sáp nhập")
+    requested_by = models.CharField("người yêu cầu", max_length=150)
+    requested_at = models.DateTimeField("yêu cầu lúc", auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    backup_name = models.CharField("bản sao lưu", max_length=255, blank=True)
+    # The absorbed union's pages become this section of the absorbing site.
+    section_page_id = models.PositiveIntegerField(null=True, blank=True)
+    section_path = models.CharField(max_length=255, blank=True)
+    counts = models.JSONField("số lượng đã chuyển", default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = "đợt sáp nhập"
+        verbose_name_plural = "các đợt sáp nhập"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["absorbed"],
+                condition=models.Q(state__in=("queued", "running", "done")),
+                name="one_live_merge_per_absorbed",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(absorbed=models.F("absorbing")), name="merge_not_into_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed} → {self.absorbing}: {self.get_state_display()}"
+
+
+class UnionMergeMap(models.Model):
+    """Old id in the absorbed schema → new id in the absorbing one, per table.
+
+    Written in the copy's own transaction, so it always names rows that exist; every
+    copied row can be traced back to where it came from.
+    """
+
+    merge = models.ForeignKey(UnionMerge, on_delete=models.CASCADE, related_name="id_map")
+    table = models.CharField(max_length=100)
+    old_id = models.BigIntegerField()
+    new_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merge", "table", "old_id"], name="one_new_id_per_old_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.old_id} → {self.new_id}"
+
+
+class MergeRedirect(models.Model):
+    """A path of a merged union's site and where the same content now lives."""
+
+    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="merge_redirects")
+    old_path = models.CharField(max_length=700)
+    new_path = models.CharField(max_length=1000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["union", "old_path"], name="one_redirect_per_old_path")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_path} → {self.new_path}"

@@ -20,3 +20,12 @@ union_deleting = Signal()
 # After the restored union's registry rows were committed.
 # Keyword arguments: union, actor, archive (Path), source_schema (its name in the archive).
 union_restored = Signal()
+
+# After a merger's switch committed (the absorbed union is "merged" into the absorbing
+# one, its rows copied): the national layer moves the statistics and the news feed.
+# Keyword arguments: merge_id.
+union_merged = Signal()
+
+# Inside the transaction that set a union's current and former province.
+# Keyword arguments: union, before (text), actor.
+union_provinces_changed = Signal()

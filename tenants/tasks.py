@@ -53,3 +53,20 @@ def platform_backup() -> str:
 @app.task(base=NationalTask, acks_late=True, reject_on_worker_lost=True)
 def union_delete_run(deletion_id: int) -> None:
     deletion.union_deletion_carry_out(deletion_id=deletion_id)
+
+
+# Acknowledged after the run: a worker killed mid-merge has rolled the copy back, and the
+# merge is delivered again; `merge_carry_out` finishes it once, without duplicates.
+@app.task(base=NationalTask, acks_late=True, reject_on_worker_lost=True)
+def union_merge_run(merge_id: int) -> None:
+    from tenants.merging import merge_carry_out
+
+    merge_carry_out(merge_id=merge_id)
+
+
+@app.task
+def merged_pages_index(section_path: str) -> int:
+    """A UnionTask: search entries of a merger's moved pages, in the absorbing union."""
+    from tenants.merging import merged_pages_index as index
+
+    return index(section_path)

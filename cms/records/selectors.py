@@ -9,6 +9,7 @@ from cms.records.models import (
     MemberCount,
     MemberOrganisation,
     Position,
+    Predecessor,
     Report,
     ReportingPeriod,
 )
@@ -41,6 +42,16 @@ def period_span(period: ReportingPeriod) -> QuerySet[ReportingPeriod]:
     return periods.filter(kind=ReportingPeriod.Kind.HALF_YEAR, half=period.half)
 
 
+def origins_not_counted(period: ReportingPeriod) -> list[str]:
+    """Merged predecessors whose rows here stay out of this period's figures: the period
+    ended before the merger, so the predecessor's own figures stand for it."""
+    return list(
+        Predecessor.objects.filter(merged_on__gt=period.ends_on).values_list(
+            "schema_name", flat=True
+        )
+    )
+
+
 def members_in(period: ReportingPeriod | None) -> int | None:
     """Members at the period's end: per organisation, its newest count in the span;
     None when no count was entered (unknown, not zero)."""
@@ -48,6 +59,7 @@ def members_in(period: ReportingPeriod | None) -> int | None:
         return None
     latest = (
         MemberCount.objects.filter(period__in=period_span(period))
+        .exclude(organisation__moved_from__in=origins_not_counted(period))
         .order_by("organisation_id", F("period__half").desc(nulls_first=True))
         .distinct("organisation_id")
         .values("members")
@@ -66,6 +78,7 @@ def organisations_by_kind(period: ReportingPeriod) -> dict[str, int]:
     """The member organisations at the period's end, by kind."""
     rows = (
         MemberOrganisation.objects.filter(organisations_active_on(period.ends_on))
+        .exclude(moved_from__in=origins_not_counted(period))
         .values("kind")
         .annotate(n=Count("id"))
     )
@@ -89,6 +102,7 @@ def activity_figures(period: ReportingPeriod) -> dict[str, dict[str, int]]:
     """Per activity kind: how many, how many done, and the summed quantities."""
     rows = (
         Activity.objects.filter(period__in=period_span(period))
+        .exclude(moved_from__in=origins_not_counted(period))
         .values("kind")
         .annotate(**_ACTIVITY_FIGURES)
         .order_by()

@@ -236,7 +236,9 @@ def person_erase(*, person: Person) -> Person:
 
 def report_get_or_create(*, period: ReportingPeriod) -> Report:
     report, _ = Report.objects.get_or_create(
-        period=period, defaults={"narrative": {key: "" for key, _label in REPORT_SECTIONS}}
+        period=period,
+        moved_from="",
+        defaults={"narrative": {key: "" for key, _label in REPORT_SECTIONS}},
     )
     return report
 

@@ -509,6 +509,50 @@ DEMO_UNIONS = [
             ],
         },
     ),
+    # Beside Hải Dương's, so a newcomer can try a merger (63 → 34) from the console:
+    # Tổng quan → Các Liên hiệp Hội → Sáp nhập Liên hiệp Hội.
+    DemoUnion(
+        schema_name="haiphong",
+        name="Liên hiệp các Hội Khoa học và Kỹ thuật thành phố Hải Phòng",
+        short_name="Liên hiệp Hội Hải Phòng",
+        province="Hải Phòng",
+        former_province=None,
+        intro="<p>Trang thử nghiệm: Liên hiệp Hội của thành phố tiếp nhận Liên hiệp Hội tỉnh "
+        "Hải Dương khi hai địa phương hợp nhất từ ngày 1/7/2025.</p>",
+        about=list(FUNCTIONS),
+        news=[
+            {
+                "title": "Hội nghị bàn phương án hợp nhất hai Liên hiệp Hội",
+                "days_ago": 5,
+                "summary": "Trang thử nghiệm: chuẩn bị hợp nhất với Liên hiệp Hội Hải Dương.",
+                "body": "Hội nghị thống nhất lộ trình chuyển trang thông tin, hồ sơ hội viên và "
+                "tài khoản cán bộ về một trang chung.",
+            },
+        ],
+        documents=[
+            {
+                "number": "01/KH-LHH",
+                "kind": "ke-hoach",
+                "issued_on": dt.date(2025, 7, 15),
+                "abstract": "Kế hoạch hợp nhất Liên hiệp Hội (trang thử nghiệm)",
+                "signatory": "Chủ tịch Liên hiệp Hội",
+            },
+        ],
+        event={
+            "title": "Đại hội đại biểu Liên hiệp Hội sau hợp nhất, lần thứ I",
+            "kind": "hoi-nghi",
+            "in_days": 30,
+            "place": "Thành phố Hải Phòng",
+        },
+        contest={
+            "title": "Hội thi Sáng tạo Kỹ thuật thành phố",
+            "edition": "Trang thử nghiệm",
+            "fields": "Khoa học kỹ thuật",
+            "entries": 0,
+            "prizes": [],
+        },
+        records={"organisations": {"association": 3}, "members": [], "activities": []},
+    ),
 ]
 
 

@@ -18,8 +18,14 @@ from cms.records.models import Report
 from cms.records.signals import records_changed, report_submitted
 from lhh.national import news_feed, rollups, services, tasks
 from lhh.web.schema_scope import in_public_schema
-from tenants.models import Union
-from tenants.signals import union_deleting, union_restored, union_status_changed
+from tenants.models import Union, UnionMerge
+from tenants.signals import (
+    union_deleting,
+    union_merged,
+    union_provinces_changed,
+    union_restored,
+    union_status_changed,
+)
 
 
 @receiver(records_changed, dispatch_uid="national_rollup_refresh")
@@ -84,4 +90,34 @@ def _union_restored(
     # Rebuild what public derives from the schema.
     with schema_context(union.schema_name):
         rollups.rollup_refresh()
+        news_feed.news_feed_refresh()
+
+
+@receiver(union_provinces_changed, dispatch_uid="national_audit_provinces")
+def _union_provinces_changed(sender, union: Union, before: str, actor: str, **kwargs) -> None:
+    services.audit_entry_add(
+        union=union,
+        actor=actor,
+        action="provinces",
+        detail=f"Tỉnh hiện hành / tỉnh cũ: {before} → "
+        f"{union.province or '—'} / {union.former_province or '—'}",
+    )
+    # The union now counts in other provinces' totals.
+    transaction.on_commit(tasks.rollup_totals_rebuild.delay)
+
+
+@receiver(union_merged, dispatch_uid="national_union_merged")
+def _union_merged(sender, merge_id: int, **kwargs) -> None:
+    """Sent after a merger's switch committed: move the statistics and the news feed now,
+    in the worker that merged (both are quick next to the merge itself)."""
+    from lhh.national.models import NewsFeedItem
+
+    merge = UnionMerge.objects.select_related("absorbed", "absorbing").filter(pk=merge_id).first()
+    if merge is None:  # removed since (a test's or a benchmark's clean-up)
+        return
+    rollups.union_merged_statistics(
+        absorbed=merge.absorbed, absorbing=merge.absorbing, merge_date=merge.merge_date
+    )
+    NewsFeedItem.objects.filter(union=merge.absorbed).delete()
+    with schema_context(merge.absorbing.schema_name):
         news_feed.news_feed_refresh()

@@ -12,11 +12,14 @@ than every union's. `rollup_refresh` adds its own changes to them in its transac
 union moves in or out of a scope.
 """
 
+import datetime as dt
+
 from django.db import connection, transaction
 from django.db.models import QuerySet, Sum
+from django_tenants.utils import schema_context
 
 from cms.models import NewsArticlePage, VisitDay
-from cms.records.models import ReportingPeriod
+from cms.records.models import Predecessor, ReportingPeriod
 from cms.records.selectors import period_figures
 from lhh.national.models import Rollup, RollupTotal
 from lhh.web.schema_scope import current_schema
@@ -78,11 +81,15 @@ def _site_metrics(period: ReportingPeriod) -> dict[str, int]:
     visits = VisitDay.objects.filter(day__range=(period.starts_on, period.ends_on)).aggregate(
         n=Sum("views", default=0)
     )["n"]
-    news = (
-        NewsArticlePage.objects.live()
-        .filter(published_on__range=(period.starts_on, period.ends_on))
-        .count()
+    news = NewsArticlePage.objects.live().filter(
+        published_on__range=(period.starts_on, period.ends_on)
     )
+    # A merged predecessor's articles count as its own before the merger (see Predecessor).
+    for section_path in Predecessor.objects.filter(merged_on__gt=period.ends_on).values_list(
+        "section_path", flat=True
+    ):
+        news = news.exclude(path__startswith=section_path)
+    news = news.count()
     return {key: value for key, value in (("site.visits", visits), ("site.news", news)) if value}
 
 
@@ -183,20 +190,36 @@ def rollup_refresh(period_ids: list[int] | None = None) -> int:
     return written
 
 
+def _period_ends_on(kind: str, year: int, half: int | None) -> dt.date:
+    return ReportingPeriod(kind=kind, year=year, half=half).ends_on
+
+
 @transaction.atomic
-def union_rollups_forget(union: Union) -> None:
+def union_rollups_forget(union: Union, *, ending_from: dt.date | None = None) -> None:
     """Take a union's figures out of the totals and drop its rollups: before it is deleted
-    (its rows would go by cascade, leaving the totals counting them)."""
+    (its rows would go by cascade, leaving the totals counting them), or, with
+    `ending_from`, those of the periods a merger hands to the absorbing union."""
     union = Union.objects.select_for_update().get(pk=union.pk)
     rows = Rollup.objects.filter(union=union)
     periods: dict[tuple, dict[str, int]] = {}
     for kind, year, half, metric, value in rows.values_list(
         "period_kind", "year", "half", "metric", "value"
     ):
-        periods.setdefault((kind, year, half), {})[metric] = value
+        if ending_from is None or _period_ends_on(kind, year, half) >= ending_from:
+            periods.setdefault((kind, year, half), {})[metric] = value
     for period, before in periods.items():
         _totals_add(union_scopes(union), period, before, {})
-    rows.delete()
+        kind, year, half = period
+        rows.filter(period_kind=kind, year=year, half=half).delete()
+
+
+def union_merged_statistics(*, absorbed: Union, absorbing: Union, merge_date: dt.date) -> None:
+    """After a merger: periods ending before `merge_date` keep each union's own figures
+    (the absorbing union's records leave the moved rows out of them, see
+    `cms.records.models.Predecessor`); later periods are the absorbing union's alone."""
+    union_rollups_forget(absorbed, ending_from=merge_date)
+    with schema_context(absorbing.schema_name):
+        rollup_refresh()
 
 
 _REBUILD_SQL = """

@@ -96,6 +96,7 @@ def report_decide(
     submission.save(update_fields=["status", "decided_at", "comment"])
     with schema_context(submission.union.schema_name):
         Report.objects.filter(
+            moved_from="",
             period__kind=submission.period_kind,
             period__year=submission.year,
             period__half=submission.half,

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -34,9 +34,10 @@ from lhh.national.tasks import national_report_build
 from lhh.web.downloads import attachment_disposition
 from lhh.web.schema_scope import national_only
 from lhh.web.spreadsheet import titled_workbook
+from tenants import merging
 from tenants.deletion import union_delete_request
-from tenants.lifecycle import LIFECYCLE_STATUSES, union_set_status
-from tenants.models import Union, UnionDeletion
+from tenants.lifecycle import LIFECYCLE_STATUSES, union_provinces_set, union_set_status
+from tenants.models import Province, Union, UnionDeletion, UnionMerge
 from tenants.selectors import SCHEMA_READY
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -111,6 +112,12 @@ def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
         "site_url": selectors.union_site_url(union),
         "statuses": LIFECYCLE_STATUSES,
         "deletion": union.deletions.filter(state=UnionDeletion.State.QUEUED).first(),
+        # Both histories of a merger: who it absorbed, and whom it was absorbed by.
+        "current_provinces": Province.objects.filter(is_current=True),
+        "former_provinces": Province.objects.filter(is_current=False).select_related("successor"),
+        "merges": UnionMerge.objects.filter(
+            models.Q(absorbed=union) | models.Q(absorbing=union)
+        ).select_related("absorbed", "absorbing"),
     }
     return TemplateResponse(request, "national/console/union_detail.html", context)
 
@@ -128,6 +135,34 @@ def union_status(request: HttpRequest, schema_name: str) -> HttpResponse:
             reason=request.POST.get("reason", "").strip(),
         )
         messages.success(request, f"{union.name}: {union.get_status_display()}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("national:union_detail", schema_name=schema_name)
+
+
+@console_view
+def union_provinces(request: HttpRequest, schema_name: str) -> HttpResponse:
+    """Set the province a union serves and the former province whose history it carries."""
+    if request.method != "POST" or not request.user.has_perm("tenants.change_union"):
+        raise PermissionDenied
+    union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
+
+    def province(name: str, current: bool) -> Province | None:
+        value = request.POST.get(name, "")
+        return (
+            Province.objects.filter(pk=value, is_current=current).first()
+            if value.isdigit()
+            else None
+        )
+
+    try:
+        union_provinces_set(
+            union=union,
+            province=province("province", True),
+            former_province=province("former_province", False),
+            actor=request.user.get_username(),
+        )
+        messages.success(request, f"{union.name}: đã cập nhật tỉnh hiện hành và tỉnh cũ.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("national:union_detail", schema_name=schema_name)
@@ -171,11 +206,27 @@ def directory(request: HttpRequest) -> HttpResponse:
     unions = (
         Union.objects.filter(kind=Union.Kind.PROVINCIAL)
         .annotate(schema_ready=SCHEMA_READY)
-        .select_related("province", "former_province", "health")
+        .select_related("province", "former_province", "health", "merged_into")
         .prefetch_related("domains")
         .order_by("province__name", "name")
     )
-    return TemplateResponse(request, "national/console/directory.html", {"unions": unions})
+    return TemplateResponse(
+        request,
+        "national/console/directory.html",
+        {"unions": unions, "proposals": _merge_proposals(unions)},
+    )
+
+
+def _merge_proposals(unions) -> list[tuple[Union, Union]]:
+    """A province with the union of its current name and a former province's union:
+    the platform offers to merge the second into the first."""
+    working = [u for u in unions if u.status == Union.Status.ACTIVE and u.province_id is not None]
+    own = {u.province_id: u for u in working if u.former_province_id is None}
+    return [
+        (u, own[u.province_id])
+        for u in working
+        if u.former_province_id is not None and u.province_id in own
+    ]
 
 
 @console_view
@@ -432,12 +483,71 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@console_view
+def merge_start(request: HttpRequest) -> HttpResponse:
+    """Choose the unions, see what moves and every conflict, change the resolutions,
+    confirm: the worker then merges, and the progress page follows it."""
+    if not request.user.has_perm("tenants.change_union"):
+        raise PermissionDenied
+    candidates = Union.objects.filter(
+        kind=Union.Kind.PROVINCIAL, status__in=[Union.Status.ACTIVE, Union.Status.SUSPENDED]
+    ).select_related("province", "former_province")
+    data = request.POST if request.method == "POST" else request.GET
+    absorbed = candidates.filter(schema_name=data.get("absorbed", "")).first()
+    absorbing = candidates.filter(schema_name=data.get("absorbing", "")).first()
+    context: dict = {"candidates": candidates, "absorbed": absorbed, "absorbing": absorbing}
+    if absorbed and absorbing:
+        try:
+            preview = merging.merge_preview(absorbed=absorbed, absorbing=absorbing)
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+            return TemplateResponse(
+                request, "national/console/merge_start.html", context, status=400
+            )
+        context["preview"] = preview
+        if request.method == "POST" and data.get("confirm") == "1":
+            resolutions: dict[str, dict[str, str]] = {}
+            for conflict in preview.conflicts:
+                value = data.get(f"resolution-{conflict.kind}-{conflict.key}")
+                if conflict.choices and value:
+                    resolutions.setdefault(conflict.kind, {})[conflict.key] = value
+            try:
+                merge = merging.merge_request(
+                    absorbed=absorbed,
+                    absorbing=absorbing,
+                    actor=request.user.get_username(),
+                    resolutions=resolutions,
+                )
+                return redirect("national:merge_progress", pk=merge.pk)
+            except ValidationError as error:
+                context["error"] = " ".join(error.messages)
+                return TemplateResponse(
+                    request, "national/console/merge_start.html", context, status=400
+                )
+    return TemplateResponse(request, "national/console/merge_start.html", context)
+
+
+@console_view
+def merge_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """How a merge is going; the page reloads itself until it has ended."""
+    merge = get_object_or_404(UnionMerge.objects.select_related("absorbed", "absorbing"), pk=pk)
+    context = {
+        "merge": merge,
+        "progress": merging.merge_progress(merge),
+        "site_url": selectors.union_site_url(merge.absorbing),
+    }
+    return TemplateResponse(request, "national/console/merge_progress.html", context)
+
+
 urlpatterns = [
+    path("sap-nhap/", merge_start, name="merge_start"),
+    path("sap-nhap/<int:pk>/", merge_progress, name="merge_progress"),
     path("", dashboard, name="dashboard"),
     path("xuat.xlsx", export, name="export"),
     path("lien-hiep-hoi/", directory, name="directory"),
     path("lien-hiep-hoi/<str:schema_name>/", union_detail, name="union_detail"),
     path("lien-hiep-hoi/<str:schema_name>/trang-thai/", union_status, name="union_status"),
+    path("lien-hiep-hoi/<str:schema_name>/tinh/", union_provinces, name="union_provinces"),
     path("lien-hiep-hoi/<str:schema_name>/xoa/", union_delete_confirm, name="union_delete"),
     path("yeu-cau-xoa/<int:pk>/", union_deletion, name="union_deletion"),
     path("bao-cao/", reports, name="reports"),

@@ -38,7 +38,9 @@ def province_check(
     province: Province, *, policy: OnboardingPolicy, application_id: int | None = None
 ) -> None:
     """A province keeps one union unless the national union allows several; a union
-    approved and still being made counts as its union."""
+    approved and still being made counts as its union. The union of a former province
+    (Sóc Trăng's, now in Cần Thơ) does not take the current province's place, and a
+    union merged into another holds none."""
     if not province.is_current:
         raise ValidationError(
             "Vui lòng chọn một trong 34 tỉnh, thành phố hiện hành.", code="province_former"
@@ -46,8 +48,10 @@ def province_check(
     if policy.several_unions_per_province:
         return
     if (
-        Union.objects.filter(kind=Union.Kind.PROVINCIAL, province=province)
-        .exclude(status=Union.Status.ARCHIVED)
+        Union.objects.filter(
+            kind=Union.Kind.PROVINCIAL, province=province, former_province__isnull=True
+        )
+        .exclude(status__in=[Union.Status.ARCHIVED, Union.Status.MERGED])
         .exists()
         or _other_than(
             SignupApplication.objects.filter(

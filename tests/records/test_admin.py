@@ -94,7 +94,7 @@ def test_reports_page_creates_saves_and_submits(h1_2021, admin_a, union_a):
     assert "đã chốt khi gửi" in page and "Lưu và gửi" not in page
     docx = admin_a.get(f"/admin/ho-so/bao-cao/{report.pk}/tai-ve.docx")
     assert docx["Content-Disposition"] == (
-        "attachment; filename=\"bao-cao-uniona-2021-6thang1.docx\"; "
+        'attachment; filename="bao-cao-uniona-2021-6thang1.docx"; '
         "filename*=UTF-8''bao-cao-uniona-2021-6thang1.docx"
     )
 

@@ -3,6 +3,7 @@ from cms.records.models.governance import Committee, Congress, Person, Position
 from cms.records.models.imports import ImportJob
 from cms.records.models.organisations import MemberCount, MemberOrganisation
 from cms.records.models.periods import ReportingPeriod
+from cms.records.models.predecessors import Predecessor
 from cms.records.models.reports import Report, ReportSettings
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "MemberOrganisation",
     "Person",
     "Position",
+    "Predecessor",
     "Report",
     "ReportSettings",
     "ReportingPeriod",

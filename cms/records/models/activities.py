@@ -86,6 +86,10 @@ class Activity(models.Model):
     )
     # Forms and the API refuse a longer note (the database does not need to).
     note = models.TextField("ghi chú", blank=True, max_length=5_000)
+    # The schema of the union this row was moved from in a merger; empty for the union's own.
+    moved_from = models.CharField(
+        "chuyển từ Liên hiệp Hội", max_length=63, blank=True, db_index=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,6 +11,10 @@ class Congress(models.Model):
     held_on = models.DateField("ngày tổ chức", null=True, blank=True)
     # Term numbering restarts when unions of merged provinces merge ("lần thứ I").
     note = models.CharField("ghi chú", max_length=255, blank=True)
+    # The schema of the union this row was moved from in a merger; empty for the union's own.
+    moved_from = models.CharField(
+        "chuyển từ Liên hiệp Hội", max_length=63, blank=True, db_index=True, editable=False
+    )
 
     class Meta:
         ordering = ["-starts_year"]

@@ -58,6 +58,10 @@ class MemberOrganisation(models.Model):
     )
     # Where the organisation came from when unions of merged provinces merged (e.g. "Hải Dương").
     origin = models.CharField("xuất xứ (tỉnh cũ)", max_length=100, blank=True)
+    # The schema of the union this row was moved from in a merger; empty for the union's own.
+    moved_from = models.CharField(
+        "chuyển từ Liên hiệp Hội", max_length=63, blank=True, db_index=True, editable=False
+    )
 
     # What staff may edit, in the admin and through the API alike.
     EDITABLE_FIELDS = (

@@ -26,11 +26,11 @@ class Report(models.Model):
         ACCEPTED = "accepted", "Đã được tiếp nhận"
         RETURNED = "returned", "Bị trả lại để bổ sung"
 
-    period = models.OneToOneField(
+    period = models.ForeignKey(
         "records.ReportingPeriod",
         verbose_name="kỳ báo cáo",
         on_delete=models.PROTECT,
-        related_name="report",
+        related_name="reports",
     )
     status = models.CharField("trạng thái", max_length=20, choices=Status, default=Status.DRAFT)
     narrative = models.JSONField("nội dung các phần", default=dict, blank=True)
@@ -42,11 +42,23 @@ class Report(models.Model):
     number = models.CharField("số văn bản", max_length=20, blank=True)
     issued_on = models.DateField("ngày ban hành", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The schema of the union this row was moved from in a merger; empty for the union's own.
+    moved_from = models.CharField(
+        "chuyển từ Liên hiệp Hội", max_length=63, blank=True, db_index=True, editable=False
+    )
 
     class Meta:
         ordering = ["-period__year", "-period__half"]
         verbose_name = "báo cáo"
         verbose_name_plural = "báo cáo"
+        constraints = [
+            # A union's own report per period; a merged predecessor's stays beside it.
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=models.Q(moved_from=""),
+                name="one_own_report_per_period",
+            )
+        ]
 
     def __str__(self) -> str:
         prefix = "Báo cáo tổng kết" if self.period.kind == "year" else "Báo cáo sơ kết"
