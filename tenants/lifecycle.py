@@ -54,11 +54,12 @@ def union_set_status(*, union: Union, status: str, actor: str, reason: str = "")
     provincial_only(union)
     if status not in LIFECYCLE_STATUSES:
         raise ValidationError("Trạng thái không hợp lệ.", code="bad_status")
-    if union.merged_into_id is not None and status != Union.Status.ARCHIVED:
+    successor = union.merged_into
+    if successor is not None and status != Union.Status.ARCHIVED:
         raise ValidationError(
             "Liên hiệp Hội này đã sáp nhập vào “%(name)s”: chỉ có thể chuyển sang lưu trữ.",
             code="merged",
-            params={"name": union.merged_into.name},
+            params={"name": successor.name},
         )
     previous = union.status
     fields = ["status", "updated_at"]
@@ -87,12 +88,13 @@ def union_provinces_set(
     if former_province is not None:
         if former_province.is_current:
             raise ValidationError("Tỉnh cũ phải là một trong 63 tỉnh, thành phố trước 1/7/2025.")
-        if province is not None and former_province.successor_id != province.pk:
+        successor = former_province.successor
+        if province is not None and successor != province:
             raise ValidationError(
                 "%(former)s đã hợp nhất vào %(successor)s, không phải %(province)s.",
                 params={
                     "former": former_province.name,
-                    "successor": former_province.successor.name,
+                    "successor": successor.name if successor else "—",
                     "province": province.name,
                 },
             )
