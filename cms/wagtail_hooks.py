@@ -9,6 +9,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms.admin_scope import UNION_ONLY_ADMIN_URLS
 from cms.models import (
     Banner,
     EventRegistration,
@@ -216,12 +217,7 @@ def comment_moderation_buttons(snippet, user, next_url=None):
 
 
 # The national admin runs in public, where a union's tables do not exist.
-_UNION_ONLY_URLS = (
-    "/admin/snippets/cms/",
-    "/admin/settings/cms/",
-    "/admin/records/",
-    "/admin/ho-so/",
-)
+_UNION_ONLY_URLS = UNION_ONLY_ADMIN_URLS
 _UNION_ONLY_GROUPS = {"giao-dien-trang", "ho-so-hoat-dong", "du-lieu-ca-nhan"}
 
 

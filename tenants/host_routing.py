@@ -1,7 +1,9 @@
 """Host → union → schema, before anything else touches the database."""
 
 import json
+import threading
 
+from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
@@ -56,6 +58,52 @@ def _unavailable(request: HttpRequest, union: Union) -> HttpResponse:
             content_type="application/json; charset=utf-8",
         )
     return _page("unavailable.html", 503, union=union)
+
+
+BUSY_API_MESSAGE = (
+    "Trang của Liên hiệp Hội này đang có quá nhiều truy cập cùng lúc; vui lòng thử lại sau ít giây."
+)
+BUSY_RETRY_AFTER_SECONDS = 5
+
+# Requests in flight per union schema in this process (threaded servers): one busy
+# union cannot take every thread and starve the others.
+_in_flight: dict[str, int] = {}
+_in_flight_lock = threading.Lock()
+
+
+def _slot_take(schema_name: str) -> bool:
+    limit = settings.UNION_CONCURRENT_REQUESTS_MAX
+    with _in_flight_lock:
+        held = _in_flight.get(schema_name, 0)
+        if limit > 0 and held >= limit:
+            return False
+        _in_flight[schema_name] = held + 1
+    return True
+
+
+def _slot_release(schema_name: str) -> None:
+    with _in_flight_lock:
+        held = _in_flight.get(schema_name, 0) - 1
+        if held > 0:
+            _in_flight[schema_name] = held
+        else:
+            _in_flight.pop(schema_name, None)
+
+
+def _busy(request: HttpRequest, union: Union) -> HttpResponse:
+    """503 with Retry-After: the union already holds its share of this process."""
+    if request.path.startswith("/api/"):
+        connection.set_schema_to_public()
+        body = {"error": {"code": "union_busy", "message": BUSY_API_MESSAGE, "details": None}}
+        response = HttpResponse(
+            json.dumps(body, ensure_ascii=False),
+            status=503,
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = _page("busy.html", 503, union=union)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    return response
 
 
 def _suspended_refusal(request: HttpRequest, union: Union) -> HttpResponse | None:
@@ -157,6 +205,11 @@ class UnionMiddleware(TenantMainMiddleware):
             refusal = _suspended_refusal(request, union)
             if refusal is not None:
                 return refusal
+        if not _slot_take(union.schema_name):
+            return _busy(request, union)
+        # Released in process_response, which runs for every request let through here
+        # (an exception below becomes a response before it leaves this middleware).
+        request.union_slot = union.schema_name
         union.domain_url = hostname
         request.tenant = union
         if connection.schema_name == union.schema_name:
@@ -169,6 +222,10 @@ class UnionMiddleware(TenantMainMiddleware):
         return None
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        slot = getattr(request, "union_slot", None)
+        if slot is not None:
+            _slot_release(slot)
+            request.union_slot = None
         union = getattr(request, "tenant", None)
         if isinstance(union, Union) and response.status_code >= 500:
             # A table gone since the union was found ready fails its query (public is

@@ -119,6 +119,8 @@ MIDDLEWARE = [
     # A NUL in the address or query is a 400 before any query could choke on it.
     "lhh.web.bad_input.RejectNulMiddleware",
     "tenants.host_routing.UnionMiddleware",
+    # The national host has none of the union-only admin's tables: 404, never 500.
+    "cms.admin_scope.UnionOnlyAdminMiddleware",
     # Counts every page view, cached ones too, in the cache only.
     "cms.visit_counter.VisitCounterMiddleware",
     # Right after routing: a hit skips sessions, auth and Wagtail altogether.
@@ -176,6 +178,10 @@ WSGI_APPLICATION = "lhh.wsgi.application"
 # PostgreSQL when DATABASE_URL is unset; production requires it.
 DATABASE_URL = envstr("DATABASE_URL")
 CONN_MAX_AGE = envint("CONN_MAX_AGE", 60)
+# Fairness: how many of one process's concurrent requests one union may hold (threaded
+# servers; 0 = no limit). Beyond it the union's host answers 503 with Retry-After, so a
+# noisy union cannot take every thread from the others. nginx limits per host too.
+UNION_CONCURRENT_REQUESTS_MAX = envint("UNION_CONCURRENT_REQUESTS_MAX", 16)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _LOCAL_CACHE = {
