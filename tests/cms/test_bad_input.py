@@ -1,5 +1,6 @@
 """Odd query strings an anonymous visitor can send get a clear answer, never a 500."""
 
+import json
 import urllib.error
 import urllib.request
 
@@ -31,3 +32,9 @@ def test_a_nul_character_in_the_query_is_a_400_in_vietnamese(site_server, demo_u
 def test_an_impossible_year_in_the_document_register_lists_nothing(site_server, demo_union, year):
     status, body = _get(site_server, union_host(demo_union.schema_name), f"/van-ban/?nam={year}")
     assert status == 200
+
+
+def test_a_nul_character_in_an_api_query_is_the_apis_json_error(site_server, demo_union):
+    status, body = _get(site_server, union_host(demo_union.schema_name), "/api/v1/news/?q=%00")
+    assert status == 400
+    assert json.loads(body)["error"]["message"].startswith("Địa chỉ hoặc tham số")

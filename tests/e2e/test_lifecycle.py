@@ -53,7 +53,7 @@ def test_first_login_wizard_then_read_only_when_suspended(site_server, new_union
     page.click("text=Lưu và tiếp tục")
     page.wait_for_url(base + "/admin/")
     checklist = page.locator("[data-welcome-checklist]")
-    assert "Các bước tiếp theo (còn 4)" in checklist.inner_text()
+    assert "Các bước tiếp theo (còn 5)" in checklist.inner_text()
     page.screenshot(path=SCREENSHOTS / "welcome-checklist.png", full_page=True)
     page.goto(base + "/")
     assert "Liên hiệp Hội tỉnh Trình duyệt" in page.content()

@@ -26,15 +26,13 @@ from lhh.national.national_report import (
 from lhh.national.rollups import rollup_refresh, rollup_totals_rebuild
 from lhh.national.selectors import PeriodKey
 from tenants.models import Province, Union
-from tests.conftest import wait_for
+from tests.conftest import login_with_second_step, wait_for
 
 
 @pytest.fixture
 def national(db) -> Client:
     user = get_user_model().objects.create_superuser("vusta-test", "vusta@example.vn", "x")
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
+    return login_with_second_step(Client(HTTP_HOST="localhost"), user)
 
 
 def _place(union, province: str, former: str | None = None) -> None:
@@ -267,8 +265,7 @@ def test_the_national_report_is_built_in_the_worker_with_progress(
     get_user_model().objects.filter(username="vusta-worker").delete()  # a killed run's
     NationalPeriod.objects.filter(kind="half", year=2027, half=2).delete()
     user = get_user_model().objects.create_superuser("vusta-worker", "w@example.vn", "x")
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    client = login_with_second_step(Client(HTTP_HOST="localhost"), user)
     period = NationalPeriod.objects.create(
         kind="half", year=2027, half=2, deadline=dt.date(2028, 1, 15)
     )
