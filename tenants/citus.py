@@ -41,6 +41,10 @@ CROSS_SCHEMA_SQL_ALLOWED = {
     # One operator query over every schema's django_migrations (upgrades); on Citus the
     # coordinator gathers the parts, fine for a deploy step, never on a request.
     "tenants/migration_state.py",
+    # A merger copies the absorbed union's rows into the absorbing union's schema, once, in
+    # the worker (issue 15). Not yet run on a cluster: there the coordinator would pull the
+    # rows between the two schemas' nodes (deploy/SCALING.md, "Merging on a cluster").
+    "tenants/merging.py",
 }
 
 SOURCE_DIRS = ("api", "cms", "platform", "tenants")

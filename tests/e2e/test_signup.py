@@ -13,7 +13,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from tests.captcha import solve_captcha_in_browser
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, national_sign_in
 
 
 def _mail_to(address: str, subject_part: str, timeout: float = 30) -> str:
@@ -79,11 +79,7 @@ def test_sign_up_verify_approve_and_log_in_to_the_new_site(
     if not users.filter(username="vusta-e2e").exists():
         users.create_superuser("vusta-e2e", "vusta-e2e@example.vn", "toan-quoc-2025")
     staff = browser.new_context(locale="vi-VN").new_page()
-    staff.goto(base + "/admin/login/")
-    staff.fill("#id_username", "vusta-e2e")
-    staff.fill("#id_password", "toan-quoc-2025")
-    with staff.expect_navigation():
-        staff.click("button[type=submit]")
+    national_sign_in(staff, base, "vusta-e2e", "toan-quoc-2025")
     staff.goto(base + "/admin/toan-quoc/don-dang-ky/")
     row = staff.locator(f"tr[data-subdomain={subdomain}]")
     assert "Chờ duyệt" in row.inner_text()
