@@ -144,3 +144,25 @@ def test_an_editor_of_a_sees_none_of_bs_documents_images_or_form_submissions(uni
     with schema_context(union_b.schema_name):
         for document in Document.objects.filter(title="Hồ sơ mật của B"):
             document.file.delete(save=False)
+
+
+def test_form_submissions_stay_with_a_unions_admin_after_the_national_admin_looked(
+    union_a, admin_a
+):
+    """Wagtail caches the form page types per process; their ids differ between public and
+    a union, so the national admin's first look used to lock a union out of its own forms."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from cms.models import ContactFormField, ContactPage, HomePage
+    from tests.conftest import login_with_second_step
+
+    staff = get_user_model().objects.create_superuser("vusta-forms", "f@example.vn", "x")
+    login_with_second_step(Client(HTTP_HOST="localhost"), staff).get("/admin/forms/")
+    with schema_context(union_a.schema_name):
+        page = HomePage.objects.get().add_child(
+            instance=ContactPage(title="Liên hệ A", slug="lien-he-a")
+        )
+        ContactFormField.objects.create(page=page, label="Nội dung", field_type="multiline")
+    assert "Liên hệ A" in admin_a.get("/admin/forms/").content.decode()
+    assert admin_a.get(f"/admin/forms/submissions/{page.pk}/").status_code == 200
