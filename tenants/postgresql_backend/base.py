@@ -10,8 +10,6 @@ relation depends on its schema, and that index leads with the schema's id): the 
 list, from an index instead of a scan of the whole catalog.
 """
 
-import sys
-
 from django.db.backends.postgresql.base import Database
 from django.db.backends.postgresql.introspection import TableInfo
 from django_tenants.postgresql_backend import base
@@ -58,18 +56,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     # The routing version read by this request's connection check (tenants.routing).
     routing_version: int | None = None
-
-    def set_tenant(self, tenant, include_public: bool = True) -> None:
-        super().set_tenant(tenant, include_public)
-        # Wagtail keeps the form page types' ContentTypes for the whole process
-        # (`get_form_types` is lru_cached), but their ids differ between public and the
-        # unions: once the national admin had asked, a union's form submissions were
-        # refused to its own admins. django-tenants empties ContentType's cache here for
-        # the same reason. Nothing is cached before Wagtail's module has loaded.
-        forms_utils = sys.modules.get("wagtail.contrib.forms.utils")
-        get_form_types = getattr(forms_utils, "get_form_types", None)
-        if get_form_types is not None:
-            get_form_types.cache_clear()
 
     def is_usable(self) -> bool:
         """Django's per-request check of a reused connection, which also reads the
