@@ -485,6 +485,17 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# A union's own domains (tenants.domains): how their proof is checked. The resolver is
+# "host[:port]" of a DNS server, or empty for the machine's own (/etc/resolv.conf).
+OWN_DOMAIN_RESOLVER = envstr("OWN_DOMAIN_RESOLVER", "")
+# One deadline for a whole check (DNS, then the file and its redirects), in seconds.
+OWN_DOMAIN_CHECK_SECONDS = envint("OWN_DOMAIN_CHECK_SECONDS", 5)
+# The port the proof file is fetched from on its old site (80 on the Internet).
+OWN_DOMAIN_HTTP_PORT = envint("OWN_DOMAIN_HTTP_PORT", 80)
+# Non-public networks the file may still be fetched from: none outside tests.
+OWN_DOMAIN_ALLOWED_NETWORKS = envlist("OWN_DOMAIN_ALLOWED_NETWORKS", [])
+OWN_DOMAINS_MAX = envint("OWN_DOMAINS_MAX", 5)
+
 # Bearer token a Prometheus scraper sends to /metrics; unset, /metrics is off (404).
 METRICS_TOKEN = envstr("METRICS_TOKEN", "")
 # The Celery worker's own metrics listener (0: none). No token there: keep it private.
