@@ -29,6 +29,8 @@ def may_manage(request: HttpRequest) -> bool:
 
 
 def _union(request: HttpRequest) -> Union:
+    if in_public_schema():
+        raise Http404  # the national host has no own domains of a union to manage
     if not may_manage(request):
         raise PermissionDenied
     union = connection.tenant
