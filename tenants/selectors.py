@@ -67,3 +67,19 @@ def schema_name_check_free(schema_name: str) -> None:
             code="schema_name_taken",
             params={"name": schema_name},
         )
+
+
+def own_domains_routed() -> list[str]:
+    """Every own domain that routes to a union (proved, or added by an operator), sorted:
+    the names the production recipe gets certificates for (deploy/acme/certificates).
+    A claim still waiting for its proof is no `Domain` row, so it is never listed."""
+    platform = settings.PLATFORM_DOMAIN.lower()
+    names = (
+        Domain.objects.exclude(domain=platform)
+        .exclude(domain__endswith=f".{platform}")
+        .exclude(tenant__kind=Union.Kind.TEMPLATE)
+        .exclude(tenant__status__in=[Union.Status.PENDING, Union.Status.PROVISIONING])
+        .order_by("domain")
+        .values_list("domain", flat=True)
+    )
+    return list(names)

@@ -35,4 +35,6 @@ def register_own_domain_urls() -> list:
 
 @hooks.register("register_settings_menu_item")
 def register_own_domains_menu_item() -> MenuItem:
-    return OwnDomainsMenuItem("Tên miền riêng", "/admin/ten-mien-rieng/", icon_name="site", order=950)
+    return OwnDomainsMenuItem(
+        "Tên miền riêng", "/admin/ten-mien-rieng/", icon_name="site", order=950
+    )

@@ -5,6 +5,7 @@ import http.server
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -47,8 +48,9 @@ def _free_udp_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def dns_zone() -> Iterator[tuple[Zone, int]]:
+@contextmanager
+def zone_serving() -> Iterator[tuple[Zone, int]]:
+    """A DNS server on 127.0.0.1 answering from a new Zone: (zone, its UDP port)."""
     zone = Zone()
     port = _free_udp_port()
     quiet = DNSLogger(log="-request,-reply,-truncated,-error,-recv,-send,-data", prefix=False)
@@ -58,6 +60,12 @@ def dns_zone() -> Iterator[tuple[Zone, int]]:
         yield zone, port
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def dns_zone() -> Iterator[tuple[Zone, int]]:
+    with zone_serving() as serving:
+        yield serving
 
 
 @dataclass
@@ -72,7 +80,7 @@ class OldSite:
 @pytest.fixture(scope="session")
 def old_site_server() -> Iterator[OldSite]:
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             site.requests.append((self.headers.get("Host", ""), self.path))
             status, headers, body = site.routes.get(self.path, (404, {}, b"not found"))
             self.send_response(status)

@@ -36,7 +36,16 @@ def _message(excinfo) -> str:
 
 @pytest.mark.parametrize(
     "value",
-    ["", "khong co dau cham", "a..vn", "-hoi.vn", "hoi-.vn", "hoi.123", "x" * 64 + ".vn", "hoi_a.vn"],
+    [
+        "",
+        "khong co dau cham",
+        "a..vn",
+        "-hoi.vn",
+        "hoi-.vn",
+        "hoi.123",
+        "x" * 64 + ".vn",
+        "hoi_a.vn",
+    ],
 )
 def test_a_malformed_name_is_refused_in_vietnamese(union_a, value):
     with pytest.raises(ValidationError) as excinfo:
@@ -113,7 +122,11 @@ def test_a_file_on_the_old_site_proves_the_name(union_a, proofs):
     zone.site(DOMAIN_A)
     # Old sites often move every address once (to "www", to a new path) before answering.
     old_site.routes[FILE] = (301, {"Location": "/moi" + FILE}, b"")
-    old_site.routes["/moi" + FILE] = (200, {"Content-Type": "text/plain"}, f"{claim.token}\n".encode())
+    old_site.routes["/moi" + FILE] = (
+        200,
+        {"Content-Type": "text/plain"},
+        f"{claim.token}\n".encode(),
+    )
     claim = _verify(union_a.union, claim, "file")
     assert claim.state == DomainClaim.State.VERIFIED and claim.method == "file"
     assert old_site.requests == [
@@ -234,10 +247,17 @@ def test_a_union_admin_adds_and_proves_a_name_in_the_admin(admin_a, union_a, pro
     body = added.content.decode()
     assert f"_lienhiephoi.{DOMAIN_A}" in body and claim.token in body and "Chờ xác minh" in body
 
-    refused = admin_a.post(f"/admin/ten-mien-rieng/{claim.pk}/xac-minh/", {"method": "dns"}, follow=True)
-    assert "Chưa xác minh được" in refused.content.decode() and "Chưa thấy bản ghi TXT" in refused.content.decode()
+    refused = admin_a.post(
+        f"/admin/ten-mien-rieng/{claim.pk}/xac-minh/", {"method": "dns"}, follow=True
+    )
+    assert (
+        "Chưa xác minh được" in refused.content.decode()
+        and "Chưa thấy bản ghi TXT" in refused.content.decode()
+    )
     zone.txt(DOMAIN_A, claim.token)
-    proved = admin_a.post(f"/admin/ten-mien-rieng/{claim.pk}/xac-minh/", {"method": "dns"}, follow=True)
+    proved = admin_a.post(
+        f"/admin/ten-mien-rieng/{claim.pk}/xac-minh/", {"method": "dns"}, follow=True
+    )
     assert f"Đã xác minh {DOMAIN_A}" in proved.content.decode()
     assert Domain.objects.filter(domain=DOMAIN_A, tenant=union_a.union).exists()
 
@@ -248,7 +268,10 @@ def test_a_union_admin_adds_and_proves_a_name_in_the_admin(admin_a, union_a, pro
 
 def test_another_unions_admin_and_staff_without_the_role_reach_nothing(admin_a, union_a, union_b):
     claim_b = _claim(union_b.union, "lienhiephoi-b.test")
-    for url in (f"/admin/ten-mien-rieng/{claim_b.pk}/xac-minh/", f"/admin/ten-mien-rieng/{claim_b.pk}/xoa/"):
+    for url in (
+        f"/admin/ten-mien-rieng/{claim_b.pk}/xac-minh/",
+        f"/admin/ten-mien-rieng/{claim_b.pk}/xoa/",
+    ):
         assert admin_a.post(url, {"method": "dns"}).status_code == 404
     assert DomainClaim.objects.filter(pk=claim_b.pk).exists()
     assert "lienhiephoi-b.test" not in admin_a.get("/admin/ten-mien-rieng/").content.decode()
@@ -258,7 +281,9 @@ def test_another_unions_admin_and_staff_without_the_role_reach_nothing(admin_a, 
     with schema_context(union_a.schema_name):
         from django.contrib.auth.models import Group
 
-        editor = get_user_model().objects.create_user("bientap-tenmien", password="x", is_staff=True)
+        editor = get_user_model().objects.create_user(
+            "bientap-tenmien", password="x", is_staff=True
+        )
         editor.groups.add(Group.objects.get(name=EDITOR))
         client = union_a.client()
         client.force_login(editor)
@@ -288,7 +313,9 @@ def test_national_staff_see_each_unions_domains_and_their_state(db, union_a, uni
     assert national.get("/admin/ten-mien-rieng/").status_code == 404
 
 
-def test_the_routing_cache_sees_a_proof_and_a_removal_at_once(union_pair, committed, proofs, settings):
+def test_the_routing_cache_sees_a_proof_and_a_removal_at_once(
+    union_pair, committed, proofs, settings
+):
     """Committed, with the host cache on (it is off inside a transaction): the very next
     lookup after the proof routes the name, and after the removal routes it no more."""
     zone, _ = proofs
