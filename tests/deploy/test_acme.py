@@ -97,7 +97,7 @@ def pebble(dns_zone, stack, tmp_path_factory) -> Iterator[dict[str, str]]:
         log.close()
 
 
-def _certificates(stack, pebble) -> subprocess.CompletedProcess:
+def _certificates(stack, pebble, *, certbot: str = "certbot") -> subprocess.CompletedProcess:
     """deploy/acme/certificates as the timer runs it, with the system's python3."""
     work = Path(pebble["work"])
     nginx = " ".join(stack.nginx_cmd)
@@ -107,6 +107,7 @@ def _certificates(stack, pebble) -> subprocess.CompletedProcess:
             "PATH": os.environ["PATH"],
             "LHH_DOMAINS_URL": f"http://127.0.0.1:{stack.gunicorn_port}/internal/domains",
             "METRICS_TOKEN": stack.metrics_token,
+            "CERTBOT": certbot,
             "ACME_EMAIL": "hotro@lienhiephoi.test",
             "ACME_SERVER": pebble["directory"],
             # certbot (python3-requests) trusts Pebble's API through this bundle.
@@ -278,6 +279,18 @@ def test_a_verified_domain_gets_its_certificate_from_acme_and_nginx_serves_it(
     # A second run renews nothing (not due) and leaves nginx alone.
     again = _certificates(stack, pebble)
     assert again.returncode == 0 and "nginx reloaded" not in again.stdout, again.stdout
+    # A renewal (forced here; certbot renews within 30 days of expiry) reaches nginx too.
+    first = _served_der(stack, CUSTOM_DOMAIN)
+    renewed = _certificates(stack, pebble, certbot="certbot --force-renewal")
+    assert renewed.returncode == 0, renewed.stdout + renewed.stderr
+    assert f"{CUSTOM_DOMAIN}: certificate issued" in renewed.stdout
+    assert "nginx reloaded" in renewed.stdout and "server block written" not in renewed.stdout
+    wait_for(
+        lambda: _settled(lambda: _served_der(stack, CUSTOM_DOMAIN) != first),
+        timeout=15,
+        what="the renewed certificate",
+    )
+    assert _verifies(stack, CUSTOM_DOMAIN, pebble["issuer_root"])
 
     # The union removes its domain: the next run takes the server block and webroot away.
     from tenants import domains
