@@ -334,3 +334,66 @@ def test_the_routing_cache_sees_a_proof_and_a_removal_at_once(
     finally:
         DomainClaim.objects.filter(pk=claim.pk).delete()
         Domain.objects.filter(domain=host).delete()
+
+
+@pytest.fixture
+def tls_old_site(old_site_server, tmp_path, monkeypatch):
+    """The old site's HTTPS side: a certificate for DOMAIN_A that the platform trusts
+    (SSL_CERT_FILE, read by Python's default context), serving the same routes."""
+    import http.server
+    import ssl
+    import subprocess
+    import threading
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-days", "1", "-subj", f"/CN={DOMAIN_A}",
+            "-addext", f"subjectAltName=DNS:{DOMAIN_A}",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status, headers, body = old_site_server.routes.get(self.path, (404, {}, b""))
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], cert
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_old_site_moved_to_https_proves_the_name_with_a_valid_certificate(
+    union_a, proofs, tls_old_site, monkeypatch
+):
+    zone, old_site = proofs
+    tls_port, cert = tls_old_site
+    claim = _claim(union_a.union)
+    zone.site(DOMAIN_A)
+    https_file = f"https://{DOMAIN_A}:{tls_port}{FILE}"
+    # The HTTPS side answers from the same routes: the query tells the two requests apart.
+    old_site.routes[FILE] = (301, {"Location": https_file + "?tls"}, b"")
+    old_site.routes[FILE + "?tls"] = (200, {}, claim.token.encode())
+    # A certificate nobody vouches for is no proof.
+    with pytest.raises(ValidationError) as excinfo:
+        _verify(union_a.union, claim, "file")
+    assert "Không tải được" in _message(excinfo)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    assert _verify(union_a.union, claim, "file").state == DomainClaim.State.VERIFIED
