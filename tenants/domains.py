@@ -88,7 +88,7 @@ def _token_new() -> str:
     return f"lienhiephoi-{secrets.token_hex(16)}"
 
 
-def _held_elsewhere(union: Union, name: str) -> ValidationError:
+def _held_elsewhere(name: str) -> ValidationError:
     return ValidationError(
         "Tên miền “%(name)s” đã được một Liên hiệp Hội khác sử dụng trên nền tảng.",
         code="domain_taken",
@@ -100,7 +100,7 @@ def domain_claim_add(*, union: Union, domain: str, requested_by: str) -> DomainC
     """A pending claim of `domain` for `union`, with its token. Routes nothing yet."""
     name = domain_normalise(domain)
     if Domain.objects.filter(domain=name).exclude(tenant=union).exists():
-        raise _held_elsewhere(union, name)
+        raise _held_elsewhere(name)
     if Domain.objects.filter(domain=name, tenant=union).exists() or (
         DomainClaim.objects.filter(union=union, domain=name).exists()
     ):
@@ -152,7 +152,7 @@ def domain_claim_verify(*, union: Union, claim_id: int, method: str) -> DomainCl
         with transaction.atomic():
             claim = DomainClaim.objects.select_for_update().get(pk=claim_id, union=union)
             if Domain.objects.filter(domain=claim.domain).exclude(tenant=union).exists():
-                raise _held_elsewhere(union, claim.domain)
+                raise _held_elsewhere(claim.domain)
             Domain.objects.get_or_create(
                 domain=claim.domain, defaults={"tenant": union, "is_primary": False}
             )
@@ -163,7 +163,7 @@ def domain_claim_verify(*, union: Union, claim_id: int, method: str) -> DomainCl
                 update_fields=["state", "method", "checked_at", "verified_at", "check_error"]
             )
     except IntegrityError as exc:  # another union's proof of the same name committed first
-        raise _held_elsewhere(union, claim.domain) from exc
+        raise _held_elsewhere(claim.domain) from exc
     return claim
 
 
@@ -190,8 +190,8 @@ def _resolver(deadline: float) -> dns.resolver.Resolver:
         resolver = dns.resolver.Resolver()
     else:
         resolver = dns.resolver.Resolver(configure=False)
-        host, _, port = configured.rpartition(":") if ":" in configured else (configured, "", "")
-        resolver.nameservers = [host or configured]
+        address, _, port = configured.partition(":")
+        resolver.nameservers = [address]
         if port:
             resolver.port = int(port)
     resolver.lifetime = max(0.1, deadline - time.monotonic())

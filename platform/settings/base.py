@@ -486,7 +486,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # A union's own domains (tenants.domains): how their proof is checked. The resolver is
-# "host[:port]" of a DNS server, or empty for the machine's own (/etc/resolv.conf).
+# "address[:port]" of a DNS server (an IPv4 address), or empty for the machine's own
+# (/etc/resolv.conf).
 OWN_DOMAIN_RESOLVER = envstr("OWN_DOMAIN_RESOLVER", "")
 # One deadline for a whole check (DNS, then the file and its redirects), in seconds.
 OWN_DOMAIN_CHECK_SECONDS = envint("OWN_DOMAIN_CHECK_SECONDS", 5)

@@ -397,3 +397,18 @@ def test_an_old_site_moved_to_https_proves_the_name_with_a_valid_certificate(
     assert "Không tải được" in _message(excinfo)
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
     assert _verify(union_a.union, claim, "file").state == DomainClaim.State.VERIFIED
+
+
+def test_checks_are_limited_per_union_and_minute(admin_a, union_a, proofs):
+    claim = _claim(union_a.union)
+    url = f"/admin/ten-mien-rieng/{claim.pk}/xac-minh/"
+    for _ in range(6):
+        answer = admin_a.post(url, {"method": "dns"}, follow=True).content.decode()
+        assert "Chưa thấy bản ghi TXT" in answer
+    zone, _ = proofs
+    zone.txt(DOMAIN_A, claim.token)
+    limited = admin_a.post(url, {"method": "dns"}, follow=True).content.decode()
+    assert "Đã kiểm tra quá nhiều lần trong một phút" in limited
+    assert zone.asked.count((f"_lienhiephoi.{DOMAIN_A}", "TXT")) == 6
+    claim.refresh_from_db()
+    assert claim.state == DomainClaim.State.PENDING
