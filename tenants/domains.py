@@ -177,6 +177,18 @@ def domain_claim_remove(*, union: Union, claim_id: int) -> None:
         claim.delete()
 
 
+def own_domains_restore(*, union: Union) -> None:
+    """After a union's restore (tenants.backups): its verified own domains route again,
+    in the restore's transaction. A name another union proved meanwhile stays theirs;
+    the restored claim then waits for a new proof."""
+    for claim in DomainClaim.objects.filter(union=union, state=DomainClaim.State.VERIFIED):
+        if Domain.objects.filter(domain=claim.domain).exists():
+            claim.state, claim.check_error = DomainClaim.State.PENDING, ""
+            claim.save(update_fields=["state", "check_error"])
+        else:
+            Domain.objects.create(domain=claim.domain, tenant=union, is_primary=False)
+
+
 def domain_claims(union: Union) -> QuerySet[DomainClaim]:
     return DomainClaim.objects.filter(union=union).order_by("domain")
 

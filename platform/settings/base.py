@@ -249,7 +249,8 @@ if BACKUP_KEEP < 1:  # 0 would prune the archive just written
 # foreign key): `tenants.backups` keeps them in the union's archive, restores them with
 # it and deletes them with it. Named here so that the registry never imports the
 # national layer that owns them.
-UNION_ROWS_IN_PUBLIC = ["national.ReportSubmission"]
+# Own domains (tenants.DomainClaim) too: a restored union's verified domains route again.
+UNION_ROWS_IN_PUBLIC = ["national.ReportSubmission", "tenants.DomainClaim"]
 # Where pg_dump/psql live, when neither pgserver's nor Debian's match the server's version.
 PG_BIN_DIR = envstr("PG_BIN_DIR")
 
