@@ -29,6 +29,7 @@ import re
 import secrets
 import socket
 import ssl
+import threading
 import time
 from urllib.parse import urljoin, urlsplit
 
@@ -271,6 +272,34 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
+class _Cutoff:
+    """Shuts the connection down when the check's deadline passes. A socket timeout bounds
+    each read only: an old site sending one byte just before each read would time out
+    could hold the admin's request for minutes."""
+
+    def __init__(self, conn: http.client.HTTPConnection, seconds: float) -> None:
+        self.fired = False
+        self._conn = conn
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def _cut(self) -> None:
+        self.fired = True
+        sock = self._conn.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # wakes the read blocked on it
+            except OSError:
+                pass
+
+    def __enter__(self) -> "_Cutoff":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+
 def _file_proof_failure(domain: str, token: str) -> str | None:
     deadline = time.monotonic() + settings.OWN_DOMAIN_CHECK_SECONDS
     url = f"http://{domain}{FILE_PATH}"
@@ -297,24 +326,31 @@ def _file_proof_failure(domain: str, token: str) -> str | None:
         if remaining <= 0:
             return f"Trang {where} không trả lời kịp; hãy thử lại sau ít phút."
         conn = connection_class(host, parts.port or default_port, address, remaining)
-        try:
-            conn.request(
-                "GET",
-                (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
-                headers={"User-Agent": "LienHiepHoi-Cloud-domain-check", "Accept": "text/plain"},
-            )
-            response = conn.getresponse()
-            if response.status in (301, 302, 303, 307, 308):
-                location = response.getheader("Location", "")
-                url = urljoin(url, location)
-                continue
-            if response.status != 200:
-                return f"Trang {where} trả về mã {response.status}: chưa có tệp xác minh."
-            body = response.read(FILE_MAX_BYTES + 1)
-        except (OSError, http.client.HTTPException):
-            return f"Không tải được {where}: trang cũ không trả lời hoặc trả lời sai giao thức."
-        finally:
-            conn.close()
+        with _Cutoff(conn, remaining) as cutoff:
+            try:
+                conn.request(
+                    "GET",
+                    (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+                    headers={
+                        "User-Agent": "LienHiepHoi-Cloud-domain-check",
+                        "Accept": "text/plain",
+                    },
+                )
+                response = conn.getresponse()
+                if response.status in (301, 302, 303, 307, 308):
+                    url = urljoin(url, response.getheader("Location", ""))
+                    continue
+                if response.status != 200:
+                    return f"Trang {where} trả về mã {response.status}: chưa có tệp xác minh."
+                body = response.read(FILE_MAX_BYTES + 1)
+            except (OSError, http.client.HTTPException):
+                if cutoff.fired:
+                    return f"Trang {where} không trả lời kịp; hãy thử lại sau ít phút."
+                return f"Không tải được {where}: trang cũ không trả lời hoặc trả lời sai giao thức."
+            finally:
+                conn.close()
+        if cutoff.fired:  # what was read is cut short
+            return f"Trang {where} không trả lời kịp; hãy thử lại sau ít phút."
         if len(body) > FILE_MAX_BYTES:
             return f"Tệp {where} quá lớn: tệp xác minh chỉ chứa đúng mã xác minh."
         if body.decode("utf-8", "replace").strip() == token:

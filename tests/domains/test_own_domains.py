@@ -412,3 +412,42 @@ def test_checks_are_limited_per_union_and_minute(admin_a, union_a, proofs):
     assert zone.asked.count((f"_lienhiephoi.{DOMAIN_A}", "TXT")) == 6
     claim.refresh_from_db()
     assert claim.state == DomainClaim.State.PENDING
+
+
+def test_an_old_site_that_answers_drop_by_drop_is_cut_at_the_deadline(union_a, proofs, settings):
+    """Each byte comes before a read would time out; the whole check still ends at its
+    deadline (1 s here), long before the file (and its right token) would be complete."""
+    import socket
+    import threading
+    import time
+
+    zone, _ = proofs
+    claim = _claim(union_a.union)
+    zone.site(DOMAIN_A)
+    listener = socket.create_server(("127.0.0.1", 0))
+    settings.OWN_DOMAIN_HTTP_PORT = listener.getsockname()[1]
+    settings.OWN_DOMAIN_CHECK_SECONDS = 1
+
+    def drip() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(4096)
+            answer = b"HTTP/1.0 200 OK\r\nX-Cham: " + b"." * 30 + b"\r\n\r\n" + claim.token.encode()
+            try:
+                for index in range(len(answer)):
+                    conn.sendall(answer[index : index + 1])
+                    if index > 20:
+                        time.sleep(0.2)
+            except OSError:
+                pass  # the platform hung up
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(ValidationError) as excinfo:
+            _verify(union_a.union, claim, "file")
+    finally:
+        thread.join(timeout=30)
+        listener.close()
+    assert "không trả lời kịp" in _message(excinfo)
+    assert not Domain.objects.filter(domain=DOMAIN_A).exists()
