@@ -451,3 +451,13 @@ def test_an_old_site_that_answers_drop_by_drop_is_cut_at_the_deadline(union_a, p
         listener.close()
     assert "không trả lời kịp" in _message(excinfo)
     assert not Domain.objects.filter(domain=DOMAIN_A).exists()
+
+
+def test_with_every_host_allowed_the_registry_is_the_list(settings, union_a):
+    """deploy/README.md offers ALLOWED_HOSTS=* for self-service domains: a host that is no
+    union's is then still a 404, before any view (a login form, a reset mail) sees it."""
+    settings.ALLOWED_HOSTS = ["*"]
+    stranger = Client(HTTP_HOST="ke-gian.test")
+    assert stranger.get("/admin/login/").status_code == 404
+    assert stranger.post("/admin/login/", {"username": "admin", "password": "x"}).status_code == 404
+    assert union_a.client().get("/tin-tuc/tin-canh-gioi/").status_code == 200
