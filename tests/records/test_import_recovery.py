@@ -45,8 +45,12 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_ends_failed(
     worker, pause_file = paused_worker
     with schema_context(union_a.schema_name):
         period = services.period_get_or_create(kind="year", year=2018)
-        job = services.import_job_create(
-            content=FIVE_ROWS, filename="hoat-dong.csv", kind="activities", period=period
+        job = ImportJob.objects.create(
+            content=FIVE_ROWS,
+            filename="hoat-dong.csv",
+            kind="activities",
+            period=period,
+            state=ImportJob.State.PREVIEWED,
         )
         services.import_job_confirm(job_id=job.pk)  # queued on commit
     try:
