@@ -67,9 +67,7 @@ def test_the_feed_carries_public_news_of_working_unions_with_links_to_their_host
     # One read of the national index; no union's schema or page table is touched.
     feed_reads = [q["sql"] for q in queries if 'FROM "national_newsfeeditem"' in q["sql"]]
     assert len(feed_reads) == 1
-    assert not any(
-        '"uniona"' in q["sql"] or 'FROM "wagtailcore_page"' in q["sql"] for q in queries
-    )
+    assert not any('"uniona"' in q["sql"] or 'FROM "wagtailcore_page"' in q["sql"] for q in queries)
 
     # B is out of the feed whenever its site is not open to readers.
     for status, review_pending in (
