@@ -86,6 +86,10 @@ def test_national_staff_activate_a_copy_once_its_province_is_free(
     row = _row(decider.get(PAGE).content.decode(), "restored-copies", "lcnew")
     assert "Liên hiệp Hội Sắp xoá" in row and "disabled" in row
     assert "kiểm thử: Khôi phục từ lcdel" in row  # the restore's audit entry
+    # The copy's own page and the directory send staff here.
+    detail = decider.get("/admin/toan-quoc/lien-hiep-hoi/lcnew/").content.decode()
+    assert "data-review-pending" in detail and f'href="{PAGE}"' in detail
+    assert f'href="{PAGE}"' in decider.get("/admin/toan-quoc/lien-hiep-hoi/").content.decode()
     answer = decider.post(_decide("lcnew"), {"decision": "activate"}, follow=True)
     assert "đã có Liên hiệp Hội hoạt động" in answer.content.decode()
     copy.refresh_from_db()
