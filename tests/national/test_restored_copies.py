@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, schema_exists
 
 from cms.records import services as records
 from cms.records.models import MemberOrganisation
@@ -16,7 +16,7 @@ from lhh.national.models import AuditEntry, NewsFeedItem, Rollup
 from lhh.national.rollups import unions_counted
 from tenants.backups import union_backup, union_restore
 from tenants.lifecycle import union_set_status
-from tenants.models import Province, Union
+from tenants.models import Province, Union, UnionDeletion
 from tests.conftest import login_with_second_step, wait_for
 from tests.tenants.test_backup_restore import _drop, backup_root, doomed  # noqa: F401
 
@@ -129,7 +129,9 @@ def test_national_staff_activate_a_copy_once_its_province_is_free(
     assert Union.objects.values().get(schema_name="uniona") == uniona_before
 
 
-def test_an_archived_copy_stays_uncounted_and_can_be_deleted(copy, staff, union_pair):
+def test_an_archived_copy_stays_uncounted_and_can_be_deleted(
+    copy, staff, union_pair, celery_worker
+):
     decider, _viewer = staff
     answer = decider.post(_decide("lcnew"), {"decision": "archive"}, follow=True)
     assert "Đã lưu trữ bản khôi phục" in answer.content.decode()
@@ -145,6 +147,18 @@ def test_an_archived_copy_stays_uncounted_and_can_be_deleted(copy, staff, union_
     again = decider.post(_decide("lcnew"), {"decision": "activate"}, follow=True)
     assert "không phải bản khôi phục đang chờ quyết định" in again.content.decode()
     assert Union.objects.get(schema_name="lcnew").status == Union.Status.ARCHIVED
+
+    # Deleted as any union is: its name typed, the worker backs it up and drops it.
+    asked = decider.post("/admin/toan-quoc/lien-hiep-hoi/lcnew/xoa/", {"confirm_name": copy.name})
+    deletion = UnionDeletion.objects.get(schema_name="lcnew")
+    assert asked.url == f"/admin/toan-quoc/yeu-cau-xoa/{deletion.pk}/"
+    wait_for(
+        lambda: UnionDeletion.objects.get(pk=deletion.pk).state == "done",
+        timeout=60,
+        what="the worker to delete the copy",
+    )
+    assert not schema_exists("lcnew") and schema_exists("lcdel") and schema_exists("uniona")
+    assert Union.objects.get(schema_name="lcdel").status == Union.Status.ACTIVE
 
 
 def test_a_union_admin_never_reaches_the_page(copy, union_pair):
