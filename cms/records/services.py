@@ -1,11 +1,8 @@
 """Writes to a union's records. Each is atomic and tells the national statistics after commit."""
 
 import datetime as dt
-import os
-import time
 import uuid
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -27,6 +24,7 @@ from cms.records.models import (
 from cms.records.models.reports import REPORT_SECTIONS
 from cms.records.selectors import period_figures, periods_frozen
 from cms.records.signals import records_changed_on_commit, report_submitted
+from lhh.web.pause_points import pause_point
 
 _Model = TypeVar("_Model", bound=models.Model)
 
@@ -429,24 +427,13 @@ def import_job_apply(
         if result.errors:
             raise ValidationError([str(error) for error in result.errors[:20]])
         job.written = imports.apply(result=result, period=job.period, progress=progress)
-        _test_pause_point()
+        pause_point("import_apply")
         job.state = ImportJob.State.DONE
         job.message = f"Đã nhập {job.written} dòng."
         job.content = b""
         job.save(update_fields=["written", "state", "message", "content", "changed_at"])
     return job
 
-
-def _test_pause_point() -> None:
-    """Stop here, rows written but not committed, when a test asks for it
-    (LHH_PAUSE_IMPORT_APPLY=<file>): the worker writes its pid into the file and waits
-    until tests/records/test_import_recovery.py SIGKILLs it. Unset, a dictionary lookup."""
-    pause_file = os.environ.get("LHH_PAUSE_IMPORT_APPLY")
-    if not pause_file:
-        return
-    Path(pause_file).write_text(str(os.getpid()))
-    while True:
-        time.sleep(1)
 
 
 def import_job_fail(*, job_id: uuid.UUID | str, message: str) -> ImportJob:

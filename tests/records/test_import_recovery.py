@@ -3,46 +3,20 @@ written but not committed. Nothing of the import is visible, and the reconciliat
 the job failed in Vietnamese instead of leaving it "running" forever."""
 
 import datetime as dt
-import os
-import signal
-import subprocess
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
 
 from cms.records import services
 from cms.records.models import Activity, ImportJob
-from lhh.celery import worker_argv
-from tests.conftest import PROJECT_ROOT, subprocess_env, wait_for
 from tests.records.test_import_jobs import FIVE_ROWS
 
 
-@pytest.fixture
-def paused_worker(
-    django_db_setup, committed, tmp_path, test_broker_emptied
-) -> Iterator[tuple[subprocess.Popen, Path]]:
-    pause_file = tmp_path / "paused.pid"
-    worker = subprocess.Popen(
-        worker_argv(),
-        cwd=PROJECT_ROOT,
-        env=subprocess_env(LHH_PAUSE_IMPORT_APPLY=str(pause_file)),
-    )
-    try:
-        yield worker, pause_file
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-        worker.wait(timeout=10)
-
-
 def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_ends_failed(
-    union_pair, paused_worker
+    union_pair, committed, test_broker_emptied, paused_worker
 ):
     union_a, _ = union_pair
-    worker, pause_file = paused_worker
+    worker = paused_worker("import_apply")
     with schema_context(union_a.schema_name):
         period = services.period_get_or_create(kind="year", year=2018)
         job = ImportJob.objects.create(
@@ -54,17 +28,11 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_ends_failed(
         )
         services.import_job_confirm(job_id=job.pk)  # queued on commit
     try:
-        wait_for(
-            lambda: pause_file.exists() and pause_file.read_text(),
-            timeout=90,
-            what="the worker to pause mid-import",
-        )
-        assert int(pause_file.read_text()) == worker.pid
+        worker.wait_paused(timeout=90)
         with schema_context(union_a.schema_name):
             assert not Activity.objects.filter(period=period).exists()  # not committed
 
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
+        worker.kill()
         with schema_context(union_a.schema_name):
             job.refresh_from_db()
             assert job.state == ImportJob.State.QUEUED
