@@ -332,6 +332,9 @@ def import_job_parse(*, job_id: uuid.UUID | str) -> ImportJob | None:
             return job
         job.state = ImportJob.State.PARSING
         job.save(update_fields=["state", "changed_at"])
+    # A worker killed here (a recovery test) leaves the job `parsing`, as a file that
+    # exhausted the worker would.
+    pause_point("import_parse")
     try:
         result = imports.parse(
             content=bytes(job.content), filename=job.filename, kind=job.kind, period=job.period
@@ -433,7 +436,6 @@ def import_job_apply(
         job.content = b""
         job.save(update_fields=["written", "state", "message", "content", "changed_at"])
     return job
-
 
 
 def import_job_fail(*, job_id: uuid.UUID | str, message: str) -> ImportJob:
