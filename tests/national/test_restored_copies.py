@@ -12,8 +12,8 @@ from django_tenants.utils import schema_context, schema_exists
 
 from cms.records import services as records
 from cms.records.models import MemberOrganisation
-from lhh.national.models import AuditEntry, NewsFeedItem, Rollup
-from lhh.national.rollups import unions_counted
+from lhh.national.models import AuditEntry, NewsFeedItem, ReportSubmission, Rollup
+from lhh.national.rollups import rollup_totals_rebuild, unions_counted
 from tenants.backups import union_backup, union_restore
 from tenants.lifecycle import union_set_status
 from tenants.models import Province, Union, UnionDeletion
@@ -46,8 +46,10 @@ def staff(committed) -> Iterator[tuple[Client, Client]]:
 
 
 @pytest.fixture
-def copy(doomed) -> Union:  # noqa: F811
-    """lcdel, with figures, in a province of its own; restored beside itself as lcnew."""
+def copy(doomed) -> Iterator[Union]:  # noqa: F811
+    """lcdel, with figures, in a province of its own; restored beside itself as lcnew.
+    Both go afterwards, and the national totals with them (the worker may have counted
+    them: dropping a union's rows does not take its figures out of the totals)."""
     doomed.province = Province.objects.filter(is_current=True, unions__isnull=True).first()
     doomed.save(update_fields=["province"])
     with schema_context("lcdel"):
@@ -60,7 +62,11 @@ def copy(doomed) -> Union:  # noqa: F811
         archive_path=union_backup(union=doomed), schema_name="lcnew", actor="kiểm thử"
     )
     assert copy.status == Union.Status.SUSPENDED and copy.review_pending
-    return copy
+    yield copy
+    for name in ("lcnew", "lcdel"):
+        ReportSubmission.objects.filter(union__schema_name=name).delete()
+        _drop(name)
+    rollup_totals_rebuild()
 
 
 def _row(body: str, table: str, schema_name: str) -> str:
