@@ -22,7 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
 
-from cms.services import site_setup
+from cms.services import news_sections_ensure, site_setup
 from tenants.citus import schema_distribute, schemas_local
 from tenants.migration_state import code_fingerprint, template_is_current
 from tenants.models import Domain, Province, SpareSchema, Union
@@ -150,6 +150,7 @@ def union_create(
             _test_pause_point()
             with schema_context(schema_name):
                 site_setup(hostname=host, site_name=name)
+                news_sections_ensure()
                 if admin_email:
                     _first_admin_create(admin_email)
             union.status = Union.Status.ACTIVE
