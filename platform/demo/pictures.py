@@ -116,7 +116,8 @@ def _field(img, draw, rnd, primary, accent, text) -> None:
         y = 560 + row * 32
         for x in range(-40 + row * 11, SIZE[0], 38):
             draw.line((x, y, x + 6, y - 18), fill=(170, 210, 90), width=3)
-    _banner(draw, (60, 40, 760, 210), text, primary)
+    if text:  # the home page's background has no banner: its title is written over it
+        _banner(draw, (60, 40, 760, 210), text, primary)
 
 
 def _lab(img, draw, rnd, primary, accent, text) -> None:
@@ -153,8 +154,12 @@ _DRAW = {"hall": _hall, "field": _field, "lab": _lab, "award": _award}
 
 
 def scene(*, text: str, kind: str, primary: str, accent: str) -> bytes:
-    """A JPEG of one scene with `text` on its banner, the same for the same arguments."""
+    """A JPEG of one scene with `text` on its banner, the same for the same arguments.
+
+    Only the fields scene may go without a banner (`text=""`)."""
     rnd = random.Random(hashlib.sha256(f"{kind}{text}".encode()).digest())
+    if not text and kind != "field":
+        raise ValueError("Only the fields scene is drawn without a banner.")
     img = Image.new("RGB", SIZE)
     draw = ImageDraw.Draw(img)
     _DRAW[kind](img, draw, rnd, _rgb(primary), _rgb(accent), text)

@@ -589,7 +589,9 @@ class _DemoPhotos:
         return self._scene(title, kind, f"Ảnh minh họa: {title}")
 
     def hero(self, name: str):
-        return self._scene(name, "hall", f"Hội trường {name}")
+        # No banner: the home page writes the union's name over it.
+        data = pictures.scene(text="", kind="field", primary=self.primary, accent=self.accent)
+        return self._image(title=f"Ảnh nền {name}", data=data, extension="jpg")
 
     def logo(self):
         data = pictures.logo(initials=self.demo.initials, primary=self.primary, accent=self.accent)

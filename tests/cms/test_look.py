@@ -163,7 +163,7 @@ class _OEmbedProvider(BaseHTTPRequestHandler):
 
     asked: list[str] = []
 
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         url = parse_qs(urlsplit(self.path).query)["url"][0]
         type(self).asked.append(url)
         video = url.rsplit("=", 1)[-1]
@@ -291,7 +291,7 @@ def test_a_new_union_starts_with_its_news_page_and_sections(db):
 # -- The demo's pictures
 
 
-def test_the_demo_union_is_photo_led_from_the_first_visit(demo_union):
+def test_the_demo_union_is_photo_led_from_the_first_visit(demo_union, db):
     from django.test import Client
 
     with schema_context(demo_union.schema_name):
