@@ -311,3 +311,49 @@ def test_the_demo_union_is_photo_led_from_the_first_visit(demo_union, db):
     assert '<body class="theme-do-truyen-thong">' in home
     assert home.count('class="lead-story"') == 2
     assert 'rel="icon" href="/media/thanhhoa/images/' in home
+
+
+def test_a_gallerys_queries_do_not_grow_with_its_photos(union_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with schema_context(union_a.schema_name):
+        photos = [Image.objects.create(title=f"Ảnh {n}", file=_photo()) for n in range(6)]
+        index = NewsIndexPage.objects.get()
+        articles = {
+            count: index.add_child(
+                instance=NewsArticlePage(
+                    title=f"Bộ {count} ảnh",
+                    slug=f"bo-{count}-anh",
+                    body=[
+                        (
+                            "gallery",
+                            {
+                                "title": "",
+                                "photos": [{"image": p, "caption": ""} for p in photos[:count]],
+                            },
+                        )
+                    ],
+                )
+            )
+            for count in (2, 6)
+        }
+    try:
+        queries = {}
+        for count in (2, 6):
+            path = f"/tin-tuc/bo-{count}-anh/"
+            client = union_a.client()
+            assert client.get(path).status_code == 200  # renditions made and cached
+            # Another query string: past the page cache, the view itself runs again.
+            with CaptureQueriesContext(connection) as captured:
+                html = client.get(f"{path}?lan=2").content.decode()
+            assert html.count('class="gallery-link"') == count
+            queries[count] = len(captured)
+        assert queries[6] == queries[2], queries
+    finally:
+        with schema_context(union_a.schema_name):
+            for article in articles.values():
+                article.delete()
+            for photo in photos:
+                photo.file.delete(save=False)
+                photo.delete()
