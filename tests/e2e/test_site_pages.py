@@ -118,7 +118,7 @@ def test_main_pages_fit_a_desk_and_a_phone(site_server, demo_union, committed, b
             response = page.goto(base + path, wait_until="load")
             assert response.status == 200, (name, response.status)
             if name == "article":
-                page.locator("article.card h3 a").first.click()
+                page.locator("article.card .h3 a").first.click()
                 page.wait_for_load_state("load")
             page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
             assert _overflow(page) <= 0, f"{name} overflows at {width} px"
