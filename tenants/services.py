@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
 
-from cms.services import site_setup
+from cms.services import news_sections_ensure, site_setup
 from lhh.web.pause_points import pause_point
 from tenants.citus import schema_distribute, schemas_local
 from tenants.migration_state import code_fingerprint, template_is_current
@@ -148,6 +148,7 @@ def union_create(
             pause_point("union_create")
             with schema_context(schema_name):
                 site_setup(hostname=host, site_name=name)
+                news_sections_ensure()
                 if admin_email:
                     _first_admin_create(admin_email)
             union.status = Union.Status.ACTIVE

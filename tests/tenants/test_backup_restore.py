@@ -28,7 +28,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Site
 
-from cms.models import HomePage, NewsArticlePage, NewsIndexPage
+from cms.models import NewsArticlePage, NewsIndexPage
 from lhh.national.models import AuditEntry, ReportSubmission
 from lhh.national.rollups import rollup_totals_rebuild
 from tenants import backups
@@ -69,8 +69,7 @@ def doomed(committed, backup_root) -> Iterator[Union]:
         _drop(name)
     union = union_create(schema_name="lcdel", name="Liên hiệp Hội Sắp xoá", use_warm_pool=False)
     with schema_context("lcdel"):
-        home = HomePage.objects.get()
-        news = home.add_child(instance=NewsIndexPage(title="Tin tức", slug="tin-tuc"))
+        news = NewsIndexPage.objects.get()  # made by union_create with the starter sections
         news.add_child(
             instance=NewsArticlePage(title=SENTINEL, slug="canh-gioi", summary=SENTINEL_SUMMARY)
         )
