@@ -51,6 +51,7 @@ from tenants.models import (
     UnionMerge,
     UnionMergeMap,
 )
+from tenants.readiness import schema_complete
 from tenants.selectors import schema_name_check_free
 from tenants.services import union_create
 from tenants.signals import union_merged
@@ -133,6 +134,16 @@ def _idle_and_current_check(unions: list[Union]) -> None:
             code="schema_behind",
             params={"schema": schema_name},
         )
+    for union in unions:
+        # A schema left half-made (a failed clone or restore) lacks tables its ledger
+        # does not show: the copy would fail half-way, so it is refused up front.
+        if not schema_complete(union.schema_name):
+            raise ValidationError(
+                "Dữ liệu của “%(schema)s” không đầy đủ (thiếu bảng); hãy khôi phục Liên hiệp "
+                "Hội này từ bản sao lưu rồi sáp nhập.",
+                code="schema_incomplete",
+                params={"schema": union.schema_name},
+            )
 
 
 @dataclass(frozen=True)

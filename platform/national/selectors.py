@@ -103,9 +103,12 @@ class Scope:
     province_view: str = "current"
 
     def unions(self, period: "PeriodKey | None" = None) -> QuerySet[Union]:
-        """The counted unions in scope; for a former province, those that cover it in
-        `period` (a merger's absorber only from the merger's date), or ever with None."""
+        """The counted unions in scope, in `period` (ever with None): for a former province,
+        those that cover it then (a merger's absorber only from the merger's date)."""
         unions = unions_counted()
+        if period is not None:
+            # A union merged before the period ended reports nothing for it any more.
+            unions = unions.exclude(status=Union.Status.MERGED, merged_on__lte=period.ends_on)
         if self.region_id:
             unions = unions.filter(province__region_id=self.region_id)
         if self.province_id:
@@ -424,7 +427,9 @@ def province_tracking(period: PeriodKey, view: str = "current") -> dict:
     former = view == "former"
     unions = report_tracking(period)
     provinces = list(
-        Province.objects.filter(is_current=not former).select_related("region", "successor")
+        Province.objects.filter(is_current=not former).select_related(
+            "region", "successor__region"
+        )
     )
     by_province: dict[int, list[dict]] = {}
     placed: set[int] = set()
