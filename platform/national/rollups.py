@@ -250,6 +250,7 @@ CROSS JOIN LATERAL (
     SELECT %(all)s AS scope
     UNION SELECT %(current)s || u.province_id WHERE u.province_id IS NOT NULL
     UNION SELECT %(province)s || u.province_id WHERE u.province_id IS NOT NULL
+    -- covered in the period: `ReportingPeriod.ends_on` in SQL (30 June, else 31 December)
     UNION SELECT %(province)s || c.province_id FROM {coverage} c
     WHERE c.union_id = u.id AND (c.since IS NULL OR c.since <= make_date(
         r.year, CASE WHEN r.half = 1 THEN 6 ELSE 12 END, CASE WHEN r.half = 1 THEN 30 ELSE 31 END

@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
-from cms.records.models import Activity, MemberOrganisation
+from cms.records.models import Activity, MemberOrganisation, ReportingPeriod
 from lhh.national.models import NationalPeriod, ReportSubmission, Rollup, RollupTotal
 from lhh.national.rollups import ScopeKey, unions_counted
 from tenants.models import Province, Region, Union, UnionFormerProvince
@@ -70,7 +70,7 @@ class PeriodKey:
 
     @property
     def ends_on(self) -> dt.date:
-        return dt.date(self.year, 6, 30) if self.half == 1 else dt.date(self.year, 12, 31)
+        return ReportingPeriod(kind=self.kind, year=self.year, half=self.half).ends_on
 
     def filter(self, prefix: str = "") -> Q:
         return Q(
@@ -126,6 +126,7 @@ class Scope:
         rows = Rollup.objects.filter(union__in=self.unions())
         if not self.province_id:
             return rows
+        # `ReportingPeriod.ends_on`, in SQL: 30 June for a first half, else 31 December.
         ends_on = Func(
             F("year"),
             Case(When(half=1, then=Value(6)), default=Value(12)),
