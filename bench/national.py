@@ -125,7 +125,7 @@ from lhh.national.rollups import rollup_refresh, rollup_totals_rebuild  # noqa: 
 from lhh.national.selectors import PeriodKey, Scope  # noqa: E402
 from tenants import services  # noqa: E402
 from tenants.migration_state import template_is_current  # noqa: E402
-from tenants.models import Domain, Province, Union  # noqa: E402
+from tenants.models import Domain, Province, Union, UnionFormerProvince  # noqa: E402
 from tenants.selectors import union_host  # noqa: E402
 
 # One line per created page/union is noise among the figures.
@@ -265,10 +265,11 @@ class DumpCopier:
                 schema_name=name,
                 name=f"Bench {name}",
                 province=province,
-                former_province=former,
                 kind=Union.Kind.PROVINCIAL,
                 status=Union.Status.PROVISIONING,
             )
+            if former is not None:
+                UnionFormerProvince.objects.create(union=union, province=former)
             Domain.objects.create(domain=union_host(name), tenant=union, is_primary=True)
             # The source name is unique and fixed-length, so a plain replace renames the
             # schema in every qualified name and the site's host and name, and nothing else.
@@ -915,9 +916,13 @@ def registry_unions_make(count: int) -> list[str]:
             kind=Union.Kind.PROVINCIAL,
             status=Union.Status.ACTIVE,
             province=provinces[number % len(provinces)],
-            former_province=former[number % len(former)] if number % 2 else None,
         )
         for number, name in enumerate(names, start=2)
+    )
+    UnionFormerProvince.objects.bulk_create(
+        UnionFormerProvince(union=union, province=former[number % len(former)])
+        for number, union in enumerate(unions, start=2)
+        if number % 2
     )
     Rollup.objects.bulk_create(
         Rollup(

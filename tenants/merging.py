@@ -40,7 +40,18 @@ from django_tenants.utils import schema_context, schema_exists
 from lhh.web.pause_points import pause_point
 from tenants import backups
 from tenants.migration_state import schemas_behind
-from tenants.models import Domain, MergeRedirect, Union, UnionMerge, UnionMergeMap
+from tenants.models import (
+    Domain,
+    MergeRedirect,
+    Province,
+    Union,
+    UnionFormerProvince,
+    UnionMerge,
+    UnionMergeMap,
+)
+from tenants.readiness import schema_complete
+from tenants.selectors import schema_name_check_free
+from tenants.services import union_create
 from tenants.signals import union_merged
 
 logger = logging.getLogger(__name__)
@@ -62,19 +73,9 @@ def merge_check(*, absorbed: Union, absorbing: Union) -> None:
         raise ValidationError(
             "Không thể sáp nhập một Liên hiệp Hội vào chính nó.", code="merge_into_itself"
         )
-    for union in (absorbed, absorbing):
-        if union.kind != Union.Kind.PROVINCIAL:
-            raise ValidationError(
-                "Chỉ sáp nhập được các Liên hiệp Hội địa phương (“%(name)s” thì không).",
-                code="not_provincial",
-                params={"name": union.name},
-            )
-    if absorbed.status == Union.Status.MERGED:
-        raise ValidationError(
-            "“%(name)s” đã được sáp nhập vào Liên hiệp Hội khác.",
-            code="already_merged",
-            params={"name": absorbed.name},
-        )
+    _provincial_check(absorbed)
+    _provincial_check(absorbing)
+    _absorbed_check(absorbed)
     if absorbing.status != Union.Status.ACTIVE:
         raise ValidationError(
             "“%(name)s” đang ở trạng thái “%(status)s”: chỉ Liên hiệp Hội đang hoạt động mới "
@@ -82,21 +83,42 @@ def merge_check(*, absorbed: Union, absorbing: Union) -> None:
             code="absorbing_not_active",
             params={"name": absorbing.name, "status": absorbing.get_status_display()},
         )
+    _idle_and_current_check([absorbed, absorbing])
+
+
+def _provincial_check(union: Union) -> None:
+    if union.kind != Union.Kind.PROVINCIAL:
+        raise ValidationError(
+            "Chỉ sáp nhập được các Liên hiệp Hội địa phương (“%(name)s” thì không).",
+            code="not_provincial",
+            params={"name": union.name},
+        )
+
+
+def _absorbed_check(absorbed: Union) -> None:
+    if absorbed.status == Union.Status.MERGED:
+        raise ValidationError(
+            "“%(name)s” đã được sáp nhập vào Liên hiệp Hội khác.",
+            code="already_merged",
+            params={"name": absorbed.name},
+        )
     if absorbed.status not in (Union.Status.ACTIVE, Union.Status.SUSPENDED):
         raise ValidationError(
             "“%(name)s” đang ở trạng thái “%(status)s”, không sáp nhập được.",
             code="absorbed_not_working",
             params={"name": absorbed.name, "status": absorbed.get_status_display()},
         )
-    busy = _open_merges().filter(
-        models.Q(absorbed__in=[absorbed, absorbing]) | models.Q(absorbing__in=[absorbed, absorbing])
-    )
+
+
+def _idle_and_current_check(unions: list[Union]) -> None:
+    """No union here is in another open merge, and every schema is there and current."""
+    busy = _open_merges().filter(models.Q(absorbed__in=unions) | models.Q(absorbing__in=unions))
     if busy.exists():
         raise ValidationError(
             "Một trong hai Liên hiệp Hội đang trong một đợt sáp nhập khác; hãy chờ đợt đó xong.",
             code="merge_in_progress",
         )
-    behind, missing = schemas_behind([absorbed.schema_name, absorbing.schema_name])
+    behind, missing = schemas_behind([union.schema_name for union in unions])
     for schema_name in missing:
         raise ValidationError(
             "Dữ liệu của “%(schema)s” không còn trên máy chủ (lược đồ bị thiếu); chưa sáp nhập.",
@@ -110,6 +132,37 @@ def merge_check(*, absorbed: Union, absorbing: Union) -> None:
             code="schema_behind",
             params={"schema": schema_name},
         )
+    for union in unions:
+        # A schema left half-made (a failed clone or restore) lacks tables its ledger
+        # does not show: the copy would fail half-way, so it is refused up front.
+        if not schema_complete(union.schema_name):
+            raise ValidationError(
+                "Dữ liệu của “%(schema)s” không đầy đủ (thiếu bảng); hãy khôi phục Liên hiệp "
+                "Hội này từ bản sao lưu rồi sáp nhập.",
+                code="schema_incomplete",
+                params={"schema": union.schema_name},
+            )
+
+
+@dataclass(frozen=True)
+class NewUnion:
+    """The absorbing union of a merge, created in the same step (the merged province's)."""
+
+    schema_name: str
+    name: str
+    province: Province | None
+
+
+def merge_check_new(*, absorbed: Union, new: NewUnion) -> None:
+    """`merge_check` for an absorbing union not created yet."""
+    if not new.name.strip():
+        raise ValidationError("Cần tên của Liên hiệp Hội mới.", code="new_name_missing")
+    if new.province is not None and not new.province.is_current:
+        raise ValidationError("Tỉnh hiện hành phải là một trong 34 tỉnh, thành phố.")
+    schema_name_check_free(new.schema_name)
+    _provincial_check(absorbed)
+    _absorbed_check(absorbed)
+    _idle_and_current_check([absorbed])
 
 
 # --- Preview --------------------------------------------------------------------------
@@ -383,6 +436,38 @@ def merge_request(
     return merge
 
 
+def merge_preview_new(*, absorbed: Union, new: NewUnion) -> MergePreview:
+    """What will move into a union not created yet: everything, with no conflict (its
+    site is the template's; the request proposes any resolution once it exists)."""
+    merge_check_new(absorbed=absorbed, new=new)
+    src = _q(absorbed.schema_name)
+    return MergePreview(
+        counts={
+            label: _rows(f"SELECT count(*) FROM {src}.{table} WHERE {where}")[0][0]
+            for label, table, where in _COUNTED
+        }
+    )
+
+
+def merge_request_new(
+    *,
+    absorbed: Union,
+    new: NewUnion,
+    actor: str,
+    merge_date: date | None = None,
+    queue: bool = True,
+) -> UnionMerge:
+    """Create the absorbing union and request the merge into it, all or nothing: a
+    refused merge leaves no new union behind. (One merge into a union at a time: a
+    second absorbed union follows, into the union now made, once this one is done.)"""
+    merge_check_new(absorbed=absorbed, new=new)
+    with transaction.atomic():
+        absorbing = union_create(schema_name=new.schema_name, name=new.name, province=new.province)
+        return merge_request(
+            absorbed=absorbed, absorbing=absorbing, actor=actor, merge_date=merge_date, queue=queue
+        )
+
+
 # --- Progress -------------------------------------------------------------------------
 
 
@@ -434,7 +519,7 @@ def _carry_out(merge_id: int) -> UnionMerge | None:
     with transaction.atomic():
         merge = (
             UnionMerge.objects.select_for_update(of=("self",))
-            .select_related("absorbed", "absorbing", "absorbed__former_province")
+            .select_related("absorbed", "absorbing")
             .filter(pk=merge_id)
             .first()
         )
@@ -508,7 +593,7 @@ def _copy_and_switch(merge: UnionMerge) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_MERGE_LOCK])
         merge = (
             UnionMerge.objects.select_for_update(of=("self",))
-            .select_related("absorbed", "absorbing", "absorbed__former_province")
+            .select_related("absorbed", "absorbing")
             .get(pk=merge.pk)
         )
         if merge.state != UnionMerge.State.RUNNING:
@@ -558,6 +643,17 @@ def _switch(merge: UnionMerge, copier: "_Copier") -> None:
     absorbed.merged_into = merge.absorbing
     absorbed.merged_on = merge.merge_date
     absorbed.save(update_fields=["status", "merged_into", "merged_on", "updated_at"])
+    # From the merger's date the absorbing union reports for the absorbed one's former
+    # provinces too (the statistics by former province read this).
+    UnionFormerProvince.objects.bulk_create(
+        [
+            UnionFormerProvince(
+                union=merge.absorbing, province_id=province_id, since=merge.merge_date
+            )
+            for province_id in absorbed.coverage.values_list("province_id", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
     src = _q(absorbed.schema_name)
     with connection.cursor() as cursor:
         # Nothing signed in on the old host keeps working: its sessions go, its tokens are
@@ -627,11 +723,9 @@ class _Copier:
         self.section_id: int | None = None
         self.section_path = ""
         self.label = self.absorbed.short_name or self.absorbed.name
-        self.origin = (
-            self.absorbed.former_province.name
-            if self.absorbed.former_province_id
-            else self.absorbed.name
-        )
+        # Named by its own former province (the first it covers), else by its name.
+        own = self.absorbed.coverage.select_related("province").first()
+        self.origin = own.province.name if own else self.absorbed.name
         # Rows left from an earlier attempt cannot exist (they commit with the switch),
         # but a map is never trusted blindly.
         UnionMergeMap.objects.filter(merge=merge).delete()

@@ -23,9 +23,9 @@ from cms.services import news_sections_ensure, site_setup
 from lhh.web.pause_points import pause_point
 from tenants.citus import schema_distribute, schemas_local
 from tenants.migration_state import code_fingerprint, template_is_current
-from tenants.models import Domain, Province, SpareSchema, Union
+from tenants.models import Domain, Province, SpareSchema, Union, UnionFormerProvince
 from tenants.schema_names import schema_quoted
-from tenants.selectors import schema_name_check_free, union_host
+from tenants.selectors import province_namesake, schema_name_check_free, union_host
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +123,10 @@ def union_create(
     With `admin_email`, the union's first administrator is made in its schema, in
     the same transaction, with that address as login and no usable password: the
     welcome e-mail carries a link to set one.
+
+    `former_province` makes it the union of that former province (Sóc Trăng's, now in
+    Cần Thơ); without it, the union of `province`'s current name, covering the former
+    province of that name.
     """
     schema_name_check_free(schema_name)
     host = union_host(schema_name)
@@ -133,7 +137,6 @@ def union_create(
                 name=name,
                 short_name=short_name,
                 province=province,
-                former_province=former_province,
                 contact_name=contact_name,
                 contact_email=contact_email,
                 contact_phone=contact_phone,
@@ -141,6 +144,9 @@ def union_create(
                 status=Union.Status.PROVISIONING,
             )
             Domain.objects.create(domain=host, tenant=union, is_primary=True)
+            covered = former_province or (province_namesake(province) if province else None)
+            if covered is not None:
+                UnionFormerProvince.objects.create(union=union, province=covered)
             if not (use_warm_pool and _spare_take(schema_name)):
                 _template_clone(schema_name)
             # On Citus: the schema's tables go to a worker now (a no-op on one server).
