@@ -36,7 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, schema_exists
 
 from cms.page_cache import page_cache_clear
 from cms.services import site_setup
@@ -559,6 +559,20 @@ def _restored_union_register(*, manifest: dict, target: str, archive: Archive) -
     return union
 
 
+def _unions_distribute() -> None:
+    """On a Citus cluster, after a whole-platform restore: the dump came back with every
+    schema local on the coordinator (`_pg_env` turns schema-based sharding off for psql);
+    each union's schema is distributed whole, as when it was made. public and the template
+    stay on the coordinator."""
+    if not citus_active():
+        return
+    names = Union.objects.filter(kind=Union.Kind.PROVINCIAL).values_list("schema_name", flat=True)
+    for schema_name in names:
+        if schema_exists(schema_name):  # an archived union has no schema any more
+            with transaction.atomic():
+                schema_distribute(schema_name)
+
+
 def platform_restore(*, archive_path: Path) -> dict[str, int]:
     """Restore a whole-platform archive into an empty database. Returns the row counts."""
     archive = archive_read(Path(archive_path))
@@ -597,6 +611,7 @@ def platform_restore(*, archive_path: Path) -> dict[str, int]:
             raise BackupError(
                 f"Số dòng sau khi khôi phục không khớp bản kê: {_count_diff(expected, actual)}"
             )
+        _unions_distribute()
         media_root.mkdir(parents=True, exist_ok=True)
         for folder in folders:
             shutil.move(folder, media_root / folder.name)
