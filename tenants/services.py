@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
+from wagtail.log_actions import LogContext
 
 from cms.services import news_sections_ensure, site_setup
 from lhh.web.pause_points import pause_point
@@ -152,7 +153,10 @@ def union_create(
             # On Citus: the schema's tables go to a worker now (a no-op on one server).
             schema_distribute(schema_name)
             pause_point("union_create")
-            with schema_context(schema_name):
+            # Made from a console request, the pages would be logged as by national staff,
+            # whose account lives in public: no such user exists in the new schema, and
+            # Wagtail's log entry refuses to save. The platform makes them, no one else.
+            with schema_context(schema_name), LogContext(user=None):
                 site_setup(hostname=host, site_name=name)
                 news_sections_ensure()
                 if admin_email:
