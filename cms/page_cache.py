@@ -15,6 +15,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django_tenants.utils import get_public_schema_name
+from wagtail.images.models import AbstractRendition
 
 PAGE_CACHE_SECONDS = 300
 # Content of these apps shows on public pages; any write to them empties the cache.
@@ -107,6 +108,11 @@ class PageCacheMiddleware:
 @receiver(post_save, dispatch_uid="page_cache_clear_on_save")
 @receiver(post_delete, dispatch_uid="page_cache_clear_on_delete")
 def _content_changed(sender, **kwargs) -> None:
+    # Renditions are made while a page renders (its first view after a new picture):
+    # derived files, not content. Emptying the cache for them would orphan the page
+    # being stored and render it again on the next visit.
+    if issubclass(sender, AbstractRendition):
+        return
     if sender._meta.app_label in _CONTENT_APPS and (
         connection.schema_name != get_public_schema_name()
     ):

@@ -70,3 +70,39 @@ def test_api_answers_and_requests_with_credentials_never_come_from_the_page_cach
     assert "X-Page-Cache" not in client.get("/api/v1/news/")
     client.get(ARTICLE, HTTP_AUTHORIZATION="Bearer x")
     assert "X-Page-Cache" not in client.get(ARTICLE, HTTP_AUTHORIZATION="Bearer x")
+
+
+def test_renditions_made_while_rendering_keep_the_page_cached(union_a):
+    """The first view of a page with a new picture makes its renditions: derived files, not
+    content, so the page just stored is served on the next visit instead of re-rendered."""
+    import io
+    import uuid
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images.models import Image
+
+    from cms.models import UnionSiteSettings
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (300, 300), "#0c6b50").save(buffer, "PNG")
+    with schema_context(union_a.schema_name):
+        logo = Image.objects.create(
+            title="Biểu trưng", file=ImageFile(buffer, name=f"logo-{uuid.uuid4().hex[:6]}.png")
+        )
+        site_settings = UnionSiteSettings.objects.get()
+        site_settings.logo = logo
+        site_settings.save()
+    try:
+        client = union_a.client()
+        first = client.get(ARTICLE)
+        assert first["X-Page-Cache"] == "miss"
+        with schema_context(union_a.schema_name):
+            assert logo.renditions.exists()  # made by that first render
+        assert client.get(ARTICLE)["X-Page-Cache"] == "hit"
+    finally:
+        with schema_context(union_a.schema_name):
+            site_settings.logo = None
+            site_settings.save()
+            logo.file.delete(save=False)
+            logo.delete()
