@@ -1,7 +1,8 @@
 """The roles a union's staff hold, as Wagtail groups in the union's own schema.
 
 - Biên tập viên (editor): writes pages and the documents register, uploads images
-  and files, submits pages for approval; publishes nothing.
+  and files, makes English versions of pages, submits pages for approval; publishes
+  nothing.
 - Người duyệt (approver): what an editor does, plus publishing, moderating reader
   comments, banners, links, news categories and event registrations.
 - Cán bộ hồ sơ (records officer): the records (organisations, member counts,
