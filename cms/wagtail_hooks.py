@@ -244,6 +244,22 @@ def _welcome_urls():
     return [path("bat-dau/", welcome_view, name="cms_welcome")]
 
 
+def _site_columns_labelled() -> None:
+    """Wagtail's list of sites heads three columns with the bare field names ("Port",
+    "Site name", "Root page"), which no catalogue translates: give them the fields' own
+    (translated) names, as its other lists have."""
+    from django.utils.text import capfirst
+    from wagtail.models import Site
+    from wagtail.sites.views import IndexView
+
+    for column in IndexView.columns:
+        if column.name in {"port", "site_name", "root_page"}:
+            column.label = capfirst(Site._meta.get_field(column.name).verbose_name)
+
+
+_site_columns_labelled()
+
+
 @hooks.register("register_admin_urls")
 def _english_urls():
     from cms.views import page_english
