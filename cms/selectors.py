@@ -302,5 +302,21 @@ def pages_in_language(pages: list[Page], language: str) -> dict[object, Page]:
     return {version.translation_key: version for version in versions}
 
 
+def pages_for_sitemap(root: Page) -> QuerySet[Page]:
+    """Live public pages under `root` (the Vietnamese home) and the English ones written,
+    aliases left out."""
+    return (
+        Page.objects.live()
+        .public()
+        .filter(
+            Q(path__startswith=root.path)
+            | Q(locale__language_code="en", alias_of__isnull=True, depth__gt=1)
+        )
+        .order_by("path")
+        .defer_streamfields()
+        .specific()
+    )
+
+
 def news_index_main() -> NewsIndexPage | None:
     return NewsIndexPage.objects.live().public().order_by("path").first()

@@ -3,10 +3,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from wagtail.contrib.sitemaps import Sitemap
 from wagtail.urls import serve_pattern
 from wagtail.urls import urlpatterns as wagtail_urlpatterns
 
+from cms.feeds import UnionSitemap
 from cms.views import (
     comment_post,
     event_register_post,
@@ -24,7 +24,7 @@ urlpatterns = [
     path("y-kien-ban-doc/<int:article_id>/", comment_post, name="comment-post"),
     path("dang-ky-su-kien/<int:event_id>/", event_register_post, name="event-register"),
     path("robots.txt", robots_txt),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": UnionSitemap}}),
     # Wagtail's own routes but its page view (password-protected pages, its login).
     *[p for p in wagtail_urlpatterns if p.name != "wagtail_serve"],
     # Pages and search in Vietnamese at their own addresses, in English under /en/.

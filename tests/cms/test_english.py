@@ -203,6 +203,17 @@ def test_one_unions_english_never_shows_on_another(union_a, union_b):
         assert not Page.objects.filter(locale__language_code="en").exists()
 
 
+def test_the_sitemap_lists_the_english_pages_written(union_a, union_b):
+    _translate(union_a)
+    sitemap = _html(union_a.client().get("/sitemap.xml"))
+    host = f"http://{union_a.host}"
+    assert f"<loc>{host}{EN_ARTICLE}</loc>" in sitemap
+    assert f"<loc>{host}{ARTICLE}</loc>" in sitemap
+    # Not the aliases standing in for the parents (/en/, /en/tin-tuc/).
+    assert f"<loc>{host}/en/tin-tuc/</loc>" not in sitemap
+    assert "/en/" not in _html(union_b.client().get("/sitemap.xml"))
+
+
 def _template_msgids() -> set[str]:
     msgids = set()
     for template in TEMPLATES.glob("*.html"):
