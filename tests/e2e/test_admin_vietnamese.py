@@ -16,6 +16,7 @@ import wagtail
 from django_tenants.utils import schema_context
 
 from cms.models import HomePage, NewsArticlePage
+from cms.roles import EDITOR
 from tests.cms.test_roles import _menu
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.conftest import SCREENSHOTS
@@ -82,6 +83,7 @@ _VISIBLE_TEXT = """() => {
 
 
 def _screens(page, base: str, union) -> list[str]:
+    from django.contrib.auth.models import Group
     from wagtail.models import Workflow
 
     with schema_context(union.schema_name):
@@ -89,6 +91,7 @@ def _screens(page, base: str, union) -> list[str]:
         article = NewsArticlePage.objects.live().filter(locale__language_code="vi").first()
         index_id = article.get_parent().id
         workflow_id = Workflow.objects.filter(active=True).first().id
+        group_id = Group.objects.get(name=EDITOR).id
     page.goto(base + "/admin/", wait_until="networkidle")
     props = page.locator("#wagtail-sidebar-props").text_content()
     menu = [url for url in _menu(json.loads(props), {}).values() if url.startswith("/admin/")]
@@ -102,6 +105,7 @@ def _screens(page, base: str, union) -> list[str]:
         "/admin/images/multiple/add/",
         "/admin/documents/multiple/add/",
         f"/admin/workflows/edit/{workflow_id}/",
+        f"/admin/groups/edit/{group_id}/",
         *menu,
     ]
     return list(dict.fromkeys(url for url in screens if url != "/admin/logout/"))
