@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Page, Site
@@ -54,7 +55,9 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
         body=form.cleaned_data["body"],
         consent_text=COMMENT_CONSENT,
     )
-    messages.success(request, "Cảm ơn bạn! Ý kiến sẽ được hiển thị sau khi Ban Biên tập duyệt.")
+    messages.success(
+        request, gettext("Cảm ơn bạn! Ý kiến sẽ được hiển thị sau khi Ban Biên tập duyệt.")
+    )
     return redirect(article.url + "#y-kien-ban-doc")
 
 
@@ -78,7 +81,9 @@ def event_register_post(request: HttpRequest, event_id: int) -> HttpResponse:
     if not form.is_valid():
         context = event.get_context(request, registration_form=form)
         return TemplateResponse(request, event.get_template(request), context, status=400)
-    messages.success(request, "Đăng ký thành công. Ban Tổ chức sẽ liên hệ với bạn qua thư điện tử.")
+    messages.success(
+        request, gettext("Đăng ký thành công. Ban Tổ chức sẽ liên hệ với bạn qua thư điện tử.")
+    )
     return redirect(event.url + "#dang-ky")
 
 
@@ -136,6 +141,8 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /admin/",
         "Disallow: /y-kien-ban-doc/",
         "Disallow: /dang-ky-su-kien/",
+        "Disallow: /en/y-kien-ban-doc/",
+        "Disallow: /en/dang-ky-su-kien/",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -21,14 +21,15 @@ urlpatterns = [
     path("api/v1/", include(("api.urls_union", "api"), namespace="api")),
     *admin_and_pages,
     path("media/<str:schema_name>/<path:path>", union_media, name="union-media"),
-    path("y-kien-ban-doc/<int:article_id>/", comment_post, name="comment-post"),
-    path("dang-ky-su-kien/<int:event_id>/", event_register_post, name="event-register"),
     path("robots.txt", robots_txt),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": UnionSitemap}}),
     # Wagtail's own routes but its page view (password-protected pages, its login).
     *[p for p in wagtail_urlpatterns if p.name != "wagtail_serve"],
-    # Pages and search in Vietnamese at their own addresses, in English under /en/.
+    # Pages, search and readers' forms in Vietnamese at their own addresses, in English
+    # under /en/ (a reader who posts from an English page gets their answer in English).
     *i18n_patterns(
+        path("y-kien-ban-doc/<int:article_id>/", comment_post, name="comment-post"),
+        path("dang-ky-su-kien/<int:event_id>/", event_register_post, name="event-register"),
         path("tim-kiem/", site_search, name="site-search"),
         re_path(serve_pattern, page_serve, name="wagtail_serve"),
         prefix_default_language=False,

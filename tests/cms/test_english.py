@@ -127,6 +127,26 @@ def test_vietnamese_lists_and_search_never_repeat_the_english_copies(union_a):
     assert "/en/tin-tuc/" not in results.replace(EN_ARTICLE, "")  # no alias of the index
 
 
+def test_a_comment_posted_from_an_english_page_is_answered_in_english(union_a):
+    from tests.captcha import solved_captcha
+
+    _translate(union_a)
+    client = union_a.client()
+    action = re.search(r'action="(/en/y-kien-ban-doc/\d+/)"', _html(client.get(EN_ARTICLE)))[1]
+    response = client.post(
+        action,
+        {
+            "name": "Jane Reader",
+            "email": "jane@example.org",
+            "body": "A comment in English.",
+            "consent": "on",
+            **solved_captcha(client),
+        },
+    )
+    assert response["Location"] == EN_ARTICLE + "#y-kien-ban-doc"
+    assert "Thank you! Your comment will appear" in _html(client.get(EN_ARTICLE))
+
+
 def test_search_speaks_the_language_of_its_address(union_a):
     html = _html(union_a.client().get("/en/tim-kiem/", {"q": "canh giới"}))
     assert "<h1>Search</h1>" in html and union_a.sentinel_title in html
