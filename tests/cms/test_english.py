@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 from wagtail.models import Locale, Page
 
+from cms.models import NewsArticlePage
 from cms.roles import EDITOR, RECORDS_OFFICER
 
 ARTICLE = "/tin-tuc/tin-canh-gioi/"
@@ -234,6 +235,31 @@ def test_the_sitemap_lists_the_english_pages_written(union_a, union_b):
     # Not the aliases standing in for the parents (/en/, /en/tin-tuc/).
     assert f"<loc>{host}/en/tin-tuc/</loc>" not in sitemap
     assert "/en/" not in _html(union_b.client().get("/sitemap.xml"))
+
+
+def test_an_english_version_is_no_second_article_for_the_nation_or_the_api(union_a):
+    """The national feed, the national count of articles and the API list each article once."""
+    import datetime as dt
+
+    from cms.records.services import period_get_or_create
+    from lhh.national.models import NewsFeedItem
+    from lhh.national.news_feed import news_feed_refresh
+    from lhh.national.rollups import union_metrics
+
+    _translate(union_a)
+    with schema_context(union_a.schema_name):
+        article = union_a.sentinel()
+        year = article.published_on.year
+        period = period_get_or_create(
+            kind="half", year=year, half=1 if article.published_on < dt.date(year, 7, 1) else 2
+        )
+        assert NewsArticlePage.objects.live().count() == 2  # the sentinel and its English
+        assert union_metrics(period)["site.news"] == 1
+        news_feed_refresh()
+    titles = list(NewsFeedItem.objects.filter(union=union_a.union).values_list("title", flat=True))
+    assert union_a.sentinel_title in titles and ENGLISH_TITLE not in titles
+    listed = [item["title"] for item in union_a.client().get("/api/v1/news/").json()["results"]]
+    assert union_a.sentinel_title in listed and ENGLISH_TITLE not in listed
 
 
 def _template_msgids() -> set[str]:
