@@ -40,6 +40,7 @@ from django_tenants.utils import schema_context
 from cms.page_cache import page_cache_clear
 from cms.services import site_setup
 from tenants.citus import citus_active, schema_distribute
+from tenants.domains import own_domains_restore
 from tenants.lifecycle import LIFECYCLE_STATUSES, provincial_only
 from tenants.models import Domain, Province, Union
 from tenants.schema_names import schema_quoted
@@ -541,6 +542,8 @@ def _restored_union_register(*, manifest: dict, target: str, archive: Archive) -
         record.pk = None
         record.union = union
         record.save()
+    if not is_copy:
+        own_domains_restore(union=union)
     with schema_context(target):
         site_setup(hostname=host, site_name=union.name)
     return union

@@ -63,17 +63,46 @@ def union_set_status(*, union: Union, status: str, actor: str, reason: str = "")
         )
     previous = union.status
     fields = ["status", "updated_at"]
-    if union.review_pending and status == Union.Status.ACTIVE:
+    copy_activated = union.review_pending and status == Union.Status.ACTIVE
+    if copy_activated:
         _copy_province_check(union)
         union.review_pending = False
         fields.append("review_pending")
     union.status = status
     union.save(update_fields=fields)
     union_status_changed.send(
-        sender=Union, union=union, previous=previous, actor=actor, reason=reason
+        sender=Union,
+        union=union,
+        previous=previous,
+        actor=actor,
+        reason=reason,
+        copy_activated=copy_activated,
     )
     logger.info("union status changed", extra={"schema": union.schema_name, "status": status})
     return union
+
+
+@transaction.atomic
+def restored_copy_decide(*, union: Union, activate: bool, actor: str, reason: str = "") -> Union:
+    """National staff's decision on a restored copy awaiting it: live (only if no other
+    working union holds its province), or archived. An archived copy keeps
+    `review_pending` and so stays out of the national figures and feed; it can be
+    deleted afterwards like any union (tenants.deletion)."""
+    # Locked: two staff deciding at once, or a double click, decide once.
+    union = Union.objects.select_for_update().get(pk=union.pk)
+    if not union.review_pending or union.status != Union.Status.SUSPENDED:
+        raise ValidationError(
+            "“%(name)s” không phải bản khôi phục đang chờ quyết định.",
+            code="not_a_pending_copy",
+            params={"name": union.name},
+        )
+    return union_set_status(
+        union=union,
+        status=Union.Status.ACTIVE if activate else Union.Status.ARCHIVED,
+        actor=actor,
+        reason=reason
+        or ("Kích hoạt bản khôi phục." if activate else "Lưu trữ bản khôi phục, không kích hoạt."),
+    )
 
 
 @transaction.atomic

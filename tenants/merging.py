@@ -24,14 +24,11 @@ Visit counters stay with the absorbed union's statistics.
 """
 
 import logging
-import os
 import re
 import shutil
-import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,6 +37,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
+from lhh.web.pause_points import pause_point
 from tenants import backups
 from tenants.migration_state import schemas_behind
 from tenants.models import Domain, MergeRedirect, Union, UnionMerge, UnionMergeMap
@@ -502,16 +500,6 @@ _STEPS = (
 )
 
 
-def _test_pause_point() -> None:
-    """Stop mid-copy when a test asks (LHH_PAUSE_UNION_MERGE=<file>): the worker writes
-    its pid and waits inside the copy's transaction until the test SIGKILLs it."""
-    pause_file = os.environ.get("LHH_PAUSE_UNION_MERGE")
-    if not pause_file:
-        return
-    Path(pause_file).write_text(str(os.getpid()))
-    while True:
-        time.sleep(1)
-
 
 def _copy_and_switch(merge: UnionMerge) -> None:
     absorbed, absorbing = merge.absorbed, merge.absorbing
@@ -534,7 +522,7 @@ def _copy_and_switch(merge: UnionMerge) -> None:
         copier.users()
         _progress(merge, _STEPS[2], 2)
         copier.media()
-        _test_pause_point()
+        pause_point("union_merge")
         _progress(merge, _STEPS[3], 3)
         copier.categories_and_tags()
         copier.pages()

@@ -418,3 +418,47 @@ class MergeRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_path} → {self.new_path}"
+
+
+class DomainClaim(models.Model):
+    """A union's own domain (e.g. lienhiephoithanhhoa.vn), asked for in its admin.
+
+    It routes to the union only once the union proved it controls the name: a DNS TXT
+    record `_lienhiephoi.<domain>` or a file on the site the name serves today, both
+    holding `token` (tenants.domains). Proved, it becomes a `Domain` row; until then
+    it is only this row, which no request is ever routed by. Several unions may claim
+    the same name while none has proved it: a first claim must not let anyone block
+    the name's real owner, whose proof alone can succeed.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Chờ xác minh"
+        VERIFIED = "verified", "Đã xác minh"
+
+    class Method(models.TextChoices):
+        DNS = "dns", "Bản ghi DNS TXT"
+        FILE = "file", "Tệp trên trang cũ"
+
+    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="domain_claims")
+    domain = models.CharField("tên miền", max_length=253)
+    token = models.CharField("mã xác minh", max_length=64)
+    state = models.CharField(
+        "trạng thái", max_length=10, choices=State, default=State.PENDING, db_index=True
+    )
+    method = models.CharField("cách xác minh", max_length=10, choices=Method, blank=True)
+    requested_by = models.CharField("người yêu cầu", max_length=150)
+    created_at = models.DateTimeField("ngày thêm", auto_now_add=True)
+    checked_at = models.DateTimeField("kiểm tra lần cuối", null=True, blank=True)
+    check_error = models.TextField("kết quả kiểm tra", blank=True)
+    verified_at = models.DateTimeField("xác minh lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = "tên miền riêng"
+        verbose_name_plural = "các tên miền riêng"
+        constraints = [
+            models.UniqueConstraint(fields=["union", "domain"], name="one_claim_per_union_domain")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain} ({self.get_state_display()})"

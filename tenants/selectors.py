@@ -67,3 +67,43 @@ def schema_name_check_free(schema_name: str) -> None:
             code="schema_name_taken",
             params={"name": schema_name},
         )
+
+
+def own_domains_routed() -> list[str]:
+    """Every own domain that routes to a union (proved, or added by an operator), sorted:
+    the names the production recipe gets certificates for (deploy/acme/certificates).
+    A claim still waiting for its proof is no `Domain` row, so it is never listed."""
+    platform = settings.PLATFORM_DOMAIN.lower()
+    names = (
+        Domain.objects.exclude(domain=platform)
+        .exclude(domain__endswith=f".{platform}")
+        .exclude(tenant__kind=Union.Kind.TEMPLATE)
+        .exclude(tenant__status__in=[Union.Status.PENDING, Union.Status.PROVISIONING])
+        .order_by("domain")
+        .values_list("domain", flat=True)
+    )
+    return list(names)
+
+
+def restored_copies() -> list[Union]:
+    """Restored copies national staff have not made live: those awaiting a decision
+    (suspended) first, then the archived ones. Each carries `holder`, the union that
+    holds its province now and must be archived before the copy can go live
+    (tenants.lifecycle._copy_province_check), found in one query for all."""
+    copies = list(
+        Union.objects.filter(kind=Union.Kind.PROVINCIAL, review_pending=True)
+        .select_related("province")
+        .prefetch_related("domains")
+        .order_by("-status", "-created_at")  # "suspended" sorts after "archived"
+    )
+    provinces = {copy.province_id for copy in copies if copy.province_id is not None}
+    holders = list(
+        Union.objects.filter(kind=Union.Kind.PROVINCIAL, province_id__in=provinces)
+        .exclude(status=Union.Status.ARCHIVED)
+        .order_by("name")
+    )
+    for copy in copies:
+        copy.holder = next(
+            (u for u in holders if u.province_id == copy.province_id and u.pk != copy.pk), None
+        )
+    return copies

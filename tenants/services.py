@@ -10,10 +10,7 @@ restore) and `deletion.py`.
 """
 
 import logging
-import os
-import time
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +20,7 @@ from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
 
 from cms.services import site_setup
+from lhh.web.pause_points import pause_point
 from tenants.citus import schema_distribute, schemas_local
 from tenants.migration_state import code_fingerprint, template_is_current
 from tenants.models import Domain, Province, SpareSchema, Union
@@ -147,7 +145,7 @@ def union_create(
                 _template_clone(schema_name)
             # On Citus: the schema's tables go to a worker now (a no-op on one server).
             schema_distribute(schema_name)
-            _test_pause_point()
+            pause_point("union_create")
             with schema_context(schema_name):
                 site_setup(hostname=host, site_name=name)
                 if admin_email:
@@ -176,21 +174,6 @@ def _first_admin_create(email: str) -> None:
     user.set_unusable_password()
     user.save()
 
-
-def _test_pause_point() -> None:
-    """Stop here, mid-creation, when a test asks for it (LHH_PAUSE_UNION_CREATE=<file>).
-
-    The recovery test (tests/tenants/test_onboarding_recovery.py) sets it for one
-    worker subprocess only: the worker writes its pid into the file and waits,
-    inside the creation transaction, until the test SIGKILLs it. Unset, this is a
-    dictionary lookup.
-    """
-    pause_file = os.environ.get("LHH_PAUSE_UNION_CREATE")
-    if not pause_file:
-        return
-    Path(pause_file).write_text(str(os.getpid()))
-    while True:
-        time.sleep(1)
 
 
 def warm_pool_prune() -> int:

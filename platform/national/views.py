@@ -37,7 +37,7 @@ from lhh.web.spreadsheet import titled_workbook
 from tenants import merging
 from tenants.deletion import union_delete_request
 from tenants.lifecycle import LIFECYCLE_STATUSES, union_provinces_set, union_set_status
-from tenants.models import Province, Union, UnionDeletion, UnionMerge
+from tenants.models import DomainClaim, Province, Union, UnionDeletion, UnionMerge
 from tenants.selectors import SCHEMA_READY
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -207,14 +207,33 @@ def directory(request: HttpRequest) -> HttpResponse:
         Union.objects.filter(kind=Union.Kind.PROVINCIAL)
         .annotate(schema_ready=SCHEMA_READY)
         .select_related("province", "former_province", "health", "merged_into")
-        .prefetch_related("domains")
+        .prefetch_related("domains", "domain_claims")
         .order_by("province__name", "name")
     )
+    for union in unions:
+        union.domain_states = _domain_states(union)
     return TemplateResponse(
         request,
         "national/console/directory.html",
         {"unions": unions, "proposals": _merge_proposals(unions)},
     )
+
+
+def _domain_states(union: Union) -> list[tuple[str, str, str]]:
+    """(name, state, label) of each of the union's hosts: its platform address, and its
+    own domains proved (routed) or still waiting for their proof (routing nothing)."""
+    claims = {claim.domain: claim for claim in union.domain_claims.all()}
+    states = []
+    for domain in sorted(union.domains.all(), key=lambda d: (not d.is_primary, d.domain)):
+        claim = claims.pop(domain.domain, None)
+        if domain.is_primary:
+            states.append((domain.domain, "platform", ""))
+        else:
+            verified = DomainClaim.State.VERIFIED
+            label = claim.get_state_display() if claim else verified.label
+            states.append((domain.domain, verified.value, label))
+    states += [(c.domain, c.state, c.get_state_display()) for c in claims.values()]
+    return states
 
 
 def _merge_proposals(unions) -> list[tuple[Union, Union]]:

@@ -1,9 +1,6 @@
 """A merge refused, killed half-way, or watched from a third union."""
 
 import io
-import os
-import signal
-import subprocess
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,14 +10,13 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from cms.models import NewsArticlePage
-from lhh.celery import worker_argv
 from lhh.national.models import Rollup, RollupTotal
 from lhh.national.rollups import rollup_refresh
 from tenants.lifecycle import union_set_status
 from tenants.merging import merge_carry_out, merge_request
 from tenants.models import Union, UnionMerge, UnionMergeMap
 from tenants.selectors import union_host
-from tests.conftest import PROJECT_ROOT, subprocess_env, wait_for
+from tests.conftest import wait_for
 from tests.merging.content import row_counts
 
 
@@ -150,32 +146,15 @@ def test_national_statistics_never_double_count(pair):
     assert not seminars.filter(union=absorbed).exists()
 
 
-@pytest.fixture
-def paused_worker(tmp_path):
-    pause_file = tmp_path / "paused.pid"
-    worker = subprocess.Popen(
-        worker_argv(), cwd=PROJECT_ROOT, env=subprocess_env(LHH_PAUSE_UNION_MERGE=str(pause_file))
-    )
-    try:
-        yield worker, pause_file
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-        worker.wait(timeout=10)
-
-
 def test_a_worker_killed_mid_merge_leaves_both_unions_as_they_were_and_a_rerun_finishes(
     pair, paused_worker
 ):
     absorbed, absorbing = pair.absorbed, pair.absorbing
-    worker, pause_file = paused_worker
+    worker = paused_worker("union_merge")
     before = row_counts(absorbing.schema_name)
     merge = merge_request(absorbed=absorbed, absorbing=absorbing, actor="vusta")  # queued
-    wait_for(lambda: pause_file.exists() and pause_file.read_text(), timeout=120, what="the pause")
-    assert int(pause_file.read_text()) == worker.pid
-    os.kill(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=10)
-    assert worker.returncode == -signal.SIGKILL
+    worker.wait_paused(timeout=120)
+    worker.kill()
 
     # From outside, both unions are as they were.
     def rolled_back() -> bool:

@@ -34,11 +34,12 @@ from lhh.national.rollups import rollup_totals_rebuild
 from tenants import backups
 from tenants.backups import platform_backup, union_backup, union_restore
 from tenants.deletion import union_delete, union_delete_request, union_deletion_carry_out
-from tenants.models import Union, UnionDeletion
+from tenants.models import Domain, DomainClaim, Union, UnionDeletion
 from tenants.services import union_create
 from tests.conftest import login_with_second_step, wait_for
 
 PROJECT = Path(__file__).resolve().parents[2]
+OWN_DOMAIN = "lienhiephoi-saoluu.test"
 SENTINEL = "Tin canh giới của bản sao lưu"
 # The dump's data must come back byte for byte, even where it names the schema.
 SENTINEL_SUMMARY = "Liên kết cũ: http://lcdel.localhost/tin-tuc/ và lcdel.tep; lcdel"
@@ -83,6 +84,17 @@ def doomed(committed, backup_root) -> Iterator[Union]:
         figures={"members": 12},
         submitted_at=timezone.now(),
     )
+    # An own domain the union proved (tenants.domains): its claim and the row that routes it.
+    DomainClaim.objects.create(
+        union=union,
+        domain=OWN_DOMAIN,
+        token="lienhiephoi-kiem-thu",
+        state=DomainClaim.State.VERIFIED,
+        method=DomainClaim.Method.DNS,
+        requested_by="admin",
+        verified_at=timezone.now(),
+    )
+    Domain.objects.create(domain=OWN_DOMAIN, tenant=union, is_primary=False)
     yield union
     for name in ("lcdel", "lcnew"):
         ReportSubmission.objects.filter(union__schema_name=name).delete()
@@ -142,7 +154,8 @@ def test_delete_backs_up_then_restore_brings_back_every_row_and_file(
     assert {f"lcdel.{t.split('.', 1)[1]}": n for t, n in before.items() if n} == {
         t: n for t, n in manifest["counts"].items() if n
     }
-    assert manifest["public_counts"] == {"national.reportsubmission": 1}
+    assert manifest["public_counts"] == {"national.reportsubmission": 1, "tenants.domainclaim": 1}
+    assert not Domain.objects.filter(domain=OWN_DOMAIN).exists()
 
     union = union_restore(archive_path=archive, actor="kiểm thử")
     assert union.schema_name == "lcdel" and union.status == "active"
@@ -152,6 +165,9 @@ def test_delete_backs_up_then_restore_brings_back_every_row_and_file(
     assert ReportSubmission.objects.get(union=union).figures == {"members": 12}
     page = Client(HTTP_HOST="lcdel.localhost").get("/tin-tuc/canh-gioi/")
     assert page.status_code == 200 and SENTINEL in page.content.decode()
+    # Its own domain routes to it again.
+    assert DomainClaim.objects.get(union=union).state == DomainClaim.State.VERIFIED
+    assert Domain.objects.get(domain=OWN_DOMAIN).tenant_id == union.pk
     assert AuditEntry.objects.filter(union=union, action="restored").exists()
 
     # B was never touched.
@@ -484,6 +500,9 @@ def test_a_restored_copy_is_suspended_uncounted_and_accepts_no_old_credentials(
     assert union_scopes(copy) == [] and copy not in Scope().unions()
     assert not Rollup.objects.filter(union=copy).exists()
     assert not ReportSubmission.objects.filter(union=copy).exists()
+    # The original's own domain stays the original's: the copy neither claims nor routes it.
+    assert not DomainClaim.objects.filter(union=copy).exists()
+    assert Domain.objects.get(domain=OWN_DOMAIN).tenant_id == doomed.pk
     rollup_totals_rebuild()
     assert _totals() == before
     # The original's sessions and tokens came along in the dump and are gone.
