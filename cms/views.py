@@ -100,7 +100,11 @@ def page_serve(request: HttpRequest, path: str) -> HttpResponse:
     elsewhere redirects to it.
     """
     language = translation.get_language()
-    if language != settings.LANGUAGE_CODE:
+    if language == settings.LANGUAGE_CODE:
+        # The site's root is the Vietnamese home: Wagtail's routing would first look the
+        # active locale up (a query on every page) only to find that same home.
+        request._wagtail_route_for_request = _vietnamese_route(request, path, None)
+    else:
         route = Page.route_for_request(request, path)
         if route is None or route[0].alias_of_id or route[0].locale.language_code != language:
             route = _vietnamese_route(request, path, route)
