@@ -126,13 +126,14 @@ def _union_restored(
 
 
 @receiver(union_provinces_changed, dispatch_uid="national_audit_provinces")
-def _union_provinces_changed(sender, union: Union, before: str, actor: str, **kwargs) -> None:
+def _union_provinces_changed(
+    sender, union: Union, before: str, after: str, actor: str, **kwargs
+) -> None:
     services.audit_entry_add(
         union=union,
         actor=actor,
         action="provinces",
-        detail=f"Tỉnh hiện hành / tỉnh cũ: {before} → "
-        f"{union.province or '—'} / {union.former_province or '—'}",
+        detail=f"Tỉnh hiện hành / tỉnh cũ: {before} → {after}",
     )
     # The union now counts in other provinces' totals.
     transaction.on_commit(tasks.rollup_totals_rebuild.delay)

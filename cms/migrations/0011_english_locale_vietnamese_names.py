@@ -23,7 +23,7 @@ def _root_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cms", "0009_personal_data"),
+        ("cms", "0010_theme_presets_gallery_embed"),
         ("wagtailcore", "0098_apitoken"),
     ]
 
