@@ -1,6 +1,7 @@
 """The API on a union's host: published content for anyone, records for the union's staff."""
 
 import django_filters
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -141,6 +142,8 @@ class NewsViewSet(PublicContentViewSet):
         return (
             NewsArticlePage.objects.live()
             .public()
+            # The Vietnamese articles, as the site lists them (an English version is a copy).
+            .filter(locale__language_code=settings.LANGUAGE_CODE)
             .select_related("category")
             .prefetch_related("tags")
             .order_by("-published_on", "-id")
@@ -229,7 +232,12 @@ class EventViewSet(PublicContentViewSet):
     ordering_fields = ["starts_at"]
 
     def records(self):
-        return EventPage.objects.live().public().order_by("-starts_at")
+        return (
+            EventPage.objects.live()
+            .public()
+            .filter(locale__language_code=settings.LANGUAGE_CODE)
+            .order_by("-starts_at")
+        )
 
 
 # --- Records (the union's staff) ------------------------------------------------------------

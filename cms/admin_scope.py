@@ -21,6 +21,8 @@ UNION_ONLY_ADMIN_URLS = (
     "/admin/ho-so/",
     "/admin/nhap-nukeviet/",
     "/admin/bat-dau/",
+    # The national host has no English locale: its pages are Vietnamese only.
+    "/admin/ban-tieng-anh/",
 )
 
 

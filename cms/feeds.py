@@ -1,12 +1,13 @@
-"""RSS feed of a news index (`<index>/rss/`)."""
+"""RSS feed of a news index (`<index>/rss/`) and the union's sitemap."""
 
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
+from wagtail.contrib.sitemaps import Sitemap
 
-from cms.selectors import news_in_index
+from cms.selectors import news_in_index, pages_for_sitemap
 
 
 class NewsFeed(Feed):
@@ -42,3 +43,11 @@ class NewsFeed(Feed):
         return datetime.combine(
             item.published_on, time(7, 0), tzinfo=timezone.get_current_timezone()
         )
+
+
+class UnionSitemap(Sitemap):
+    """Wagtail's sitemap of the union's pages, with the English versions written of them
+    (Wagtail's lists only the pages under the site's Vietnamese home)."""
+
+    def items(self):
+        return pages_for_sitemap(self.get_wagtail_site().root_page)

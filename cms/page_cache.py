@@ -13,9 +13,10 @@ from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
 from django_tenants.utils import get_public_schema_name
 from wagtail.images.models import AbstractRendition
+
+from lhh.web.admin_language import path_language
 
 PAGE_CACHE_SECONDS = 300
 # Content of these apps shows on public pages; any write to them empties the cache.
@@ -61,8 +62,10 @@ def _eligible(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest, generation: int) -> str:
-    # Pages vary by language (LocaleMiddleware answers Vary: Accept-Language).
-    language = translation.get_language_from_request(request)
+    # The language a page is rendered in comes from its address alone (/en/…), never from
+    # the browser (lhh.web.admin_language): keyed by it, a Vietnamese page is never
+    # served for an English one, and Accept-Language does not split the cache.
+    language = path_language(request)
     # RELEASE (set per deploy) keeps pages rendered by older templates out of sight; the
     # number, entries of an older layout (before the headers were kept).
     return (

@@ -1,7 +1,8 @@
 """The roles a union's staff hold, as Wagtail groups in the union's own schema.
 
 - Biên tập viên (editor): writes pages and the documents register, uploads images
-  and files, submits pages for approval; publishes nothing.
+  and files, makes English versions of pages, submits pages for approval; publishes
+  nothing.
 - Người duyệt (approver): what an editor does, plus publishing, moderating reader
   comments, banners, links, news categories and event registrations.
 - Cán bộ hồ sơ (records officer): the records (organisations, member counts,
@@ -15,6 +16,7 @@ clones and the warm pool carry the roles, and again after every migrate of a uni
 permissions of models added later reach the roles too.
 """
 
+import re
 from dataclasses import dataclass, field
 
 EDITOR = "Biên tập viên"
@@ -125,6 +127,7 @@ def roles_ensure(
     Task.objects.filter(name=_STOCK_WORKFLOW).update(name=TASK_NAME)
     root_page = Page.objects.filter(depth=1).first()
     root_collection = Collection.objects.filter(depth=1).first()
+    permission_names_vietnamese(Permission)
     for role in ROLES:
         group = Group.objects.filter(name=role.name).first()
         if group is None and role.renamed_from:
@@ -161,3 +164,30 @@ def roles_ensure(
                 GroupCollectionPermission.objects.get_or_create(
                     group=group, collection=root_collection, permission=permission
                 )
+
+
+_ACTIONS = {"add": "Thêm", "change": "Sửa", "delete": "Xóa", "view": "Xem"}
+_DEFAULT_NAME = re.compile(r"^Can (add|change|delete|view) (.+)$")
+
+
+def permission_names_vietnamese(Permission) -> None:
+    """Name the permissions in Vietnamese, as the group screens show them.
+
+    Django stores each name in English when it makes the permission ("Can add băng rôn",
+    "Can change group"), and Wagtail's group screen prints the stored name. The model's
+    name is translated by the catalogues, Wagtail's own permissions ("Publish any page")
+    too; a permission made later gets its Vietnamese name on the next migrate.
+    """
+    from django.utils import translation
+
+    with translation.override("vi"):
+        for permission in Permission.objects.filter(name__regex=r"^[ -~]*$|^Can "):
+            match = _DEFAULT_NAME.match(permission.name)
+            if match:
+                action, model = match.groups()
+                name = f"{_ACTIONS[action]} {translation.gettext(model)}"
+            else:
+                name = translation.gettext(permission.name)
+            if name != permission.name:
+                permission.name = name[:255]
+                permission.save(update_fields=["name"])

@@ -18,10 +18,15 @@ from cms.models import (
 from lhh.web.search import fold
 
 
-def news_latest(*, limit: int, excluding: list[int] | None = None) -> QuerySet[NewsArticlePage]:
+def news_latest(
+    *, limit: int, locale_id: int, excluding: list[int] | None = None
+) -> QuerySet[NewsArticlePage]:
+    # Each list is of one language's pages (`locale_id`, the page showing it): the English
+    # copy of an article never shows twice on the Vietnamese home page.
     return (
         NewsArticlePage.objects.live()
         .public()
+        .filter(locale_id=locale_id)
         .exclude(pk__in=excluding or [])
         .select_related("lead_image")
         .order_by("-published_on", "-id")[:limit]
@@ -48,23 +53,25 @@ def news_categories() -> list[NewsCategory]:
     return list(NewsCategory.objects.only("name", "slug"))
 
 
-def news_featured(*, limit: int) -> QuerySet[NewsArticlePage]:
+def news_featured(*, limit: int, locale_id: int) -> QuerySet[NewsArticlePage]:
     return (
         NewsArticlePage.objects.live()
         .public()
-        .filter(is_featured=True)
+        .filter(is_featured=True, locale_id=locale_id)
         .select_related("lead_image")
         .order_by("-published_on", "-id")[:limit]
     )
 
 
-def news_by_category(*, per_category: int) -> list[tuple[NewsCategory, list[NewsArticlePage]]]:
+def news_by_category(
+    *, per_category: int, locale_id: int
+) -> list[tuple[NewsCategory, list[NewsArticlePage]]]:
     """The newest articles of each category, in two queries whatever the number of categories."""
     categories = list(NewsCategory.objects.all())
     articles = (
         NewsArticlePage.objects.live()
         .public()
-        .filter(category__in=categories)
+        .filter(category__in=categories, locale_id=locale_id)
         .order_by("-published_on", "-id")
         .only("title", "url_path", "published_on", "category_id", "path", "depth")
     )
@@ -81,7 +88,7 @@ def news_related(*, article: NewsArticlePage, limit: int) -> QuerySet[NewsArticl
     return (
         NewsArticlePage.objects.live()
         .public()
-        .filter(category_id=article.category_id)
+        .filter(category_id=article.category_id, locale_id=article.locale_id)
         .exclude(pk=article.pk)
         .order_by("-published_on", "-id")[:limit]
     )
@@ -127,16 +134,17 @@ def news_other(*, article: NewsArticlePage, limit: int) -> QuerySet[NewsArticleP
     return (
         NewsArticlePage.objects.live()
         .public()
+        .filter(locale_id=article.locale_id)
         .exclude(pk=article.pk)
         .order_by("-published_on", "-id")[:limit]
     )
 
 
-def events_upcoming(*, limit: int) -> QuerySet[EventPage]:
+def events_upcoming(*, limit: int, locale_id: int) -> QuerySet[EventPage]:
     return (
         EventPage.objects.live()
         .public()
-        .filter(starts_at__gte=timezone.now())
+        .filter(starts_at__gte=timezone.now(), locale_id=locale_id)
         .order_by("starts_at")[:limit]
     )
 
@@ -179,7 +187,10 @@ def document_years() -> list[int]:
 def site_search_results(query: str):
     """Live public pages of the current union matching `query` (Wagtail's database backend)."""
     # Folded like the indexed text, so accents and case do not matter; every word must match.
-    return Page.objects.live().public().specific().search(fold(query), operator="and")
+    # The aliases Wagtail makes as parents of English pages repeat the Vietnamese words.
+    aliases = Page.objects.filter(alias_of__isnull=False).values("id")
+    pages = Page.objects.live().public().exclude(id__in=aliases)
+    return pages.specific().search(fold(query), operator="and")
 
 
 def welcome_checklist(*, site_settings) -> list[dict]:
@@ -251,6 +262,65 @@ def menu_tree(root) -> list[tuple[Page, list[Page]]]:
 def section_children(section) -> list[Page]:
     """Live pages under a section page, in their menu order, with their own summaries."""
     return list(section.get_children().live().public().specific())
+
+
+def page_versions(page: Page) -> dict[str, Page]:
+    """The live versions written of `page`, itself included, by language code: one query.
+
+    An alias (the stand-in Wagtail makes for a parent when a child is translated first)
+    shows the original's words, so it is no version of its own.
+    """
+    versions = (
+        Page.objects.live()
+        .public()
+        .filter(translation_key=page.translation_key, alias_of__isnull=True)
+        .select_related("locale")
+    )
+    return {version.locale.language_code: version for version in versions}
+
+
+def page_translation(page: Page, language: str) -> Page | None:
+    """The version of `page` written in `language`, a draft included; None when there is
+    none yet or only an alias."""
+    return (
+        Page.objects.filter(
+            translation_key=page.translation_key,
+            locale__language_code=language,
+            alias_of__isnull=True,
+        )
+        .exclude(pk=page.pk)
+        .first()
+    )
+
+
+def pages_in_language(pages: list[Page], language: str) -> dict[object, Page]:
+    """The live versions written in `language` of `pages`, by translation key: one query."""
+    versions = (
+        Page.objects.live()
+        .public()
+        .filter(
+            translation_key__in=[page.translation_key for page in pages],
+            locale__language_code=language,
+            alias_of__isnull=True,
+        )
+    )
+    return {version.translation_key: version for version in versions}
+
+
+def pages_for_sitemap(root: Page) -> QuerySet[Page]:
+    """Live public pages under `root` (the Vietnamese home) and the English ones written,
+    aliases left out."""
+    return (
+        Page.objects.live()
+        .public()
+        .filter(
+            Q(path__startswith=root.path)
+            | Q(locale__language_code="en", alias_of__isnull=True, depth__gt=1)
+        )
+        .order_by("path")
+        .defer_streamfields()
+        .specific()
+    )
 
 
 def news_index_main() -> NewsIndexPage | None:

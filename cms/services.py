@@ -186,3 +186,32 @@ def site_welcome_apply(
         fields.append("logo")
     site_settings.save(update_fields=fields)
     return site_settings
+
+
+@transaction.atomic
+def page_english_create(*, page: Page, user) -> Page:
+    """The English version of `page` to translate: a draft copy made now, or the one made
+    before.
+
+    Parents not yet in English become Wagtail aliases: they show the Vietnamese pages
+    until they are translated in turn (cms.views.page_serve). An alias made so for this
+    page before becomes an ordinary draft, its subtree kept.
+    """
+    from wagtail.actions.convert_alias import ConvertAliasPageAction
+    from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
+    from wagtail.actions.unpublish_page import UnpublishPageAction
+    from wagtail.models import Locale
+
+    english = Locale.objects.get(language_code="en")
+    existing = page.get_translation_or_none(english)
+    if existing is None:
+        return CopyPageForTranslationAction(page, english, copy_parents=True, user=user).execute(
+            skip_permission_checks=True
+        )
+    if existing.alias_of_id is not None:
+        ConvertAliasPageAction(existing, user=user).execute(skip_permission_checks=True)
+        existing = existing.specific_class.objects.get(pk=existing.pk)
+        # Still the Vietnamese words: not an English version until translated and published.
+        # Taking them off the site is no publishing decision, so an editor may do it too.
+        UnpublishPageAction(existing, user=user).execute(skip_permission_checks=True)
+    return existing

@@ -244,6 +244,53 @@ def _welcome_urls():
     return [path("bat-dau/", welcome_view, name="cms_welcome")]
 
 
+def _site_columns_labelled() -> None:
+    """Wagtail's list of sites heads three columns with the bare field names ("Port",
+    "Site name", "Root page"), which no catalogue translates: give them the fields' own
+    (translated) names, as its other lists have."""
+    from django.utils.text import capfirst
+    from wagtail.models import Site
+    from wagtail.sites.views import IndexView
+
+    for column in IndexView.columns:
+        if column.name in {"port", "site_name", "root_page"}:
+            column.label = capfirst(Site._meta.get_field(column.name).verbose_name)
+
+
+_site_columns_labelled()
+
+
+@hooks.register("register_admin_urls")
+def _english_urls():
+    from cms.views import page_english
+
+    return [path("ban-tieng-anh/<int:page_id>/", page_english, name="cms_page_english")]
+
+
+@hooks.register("register_page_header_buttons")
+def english_version_button(page, user, view_name=None, next_url=None):
+    """ "Bản tiếng Anh" on a union's Vietnamese pages, for whoever may edit them."""
+    from django.conf import settings
+    from wagtail.admin.widgets import Button
+
+    if (
+        in_public_schema()
+        or page.depth < 2
+        or page.locale.language_code != settings.LANGUAGE_CODE
+        or not page.permissions_for_user(user).can_edit()
+    ):
+        return []
+    return [
+        Button(
+            "Bản tiếng Anh",
+            reverse("cms_page_english", args=[page.pk]),
+            icon_name="globe",
+            attrs={"data-english-version": ""},
+            priority=80,
+        )
+    ]
+
+
 @hooks.register("construct_homepage_panels")
 def _welcome_checklist(request, panels) -> None:
     from cms.welcome import ChecklistPanel

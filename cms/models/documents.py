@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -14,14 +15,14 @@ class OfficialDocument(FoldedSearchMixin, index.Indexed, models.Model):
     """An entry of the documents register (văn bản)."""
 
     class Kind(models.TextChoices):
-        DECISION = "quyet-dinh", "Quyết định"
-        PLAN = "ke-hoach", "Kế hoạch"
-        REPORT = "bao-cao", "Báo cáo"
-        NOTICE = "thong-bao", "Thông báo"
-        OFFICIAL_LETTER = "cong-van", "Công văn"
-        INVITATION = "giay-moi", "Giấy mời"
-        CHARTER = "dieu-le", "Điều lệ"
-        OTHER = "khac", "Văn bản khác"
+        DECISION = "quyet-dinh", _("Quyết định")
+        PLAN = "ke-hoach", _("Kế hoạch")
+        REPORT = "bao-cao", _("Báo cáo")
+        NOTICE = "thong-bao", _("Thông báo")
+        OFFICIAL_LETTER = "cong-van", _("Công văn")
+        INVITATION = "giay-moi", _("Giấy mời")
+        CHARTER = "dieu-le", _("Điều lệ")
+        OTHER = "khac", _("Văn bản khác")
 
     number = models.CharField("số hiệu", max_length=100)
     kind = models.CharField("loại văn bản", max_length=20, choices=Kind, default=Kind.OTHER)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
@@ -29,11 +30,11 @@ class EventPage(UnionPageMixin, Page):
     """A seminar, conference or ceremony, with its invitation (giấy mời)."""
 
     class Kind(models.TextChoices):
-        SEMINAR = "hoi-thao", "Hội thảo"
-        CONFERENCE = "hoi-nghi", "Hội nghị"
-        ROUND_TABLE = "toa-dam", "Tọa đàm"
-        CEREMONY = "le", "Lễ"
-        TRAINING = "tap-huan", "Tập huấn"
+        SEMINAR = "hoi-thao", _("Hội thảo")
+        CONFERENCE = "hoi-nghi", _("Hội nghị")
+        ROUND_TABLE = "toa-dam", _("Tọa đàm")
+        CEREMONY = "le", _("Lễ")
+        TRAINING = "tap-huan", _("Tập huấn")
 
     kind = models.CharField("loại sự kiện", max_length=20, choices=Kind, default=Kind.SEMINAR)
     starts_at = models.DateTimeField("bắt đầu")

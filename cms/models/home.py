@@ -48,15 +48,17 @@ class HomePage(UnionPageMixin, Page):
         )
 
         context = super().get_context(request, *args, **kwargs)
-        featured = list(news_featured(limit=3))
+        featured = list(news_featured(limit=3, locale_id=self.locale_id))
         context.update(
             featured_news=featured,
             # From the records when there are any; the typed figures only until then.
             record_figures=home_figures(),
             # "Tin mới" goes on below the featured stories instead of repeating them.
-            latest_news=news_latest(limit=6, excluding=[article.pk for article in featured]),
-            news_by_category=news_by_category(per_category=4),
-            upcoming_events=events_upcoming(limit=3),
+            latest_news=news_latest(
+                limit=6, locale_id=self.locale_id, excluding=[article.pk for article in featured]
+            ),
+            news_by_category=news_by_category(per_category=4, locale_id=self.locale_id),
+            upcoming_events=events_upcoming(limit=3, locale_id=self.locale_id),
             banners=banners_active(),
             quick_links=links_quick(),
         )

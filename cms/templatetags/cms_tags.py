@@ -1,7 +1,12 @@
-from django import template
+import unicodedata
 
-from cms.selectors import links_footer, menu_tree
+from django import template
+from django.conf import settings
+from django.utils import translation
+
+from cms.selectors import links_footer, menu_tree, page_versions, pages_in_language
 from cms.visit_counter import visit_stats
+from lhh.web.admin_language import address_in_language
 
 register = template.Library()
 
@@ -11,10 +16,74 @@ def visit_counter() -> dict[str, int]:
     return visit_stats()
 
 
-@register.simple_tag
-def main_menu(site):
-    """[(section, [its sub-pages])] of the pages shown in menus, for the two-level menu."""
-    return menu_tree(site.root_page) if site else []
+@register.simple_tag(takes_context=True)
+def main_menu(context, site):
+    """[(section, [its sub-pages])] of the pages shown in menus, for the two-level menu.
+
+    The Vietnamese site's menu, in any language: rendering English, each page that has an
+    English version is swapped for it, and the others link to themselves under /en/.
+    """
+    if not site:
+        return []
+    request = context.get("request")
+    tree = menu_tree(site.root_page)
+    language = translation.get_language()
+    versions = {}
+    if language != settings.LANGUAGE_CODE and tree:
+        versions = pages_in_language(
+            [page for item, subitems in tree for page in (item, *subitems)], language
+        )
+
+    def entry(page):
+        page = versions.get(page.translation_key, page)
+        # The pages are plain Page rows: their address is put in the language here.
+        page.menu_url = address_in_language(page.get_url(request), language)
+        return page
+
+    return [(entry(item), [entry(sub) for sub in subitems]) for item, subitems in tree]
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context, page) -> list[dict]:
+    """Each language of the site with the address of this page in it, for the switcher
+    and the hreflang alternates: the page's own version in that language, else (English)
+    the Vietnamese page under /en/, shown with the English chrome, or (Vietnamese) the
+    home page. `written` says whether the page has its own version in that language."""
+    from django.urls import translate_url
+
+    from lhh.web.schema_scope import in_public_schema
+
+    if in_public_schema():  # the national host is in Vietnamese only
+        return []
+    request = context.get("request")
+    page = page or None  # "" where a view's template has no page
+    versions = page_versions(page) if page is not None and page.pk else {}
+    links = []
+    for code, _name in settings.LANGUAGES:
+        version = versions.get(code)
+        if version is not None:
+            url = version.get_url(request)
+        elif page is not None and code != settings.LANGUAGE_CODE:
+            source = versions.get(settings.LANGUAGE_CODE, page)
+            url = address_in_language(source.get_url(request), code)
+        elif page is not None:
+            url = "/"
+        else:  # a view of its own (search): the same address in the other language
+            url = translate_url(request.get_full_path(), code)
+        links.append(
+            {
+                "code": code,
+                # Each language by its own name: "English" to a reader who reads no Vietnamese
+                # (Django's "Tiếng Việt" is decomposed; pages are NFC).
+                "name": unicodedata.normalize(
+                    "NFC", translation.get_language_info(code)["name_local"]
+                ),
+                "url": url,
+                "written": version is not None,
+                "current": code == translation.get_language(),
+            }
+        )
+    return links
 
 
 @register.simple_tag

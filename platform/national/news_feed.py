@@ -5,6 +5,7 @@ A publish or unpublish in a union, or a change of a page's view restriction, que
 (`lhh.national.feeds`) then read one table instead of every schema.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -22,8 +23,12 @@ def news_feed_refresh() -> int:
     """Replace the current union's items with its newest live, public articles."""
     union = Union.objects.get(schema_name=current_schema())
     base = site_url(union_host(union.schema_name), "", scheme_relative=True)
+    # The Vietnamese articles: an English version is the same news, not another item.
     articles = (
-        NewsArticlePage.objects.live().public().order_by("-published_on", "-id")[:ITEMS_PER_UNION]
+        NewsArticlePage.objects.live()
+        .public()
+        .filter(locale__language_code=settings.LANGUAGE_CODE)
+        .order_by("-published_on", "-id")[:ITEMS_PER_UNION]
     )
     items = [
         NewsFeedItem(

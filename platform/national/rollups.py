@@ -14,6 +14,7 @@ union moves in or out of a scope.
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet, Sum
 from django_tenants.utils import schema_context
@@ -81,8 +82,10 @@ def _site_metrics(period: ReportingPeriod) -> dict[str, int]:
     visits = VisitDay.objects.filter(day__range=(period.starts_on, period.ends_on)).aggregate(
         n=Sum("views", default=0)
     )["n"]
+    # Articles in Vietnamese: the English version of one is no second article.
     news = NewsArticlePage.objects.live().filter(
-        published_on__range=(period.starts_on, period.ends_on)
+        published_on__range=(period.starts_on, period.ends_on),
+        locale__language_code=settings.LANGUAGE_CODE,
     )
     # A merged predecessor's articles count as its own before the merger (see Predecessor).
     for section_path in Predecessor.objects.filter(merged_on__gt=period.ends_on).values_list(

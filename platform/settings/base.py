@@ -428,7 +428,11 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Avatars come from the admin's own default picture (or an uploaded one): Gravatar is
 # an outside request on every admin page, blocked on many office networks.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-WAGTAIL_I18N_ENABLED = False
+# A union may publish English versions of its pages (docs/english.md): Wagtail's own
+# localisation, a tree of English pages beside the Vietnamese one. Vietnamese is the
+# default locale of every schema; English is added by a migration of `cms`.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # Vietnamese titles become ASCII slugs: "Giới thiệu" → gioi-thieu.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404
+from django.utils import translation
 from django_tenants.utils import get_public_schema_name
 from wagtail.models import Page
 
+from lhh.web.admin_language import address_in_language
 from lhh.web.search import FoldedSearchMixin, folded_search_fields
 from lhh.web.slugs import slug_from_text
 
@@ -68,6 +70,16 @@ class UnionPageMixin(FoldedSearchMixin, VietnameseSlugMixin):
     @classmethod
     def can_create_at(cls, parent) -> bool:
         return not in_public_schema() and super().can_create_at(parent)
+
+    def get_url_parts(self, request=None):
+        # Rendering English, a page not yet in English links to its address under /en/,
+        # where it shows in Vietnamese with the English chrome (cms.views.page_serve): a
+        # reader who chose English keeps it from page to page.
+        parts = super().get_url_parts(request)
+        if parts and parts[2]:
+            site_id, root_url, page_path = parts
+            return site_id, root_url, address_in_language(page_path, translation.get_language())
+        return parts
 
     def get_sitemap_urls(self, request=None):
         # Pages made by code (seeds, imports) have no revision date; an article's own date
