@@ -93,8 +93,7 @@ def test_a_union_over_its_share_gets_503_from_nginx_while_another_is_served(
     finally:
         for sock in held:
             sock.close()
+    # The refusal pages are reachable only as nginx's answer, not asked for.
+    assert stack.get(union_a.host, "/_lhh_busy/page.html").status == 404
     # The share comes back once A's requests end.
-    wait_for(
-        lambda: stack.get(union_a.host, "/").status == 200, timeout=30, what="A served again"
-    )
-
+    wait_for(lambda: stack.get(union_a.host, "/").status == 200, timeout=30, what="A served again")
