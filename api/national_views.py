@@ -1,7 +1,12 @@
 """The API on the national host: the union directory, statistics from the rollups, reports."""
 
 import django_filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -49,9 +54,7 @@ class UnionDirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema_serializer(component_name="Union")
     class OutputSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         province = serializers.CharField(source="province.name", default=None, allow_null=True)
-        former_province = serializers.CharField(
-            source="former_province.name", default=None, allow_null=True
-        )
+        former_provinces = serializers.SerializerMethodField()
         region = serializers.CharField(source="province.region.name", default=None, allow_null=True)
         domains = serializers.SerializerMethodField()
         last_login_at = serializers.DateTimeField(
@@ -66,7 +69,7 @@ class UnionDirectoryViewSet(viewsets.ReadOnlyModelViewSet):
                 "short_name",
                 "status",
                 "province",
-                "former_province",
+                "former_provinces",
                 "region",
                 "domains",
                 "created_at",
@@ -75,6 +78,26 @@ class UnionDirectoryViewSet(viewsets.ReadOnlyModelViewSet):
 
         def get_domains(self, union) -> list[str]:
             return [domain.domain for domain in union.domains.all()]
+
+        @extend_schema_field(
+            {
+                "type": "array",
+                "description": "Các tỉnh cũ Liên hiệp Hội phụ trách; since: từ ngày sáp nhập "
+                "(null: từ đầu).",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "since": {"type": "string", "format": "date", "nullable": True},
+                    },
+                },
+            }
+        )
+        def get_former_provinces(self, union) -> list[dict]:
+            return [
+                {"name": row.province.name, "since": row.since.isoformat() if row.since else None}
+                for row in union.coverage.all()
+            ]
 
     serializer_class = OutputSerializer
     permission_classes = [NationalStaff]
@@ -87,8 +110,8 @@ class UnionDirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Union.objects.filter(kind=Union.Kind.PROVINCIAL)
-            .select_related("province__region", "former_province", "health")
-            .prefetch_related("domains")
+            .select_related("province__region", "health")
+            .prefetch_related("domains", "coverage__province")
             .order_by("schema_name")
         )
 

@@ -468,6 +468,9 @@ class CongressViewSet(UnionQuerysetMixin, viewsets.ReadOnlyModelViewSet):
                 "ends_year",
                 "held_on",
                 "note",
+                # The schema of the predecessor union a merger moved the term from; empty
+                # for the union's own terms.
+                "moved_from",
                 "committees",
             ]
 

@@ -124,8 +124,9 @@ from lhh.national.models import Rollup  # noqa: E402
 from lhh.national.rollups import rollup_refresh, rollup_totals_rebuild  # noqa: E402
 from lhh.national.selectors import PeriodKey, Scope  # noqa: E402
 from tenants import services  # noqa: E402
+from tenants.citus import schema_distribute, schemas_local  # noqa: E402
 from tenants.migration_state import template_is_current  # noqa: E402
-from tenants.models import Domain, Province, Union  # noqa: E402
+from tenants.models import Domain, Province, Union, UnionFormerProvince  # noqa: E402
 from tenants.selectors import union_host  # noqa: E402
 
 # One line per created page/union is noise among the figures.
@@ -265,15 +266,18 @@ class DumpCopier:
                 schema_name=name,
                 name=f"Bench {name}",
                 province=province,
-                former_province=former,
                 kind=Union.Kind.PROVINCIAL,
                 status=Union.Status.PROVISIONING,
             )
+            if former is not None:
+                UnionFormerProvince.objects.create(union=union, province=former)
             Domain.objects.create(domain=union_host(name), tenant=union, is_primary=True)
             # The source name is unique and fixed-length, so a plain replace renames the
             # schema in every qualified name and the site's host and name, and nothing else.
-            with connection.cursor() as cursor:
+            # On a Citus cluster, made locally then distributed whole, as union_create does.
+            with schemas_local(), connection.cursor() as cursor:
                 cursor.execute(self.sql.replace(self.source, name))
+            schema_distribute(name)
             union.status = Union.Status.ACTIVE
             union.save(update_fields=["status", "updated_at"])
 
@@ -445,6 +449,17 @@ class DashboardPage:
             user = user_model.objects.create_superuser(USERNAME, f"{USERNAME}@example.vn", None)
         self.client = Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
         self.client.force_login(user)
+        # National staff pass the second login step (tenants.two_factor): the session
+        # records a confirmed device the way django-otp's login does.
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="Bench", defaults={"confirmed": True}
+        )
+        session = self.client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
     def get(self) -> str:
         response = self.client.get(DASHBOARD_URL, {"ky": PERIOD.code})
@@ -581,6 +596,23 @@ def measure_with_history(
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE national_rollup")
     return Measurement(len(schemas), ways, page_queries, selector_queries, history=halves)
+
+
+def measure_registry(unions: int, page: DashboardPage, runs: int) -> Measurement:
+    """The dashboard (page and selector) with `unions` unions in the registry, most of
+    them without a schema (`--registry-to`): the loop and the UNION ALL need schemas, and
+    are not timed."""
+    counted = reporting_unions(page.get())
+    if counted < unions:  # the demo's unions, if loaded, report too
+        raise RuntimeError(f"the dashboard counts {counted} reporting unions, not {unions}")
+    print(f"the dashboard counts {counted} reporting unions", flush=True)
+    ways = {
+        "page": Way("dashboard page", page.get),
+        "selector": Way("dashboard selector", by_dashboard_selector),
+    }
+    page_queries, selector_queries = dashboard_queries(page)
+    timed_runs(ways, runs)
+    return Measurement(unions, ways, page_queries, selector_queries)
 
 
 def check_agreement(schemas: list[str], results: dict[str, object]) -> None:
@@ -894,10 +926,11 @@ def national_report_case(schemas: list[str], runs: int) -> None:
 REGISTRY_PREFIX = "bnrp"
 
 
-def registry_unions_make(count: int) -> list[str]:
-    """`count` unions in the public registry only (Union and Rollup rows, no schema):
-    the national report reads nothing else. Their rollups copy the first bench union's
-    (made and filled the ordinary way), each value varied per union."""
+def registry_unions_make(count: int, first: int = 2) -> list[str]:
+    """Unions numbered `first`..`count` in the public registry only (Union and Rollup
+    rows, no schema): the national report and the dashboard read nothing else. Their
+    rollups copy the first bench union's (made and filled the ordinary way), each value
+    varied per union. Returns the first union's schema and theirs."""
     pattern = list(
         Rollup.objects.filter(PERIOD.filter(), union__schema_name=schema_name(1)).values_list(
             "metric", "value"
@@ -907,7 +940,7 @@ def registry_unions_make(count: int) -> list[str]:
         raise RuntimeError(f"{schema_name(1)} has no rollups for {PERIOD.label}")
     provinces = list(Province.objects.filter(is_current=True).order_by("pk"))
     former = list(Province.objects.filter(is_current=False).order_by("pk"))
-    names = [f"{REGISTRY_PREFIX}{number:04d}" for number in range(2, count + 1)]
+    names = [f"{REGISTRY_PREFIX}{number:04d}" for number in range(first, count + 1)]
     unions = Union.objects.bulk_create(
         Union(
             schema_name=name,
@@ -915,9 +948,13 @@ def registry_unions_make(count: int) -> list[str]:
             kind=Union.Kind.PROVINCIAL,
             status=Union.Status.ACTIVE,
             province=provinces[number % len(provinces)],
-            former_province=former[number % len(former)] if number % 2 else None,
         )
-        for number, name in enumerate(names, start=2)
+        for number, name in enumerate(names, start=first)
+    )
+    UnionFormerProvince.objects.bulk_create(
+        UnionFormerProvince(union=union, province=former[number % len(former)])
+        for number, union in enumerate(unions, start=2)
+        if number % 2
     )
     Rollup.objects.bulk_create(
         Rollup(
@@ -984,6 +1021,14 @@ def parse_args() -> argparse.Namespace:
         "--national-report",
         action="store_true",
         help="also time the national report (DOCX and XLSX) with every union's report sent",
+    )
+    parser.add_argument(
+        "--registry-to",
+        type=int,
+        metavar="N",
+        help="then also time the dashboard with N unions in the registry: the --unions made "
+        "and filled, the rest Union and Rollup rows only (the dashboard reads nothing else), "
+        "dropped afterwards",
     )
     parser.add_argument("--keep", action="store_true", help="leave the bench unions in place")
     parser.add_argument("--cleanup", action="store_true", help="only drop the bench unions")
@@ -1054,6 +1099,11 @@ def main() -> int:
             )
             print(f"measuring at {args.unions} unions...", flush=True)
             results.append(measure(bench_schemas(), page, args.runs, args.chunk))
+            if args.registry_to and args.registry_to > args.unions:
+                print(f"measuring at {args.registry_to} unions in the registry...", flush=True)
+                registry_unions_drop()
+                registry_unions_make(args.registry_to, first=args.unions + 1)
+                results.append(measure_registry(args.registry_to, page, args.runs))
             if args.history:
                 print(f"measuring with {args.history} earlier half-years of rollups...")
                 results.append(measure_with_history(bench_schemas(), page, args.runs, args.history))
@@ -1067,6 +1117,8 @@ def main() -> int:
                     f"{args.unions} bench unions present took {probe:.2f} s"
                 )
     finally:
+        if args.registry_to:
+            registry_unions_drop()
         if page is not None:
             page.close()
         if args.keep:

@@ -43,6 +43,11 @@ def news_in_index(index_page, *, category: str = "", tag: str = "") -> QuerySet[
     return articles
 
 
+def news_categories() -> list[NewsCategory]:
+    """The news sections, in the union's order (the news page's section links)."""
+    return list(NewsCategory.objects.only("name", "slug"))
+
+
 def news_featured(*, limit: int) -> QuerySet[NewsArticlePage]:
     return (
         NewsArticlePage.objects.live()

@@ -11,8 +11,19 @@ from cms.models import (
     EventRegistration,
     HomePage,
     NewsArticlePage,
+    NewsCategory,
+    NewsIndexPage,
     ReaderComment,
     UnionSiteSettings,
+)
+
+# The sections a union's news starts with: what the provincial unions' sites publish most.
+# A union renames, adds or removes them in Tin tức → Chuyên mục tin.
+STARTER_NEWS_CATEGORIES = (
+    ("Tin hoạt động", "tin-hoat-dong"),
+    ("Tư vấn, phản biện", "tu-van-phan-bien"),
+    ("Phổ biến kiến thức", "pho-bien-kien-thuc"),
+    ("Hội thảo, hội nghị", "hoi-thao-hoi-nghi"),
 )
 
 
@@ -44,6 +55,27 @@ def site_setup(*, hostname: str, site_name: str) -> Site:
     root.draft_title = site_name
     root.save(update_fields=["title", "draft_title"])
     return site
+
+
+@transaction.atomic
+def news_sections_ensure() -> NewsIndexPage:
+    """Give a new union's site its news page ("Tin tức", in the menu) and starter sections.
+
+    Only what is missing is made: the NukeViet import and a merger find and reuse them, and
+    a second call changes nothing.
+    """
+    home = HomePage.objects.get()
+    index = NewsIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = home.add_child(
+            instance=NewsIndexPage(title="Tin tức", slug="tin-tuc", show_in_menus=True)
+        )
+    if not NewsCategory.objects.exists():
+        NewsCategory.objects.bulk_create(
+            NewsCategory(name=name, slug=slug, sort_order=order)
+            for order, (name, slug) in enumerate(STARTER_NEWS_CATEGORIES)
+        )
+    return index
 
 
 def stock_welcome_page_remove() -> None:
@@ -119,9 +151,16 @@ def comment_moderate(*, comment: ReaderComment, approve: bool) -> ReaderComment:
 
 @transaction.atomic
 def site_welcome_apply(
-    *, site: Site, site_name: str, primary_colour: str, intro: str, logo=None, user=None
+    *,
+    site: Site,
+    site_name: str,
+    theme: str,
+    primary_colour: str,
+    intro: str,
+    logo=None,
+    user=None,
 ) -> UnionSiteSettings:
-    """The first-login wizard's answers: site and home title, intro, colour, logo.
+    """The first-login wizard's answers: site and home title, intro, look, logo.
 
     The logo's file is written last, so a failure before it leaves no stray file.
     """
@@ -136,9 +175,10 @@ def site_welcome_apply(
     home.intro = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     home.save_revision(user=user).publish(user=user)
     site_settings = UnionSiteSettings.for_site(site)
+    site_settings.theme = theme
     site_settings.primary_colour = primary_colour
     site_settings.welcome_done_at = timezone.now()
-    fields = ["primary_colour", "welcome_done_at"]
+    fields = ["theme", "primary_colour", "welcome_done_at"]
     if logo is not None:
         site_settings.logo = get_image_model().objects.create(
             title=f"Biểu trưng {site_name}", file=logo, uploaded_by_user=user

@@ -19,11 +19,23 @@ from wagtail.images.fields import WagtailImageField
 from wagtail.models import Site
 
 from cms.models import UnionSiteSettings
+from cms.themes import DEFAULT_THEME, THEME_CHOICES, THEMES
 from lhh.web.schema_scope import in_public_schema
 from lhh.web.upload_forms import image_field_in_vietnamese
 
 WELCOME_PATH = "/admin/bat-dau/"
 _PERMISSION = "cms.change_unionsitesettings"
+
+
+class ThemeRadioSelect(forms.RadioSelect):
+    """The presets as radio buttons, each with a swatch of its colours."""
+
+    option_template_name = "cms/admin/theme_option.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["theme"] = next((t for t in THEMES if t.key == value), None)
+        return option
 
 
 class WelcomeForm(forms.Form):
@@ -33,12 +45,23 @@ class WelcomeForm(forms.Form):
         error_messages={"required": "Cần nhập tên trang thông tin."},
     )
     logo = image_field_in_vietnamese(WagtailImageField(label="Biểu trưng (logo)", required=False))
+    theme = forms.ChoiceField(
+        label="Mẫu giao diện",
+        choices=THEME_CHOICES,
+        widget=ThemeRadioSelect,
+        error_messages={
+            "required": "Cần chọn một mẫu giao diện.",
+            "invalid_choice": "Mẫu giao diện này không có; hãy chọn một trong các mẫu.",
+        },
+    )
     primary_colour = forms.CharField(
-        label="Màu chủ đạo",
+        label="Màu chủ đạo riêng",
         max_length=7,
+        required=False,
         # The settings model's own rule, so the wizard and the settings form agree.
         validators=UnionSiteSettings._meta.get_field("primary_colour").validators,
-        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text="Không bắt buộc: để trống để dùng màu của mẫu giao diện (dạng #RRGGBB).",
+        widget=forms.TextInput(attrs={"placeholder": "#0b5394", "size": 8}),
     )
     intro = forms.CharField(
         label="Lời giới thiệu",
@@ -64,6 +87,7 @@ def welcome_view(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         initial={
             "site_name": site.site_name,
+            "theme": _site_settings(request).theme or DEFAULT_THEME,
             "primary_colour": _site_settings(request).primary_colour,
         },
     )

@@ -99,6 +99,8 @@ def _run_pg(args: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 def _port_free(port: int) -> bool:
     with socket.socket() as probe:
+        # As PostgreSQL binds: a port left in TIME_WAIT by a node just stopped is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:

@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -35,13 +36,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, schema_exists
 
 from cms.page_cache import page_cache_clear
 from cms.services import site_setup
 from tenants.citus import citus_active, schema_distribute
+from tenants.domains import own_domains_restore
 from tenants.lifecycle import LIFECYCLE_STATUSES, provincial_only
-from tenants.models import Domain, Province, Union
+from tenants.models import Domain, Province, Union, UnionFormerProvince
 from tenants.schema_names import schema_quoted
 from tenants.selectors import schema_name_check_free, union_host
 from tenants.signals import union_restored
@@ -376,9 +378,11 @@ def union_backup(*, union: Union) -> Path:
                     "name": union.name,
                     "short_name": union.short_name,
                     "province": union.province.name if union.province else None,
-                    "former_province": (
-                        union.former_province.name if union.former_province else None
-                    ),
+                    # [name, since or None], its own first.
+                    "former_provinces": [
+                        [row.province.name, row.since.isoformat() if row.since else None]
+                        for row in union.coverage.select_related("province")
+                    ],
                     "contact_name": union.contact_name,
                     "contact_email": union.contact_email,
                     "contact_phone": union.contact_phone,
@@ -519,9 +523,6 @@ def _restored_union_register(*, manifest: dict, target: str, archive: Archive) -
         name=data["name"],
         short_name=data["short_name"],
         province=Province.objects.filter(name=data["province"], is_current=True).first(),
-        former_province=Province.objects.filter(
-            name=data["former_province"], is_current=False
-        ).first(),
         contact_name=data["contact_name"],
         contact_email=data["contact_email"],
         contact_phone=data["contact_phone"],
@@ -533,6 +534,16 @@ def _restored_union_register(*, manifest: dict, target: str, archive: Archive) -
         review_pending=is_copy,
     )
     Domain.objects.create(domain=host, tenant=union, is_primary=True)
+    # Archives made before a union could cover several former provinces name one.
+    covered = data.get("former_provinces") or (
+        [[data["former_province"], None]] if data.get("former_province") else []
+    )
+    for name, since in covered:
+        former = Province.objects.filter(name=name, is_current=False).first()
+        if former is not None:
+            UnionFormerProvince.objects.create(
+                union=union, province=former, since=date.fromisoformat(since) if since else None
+            )
     with tarfile.open(archive.path) as tar:
         rows = _member_read(tar, PUBLIC_ROWS).decode()
     # The original's national rows (report submissions) stay the original's: a copy has none.
@@ -541,9 +552,25 @@ def _restored_union_register(*, manifest: dict, target: str, archive: Archive) -
         record.pk = None
         record.union = union
         record.save()
+    if not is_copy:
+        own_domains_restore(union=union)
     with schema_context(target):
         site_setup(hostname=host, site_name=union.name)
     return union
+
+
+def _unions_distribute() -> None:
+    """On a Citus cluster, after a whole-platform restore: the dump came back with every
+    schema local on the coordinator (`_pg_env` turns schema-based sharding off for psql);
+    each union's schema is distributed whole, as when it was made. public and the template
+    stay on the coordinator."""
+    if not citus_active():
+        return
+    names = Union.objects.filter(kind=Union.Kind.PROVINCIAL).values_list("schema_name", flat=True)
+    for schema_name in names:
+        if schema_exists(schema_name):  # an archived union has no schema any more
+            with transaction.atomic():
+                schema_distribute(schema_name)
 
 
 def platform_restore(*, archive_path: Path) -> dict[str, int]:
@@ -584,6 +611,7 @@ def platform_restore(*, archive_path: Path) -> dict[str, int]:
             raise BackupError(
                 f"Số dòng sau khi khôi phục không khớp bản kê: {_count_diff(expected, actual)}"
             )
+        _unions_distribute()
         media_root.mkdir(parents=True, exist_ok=True)
         for folder in folders:
             shutil.move(folder, media_root / folder.name)

@@ -42,8 +42,9 @@ CROSS_SCHEMA_SQL_ALLOWED = {
     # coordinator gathers the parts, fine for a deploy step, never on a request.
     "tenants/migration_state.py",
     # A merger copies the absorbed union's rows into the absorbing union's schema, once, in
-    # the worker (issue 15). Not yet run on a cluster: there the coordinator would pull the
-    # rows between the two schemas' nodes (deploy/SCALING.md, "Merging on a cluster").
+    # the worker (issue 15). On a cluster the absorbed schema is first moved to the
+    # absorbing one's worker, so each statement runs whole on that worker
+    # (deploy/SCALING.md, "Merging on a cluster").
     "tenants/merging.py",
 }
 

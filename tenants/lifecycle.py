@@ -5,11 +5,12 @@ Every lifecycle action (status, deletion, restore) is announced by a signal in
 """
 
 import logging
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from tenants.models import Province, Union
+from tenants.models import Province, Union, UnionFormerProvince
 from tenants.signals import union_provinces_changed, union_status_changed
 
 logger = logging.getLogger(__name__)
@@ -63,43 +64,99 @@ def union_set_status(*, union: Union, status: str, actor: str, reason: str = "")
         )
     previous = union.status
     fields = ["status", "updated_at"]
-    if union.review_pending and status == Union.Status.ACTIVE:
+    copy_activated = union.review_pending and status == Union.Status.ACTIVE
+    if copy_activated:
         _copy_province_check(union)
         union.review_pending = False
         fields.append("review_pending")
     union.status = status
     union.save(update_fields=fields)
     union_status_changed.send(
-        sender=Union, union=union, previous=previous, actor=actor, reason=reason
+        sender=Union,
+        union=union,
+        previous=previous,
+        actor=actor,
+        reason=reason,
+        copy_activated=copy_activated,
     )
     logger.info("union status changed", extra={"schema": union.schema_name, "status": status})
     return union
 
 
+def provinces_label(union: Union) -> str:
+    """`Hải Phòng / Hải Phòng, Hải Dương (từ 01/01/2026)`: for the audit log."""
+    covered = ", ".join(
+        row.province.name + (f" (từ {row.since:%d/%m/%Y})" if row.since else "")
+        for row in union.coverage.select_related("province")
+    )
+    return f"{union.province or '—'} / {covered or '—'}"
+
+
+@transaction.atomic
+def restored_copy_decide(*, union: Union, activate: bool, actor: str, reason: str = "") -> Union:
+    """National staff's decision on a restored copy awaiting it: live (only if no other
+    working union holds its province), or archived. An archived copy keeps
+    `review_pending` and so stays out of the national figures and feed; it can be
+    deleted afterwards like any union (tenants.deletion)."""
+    # Locked: two staff deciding at once, or a double click, decide once.
+    union = Union.objects.select_for_update().get(pk=union.pk)
+    if not union.review_pending or union.status != Union.Status.SUSPENDED:
+        raise ValidationError(
+            "“%(name)s” không phải bản khôi phục đang chờ quyết định.",
+            code="not_a_pending_copy",
+            params={"name": union.name},
+        )
+    return union_set_status(
+        union=union,
+        status=Union.Status.ACTIVE if activate else Union.Status.ARCHIVED,
+        actor=actor,
+        reason=reason
+        or ("Kích hoạt bản khôi phục." if activate else "Lưu trữ bản khôi phục, không kích hoạt."),
+    )
+
+
 @transaction.atomic
 def union_provinces_set(
-    *, union: Union, province: Province | None, former_province: Province | None, actor: str
+    *,
+    union: Union,
+    province: Province | None,
+    former_provinces: list[tuple[Province, date | None]],
+    actor: str,
 ) -> Union:
-    """The province a union serves now and the former province whose history it carries
-    (a union of Sóc Trăng, now in Cần Thơ): settable by national staff in the console."""
+    """The province a union serves now and the former provinces whose figures and history
+    it carries, each from a date (None: from the start), settable by national staff in
+    the console: Hải Phòng's union covers former Hải Phòng, and Hải Dương from the day
+    Hải Dương's union merged into it."""
     provincial_only(union)
     if province is not None and not province.is_current:
         raise ValidationError("Tỉnh hiện hành phải là một trong 34 tỉnh, thành phố.")
-    if former_province is not None:
-        if former_province.is_current:
+    seen: set[int] = set()
+    for former, _since in former_provinces:
+        if former.is_current:
             raise ValidationError("Tỉnh cũ phải là một trong 63 tỉnh, thành phố trước 1/7/2025.")
-        successor = former_province.successor
+        if former.pk in seen:
+            raise ValidationError("%(former)s được chọn hai lần.", params={"former": former.name})
+        seen.add(former.pk)
+        successor = former.successor
         if province is not None and successor != province:
             raise ValidationError(
                 "%(former)s đã hợp nhất vào %(successor)s, không phải %(province)s.",
                 params={
-                    "former": former_province.name,
+                    "former": former.name,
                     "successor": successor.name if successor else "—",
                     "province": province.name,
                 },
             )
-    before = f"{union.province or '—'} / {union.former_province or '—'}"
-    union.province, union.former_province = province, former_province
-    union.save(update_fields=["province", "former_province", "updated_at"])
-    union_provinces_changed.send(sender=Union, union=union, before=before, actor=actor)
+    union = Union.objects.select_for_update().get(pk=union.pk)
+    before = provinces_label(union)
+    union.province = province
+    union.save(update_fields=["province", "updated_at"])
+    union.coverage.exclude(province__in=seen).delete()
+    for former, since in former_provinces:
+        UnionFormerProvince.objects.update_or_create(
+            union=union, province=former, defaults={"since": since}
+        )
+    union_provinces_changed.send(
+        sender=Union, union=union, before=before, after=provinces_label(union), actor=actor
+    )
     return union

@@ -24,14 +24,11 @@ Visit counters stay with the absorbed union's statistics.
 """
 
 import logging
-import os
 import re
 import shutil
-import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,15 +37,31 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
+from lhh.web.pause_points import pause_point
 from tenants import backups
+from tenants.citus import citus_active, schema_placements
 from tenants.migration_state import schemas_behind
-from tenants.models import Domain, MergeRedirect, Union, UnionMerge, UnionMergeMap
+from tenants.models import (
+    Domain,
+    MergeRedirect,
+    Province,
+    Union,
+    UnionFormerProvince,
+    UnionMerge,
+    UnionMergeMap,
+)
+from tenants.placement import union_move
+from tenants.readiness import schema_complete
+from tenants.selectors import schema_name_check_free
+from tenants.services import union_create
 from tenants.signals import union_merged
 
 logger = logging.getLogger(__name__)
 
 MEDIA_PREFIX = "sap-nhap"
 _MERGE_LOCK = 7_310_015  # pg advisory lock key: one merge copies at a time
+# On a Citus cluster, the copy's id map while it runs: a table in the absorbing schema.
+_CLUSTER_MAP = "lhh_merge_map"
 
 
 # --- Checks ---------------------------------------------------------------------------
@@ -64,19 +77,9 @@ def merge_check(*, absorbed: Union, absorbing: Union) -> None:
         raise ValidationError(
             "Không thể sáp nhập một Liên hiệp Hội vào chính nó.", code="merge_into_itself"
         )
-    for union in (absorbed, absorbing):
-        if union.kind != Union.Kind.PROVINCIAL:
-            raise ValidationError(
-                "Chỉ sáp nhập được các Liên hiệp Hội địa phương (“%(name)s” thì không).",
-                code="not_provincial",
-                params={"name": union.name},
-            )
-    if absorbed.status == Union.Status.MERGED:
-        raise ValidationError(
-            "“%(name)s” đã được sáp nhập vào Liên hiệp Hội khác.",
-            code="already_merged",
-            params={"name": absorbed.name},
-        )
+    _provincial_check(absorbed)
+    _provincial_check(absorbing)
+    _absorbed_check(absorbed)
     if absorbing.status != Union.Status.ACTIVE:
         raise ValidationError(
             "“%(name)s” đang ở trạng thái “%(status)s”: chỉ Liên hiệp Hội đang hoạt động mới "
@@ -84,21 +87,42 @@ def merge_check(*, absorbed: Union, absorbing: Union) -> None:
             code="absorbing_not_active",
             params={"name": absorbing.name, "status": absorbing.get_status_display()},
         )
+    _idle_and_current_check([absorbed, absorbing])
+
+
+def _provincial_check(union: Union) -> None:
+    if union.kind != Union.Kind.PROVINCIAL:
+        raise ValidationError(
+            "Chỉ sáp nhập được các Liên hiệp Hội địa phương (“%(name)s” thì không).",
+            code="not_provincial",
+            params={"name": union.name},
+        )
+
+
+def _absorbed_check(absorbed: Union) -> None:
+    if absorbed.status == Union.Status.MERGED:
+        raise ValidationError(
+            "“%(name)s” đã được sáp nhập vào Liên hiệp Hội khác.",
+            code="already_merged",
+            params={"name": absorbed.name},
+        )
     if absorbed.status not in (Union.Status.ACTIVE, Union.Status.SUSPENDED):
         raise ValidationError(
             "“%(name)s” đang ở trạng thái “%(status)s”, không sáp nhập được.",
             code="absorbed_not_working",
             params={"name": absorbed.name, "status": absorbed.get_status_display()},
         )
-    busy = _open_merges().filter(
-        models.Q(absorbed__in=[absorbed, absorbing]) | models.Q(absorbing__in=[absorbed, absorbing])
-    )
+
+
+def _idle_and_current_check(unions: list[Union]) -> None:
+    """No union here is in another open merge, and every schema is there and current."""
+    busy = _open_merges().filter(models.Q(absorbed__in=unions) | models.Q(absorbing__in=unions))
     if busy.exists():
         raise ValidationError(
             "Một trong hai Liên hiệp Hội đang trong một đợt sáp nhập khác; hãy chờ đợt đó xong.",
             code="merge_in_progress",
         )
-    behind, missing = schemas_behind([absorbed.schema_name, absorbing.schema_name])
+    behind, missing = schemas_behind([union.schema_name for union in unions])
     for schema_name in missing:
         raise ValidationError(
             "Dữ liệu của “%(schema)s” không còn trên máy chủ (lược đồ bị thiếu); chưa sáp nhập.",
@@ -112,6 +136,37 @@ def merge_check(*, absorbed: Union, absorbing: Union) -> None:
             code="schema_behind",
             params={"schema": schema_name},
         )
+    for union in unions:
+        # A schema left half-made (a failed clone or restore) lacks tables its ledger
+        # does not show: the copy would fail half-way, so it is refused up front.
+        if not schema_complete(union.schema_name):
+            raise ValidationError(
+                "Dữ liệu của “%(schema)s” không đầy đủ (thiếu bảng); hãy khôi phục Liên hiệp "
+                "Hội này từ bản sao lưu rồi sáp nhập.",
+                code="schema_incomplete",
+                params={"schema": union.schema_name},
+            )
+
+
+@dataclass(frozen=True)
+class NewUnion:
+    """The absorbing union of a merge, created in the same step (the merged province's)."""
+
+    schema_name: str
+    name: str
+    province: Province | None
+
+
+def merge_check_new(*, absorbed: Union, new: NewUnion) -> None:
+    """`merge_check` for an absorbing union not created yet."""
+    if not new.name.strip():
+        raise ValidationError("Cần tên của Liên hiệp Hội mới.", code="new_name_missing")
+    if new.province is not None and not new.province.is_current:
+        raise ValidationError("Tỉnh hiện hành phải là một trong 34 tỉnh, thành phố.")
+    schema_name_check_free(new.schema_name)
+    _provincial_check(absorbed)
+    _absorbed_check(absorbed)
+    _idle_and_current_check([absorbed])
 
 
 # --- Preview --------------------------------------------------------------------------
@@ -186,7 +241,11 @@ _COUNTED = (
 
 def merge_preview(*, absorbed: Union, absorbing: Union) -> MergePreview:
     """What will move, and every conflict with its proposed resolution. Reads only the
-    two unions' schemas."""
+    two unions' schemas.
+
+    Each comparison reads the absorbing side in a materialised CTE: on a Citus cluster the
+    two schemas may sit on different workers, and Citus runs such a CTE first and ships
+    its rows to the other side's worker (a plain join of the two it refuses)."""
     merge_check(absorbed=absorbed, absorbing=absorbing)
     src, dst = _q(absorbed.schema_name), _q(absorbing.schema_name)
     counts = {
@@ -212,8 +271,9 @@ def merge_preview(*, absorbed: Union, absorbing: Union) -> MergePreview:
                 )
             )
     for slug, name in _rows(
+        f"WITH d AS MATERIALIZED (SELECT slug, name FROM {dst}.cms_newscategory) "
         f"SELECT s.slug, s.name FROM {src}.cms_newscategory s "
-        f"JOIN {dst}.cms_newscategory d ON d.slug = s.slug OR d.name = s.name ORDER BY s.name"
+        f"JOIN d ON d.slug = s.slug OR d.name = s.name ORDER BY s.name"
     ):
         conflicts.append(
             Conflict(
@@ -225,8 +285,9 @@ def merge_preview(*, absorbed: Union, absorbing: Union) -> MergePreview:
             )
         )
     for user_id, email in _rows(
-        f"SELECT s.id, s.email FROM {src}.auth_user s JOIN {dst}.auth_user d "
-        f"ON lower(d.email) = lower(s.email) WHERE s.email <> '' ORDER BY s.email"
+        f"WITH d AS MATERIALIZED (SELECT lower(email) AS email FROM {dst}.auth_user) "
+        f"SELECT s.id, s.email FROM {src}.auth_user s JOIN d "
+        f"ON d.email = lower(s.email) WHERE s.email <> '' ORDER BY s.email"
     ):
         conflicts.append(
             Conflict(
@@ -238,9 +299,9 @@ def merge_preview(*, absorbed: Union, absorbing: Union) -> MergePreview:
             )
         )
     for (username,) in _rows(
-        f"SELECT s.username FROM {src}.auth_user s JOIN {dst}.auth_user d "
-        f"ON d.username = s.username AND lower(d.email) IS DISTINCT FROM lower(s.email) "
-        f"ORDER BY 1"
+        f"WITH d AS MATERIALIZED (SELECT username, lower(email) AS email FROM {dst}.auth_user) "
+        f"SELECT s.username FROM {src}.auth_user s JOIN d "
+        f"ON d.username = s.username AND d.email IS DISTINCT FROM lower(s.email) ORDER BY 1"
     ):
         conflicts.append(
             Conflict(
@@ -251,15 +312,16 @@ def merge_preview(*, absorbed: Union, absorbing: Union) -> MergePreview:
             )
         )
     for (name,) in _rows(
-        f"SELECT s.name FROM {src}.taggit_tag s JOIN {dst}.taggit_tag d ON d.name = s.name "
-        f"ORDER BY 1"
+        f"WITH d AS MATERIALIZED (SELECT name FROM {dst}.taggit_tag) "
+        f"SELECT s.name FROM {src}.taggit_tag s JOIN d ON d.name = s.name ORDER BY 1"
     ):
         conflicts.append(
             Conflict(kind="tags", key=name, label=f"Thẻ “{name}” dùng chung cho cả hai trang")
         )
     for (number,) in _rows(
+        f"WITH d AS MATERIALIZED (SELECT number FROM {dst}.cms_officialdocument) "
         f"SELECT s.number FROM {src}.cms_officialdocument s "
-        f"JOIN {dst}.cms_officialdocument d ON d.number = s.number GROUP BY 1 ORDER BY 1"
+        f"JOIN d ON d.number = s.number GROUP BY 1 ORDER BY 1"
     ):
         conflicts.append(
             Conflict(
@@ -280,8 +342,9 @@ def merge_preview(*, absorbed: Union, absorbing: Union) -> MergePreview:
             )
         )
     for kind, year, half in _rows(
+        f"WITH d AS MATERIALIZED (SELECT kind, year, half FROM {dst}.records_reportingperiod) "
         f"SELECT s.kind, s.year, s.half FROM {src}.records_reportingperiod s "
-        f"JOIN {dst}.records_reportingperiod d ON d.kind = s.kind AND d.year = s.year "
+        f"JOIN d ON d.kind = s.kind AND d.year = s.year "
         f"AND d.half IS NOT DISTINCT FROM s.half ORDER BY 2, 1, 3"
     ):
         label = (
@@ -385,6 +448,38 @@ def merge_request(
     return merge
 
 
+def merge_preview_new(*, absorbed: Union, new: NewUnion) -> MergePreview:
+    """What will move into a union not created yet: everything, with no conflict (its
+    site is the template's; the request proposes any resolution once it exists)."""
+    merge_check_new(absorbed=absorbed, new=new)
+    src = _q(absorbed.schema_name)
+    return MergePreview(
+        counts={
+            label: _rows(f"SELECT count(*) FROM {src}.{table} WHERE {where}")[0][0]
+            for label, table, where in _COUNTED
+        }
+    )
+
+
+def merge_request_new(
+    *,
+    absorbed: Union,
+    new: NewUnion,
+    actor: str,
+    merge_date: date | None = None,
+    queue: bool = True,
+) -> UnionMerge:
+    """Create the absorbing union and request the merge into it, all or nothing: a
+    refused merge leaves no new union behind. (One merge into a union at a time: a
+    second absorbed union follows, into the union now made, once this one is done.)"""
+    merge_check_new(absorbed=absorbed, new=new)
+    with transaction.atomic():
+        absorbing = union_create(schema_name=new.schema_name, name=new.name, province=new.province)
+        return merge_request(
+            absorbed=absorbed, absorbing=absorbing, actor=actor, merge_date=merge_date, queue=queue
+        )
+
+
 # --- Progress -------------------------------------------------------------------------
 
 
@@ -436,7 +531,7 @@ def _carry_out(merge_id: int) -> UnionMerge | None:
     with transaction.atomic():
         merge = (
             UnionMerge.objects.select_for_update(of=("self",))
-            .select_related("absorbed", "absorbing", "absorbed__former_province")
+            .select_related("absorbed", "absorbing")
             .filter(pk=merge_id)
             .first()
         )
@@ -452,6 +547,7 @@ def _carry_out(merge_id: int) -> UnionMerge | None:
             UnionMerge.objects.filter(pk=merge.pk).update(backup_name=merge.backup_name)
         _step_commit(merge, "Đang sao chép ảnh và tệp tài liệu")
         _media_copy(merge)
+        _schemas_gather(merge)
         _step_commit(merge, "Đang chuyển trang, văn bản, hồ sơ và tài khoản")
         _copy_and_switch(merge)
     except (ValidationError, backups.BackupError) as error:
@@ -463,6 +559,26 @@ def _carry_out(merge_id: int) -> UnionMerge | None:
         raise
     merge.refresh_from_db()
     return merge
+
+
+def _schemas_gather(merge: UnionMerge) -> None:
+    """On a Citus cluster, the absorbed union's schema moves (live, `citus_schema_move`) to
+    the worker holding the absorbing union's, so that the copy's statements, which join
+    the two schemas, each go whole to that one worker (`_Copier.cluster_prepare`).
+
+    Why not the other ways: between two workers Citus refuses the copy's joins and
+    correlated subqueries ("complex joins are only supported when…"); bringing both
+    schemas back to the coordinator (`citus_schema_undistribute`) fails on Django's
+    identity columns. The absorbed union's site keeps working during the move (writes
+    wait for its switch-over only). A re-run finds it already there."""
+    if not citus_active():
+        return
+    names = [merge.absorbed.schema_name, merge.absorbing.schema_name]
+    placements = schema_placements(names)
+    if len(placements) < 2 or placements[names[0]].node == placements[names[1]].node:
+        return  # a schema not distributed is refused in the copy, with why
+    _step_commit(merge, "Đang chuyển dữ liệu sang cùng máy chủ với Liên hiệp Hội tiếp nhận")
+    union_move(union=merge.absorbed, to=placements[names[1]].node)
 
 
 def _failed(merge: UnionMerge, message: str) -> None:
@@ -502,16 +618,6 @@ _STEPS = (
 )
 
 
-def _test_pause_point() -> None:
-    """Stop mid-copy when a test asks (LHH_PAUSE_UNION_MERGE=<file>): the worker writes
-    its pid and waits inside the copy's transaction until the test SIGKILLs it."""
-    pause_file = os.environ.get("LHH_PAUSE_UNION_MERGE")
-    if not pause_file:
-        return
-    Path(pause_file).write_text(str(os.getpid()))
-    while True:
-        time.sleep(1)
-
 
 def _copy_and_switch(merge: UnionMerge) -> None:
     absorbed, absorbing = merge.absorbed, merge.absorbing
@@ -520,7 +626,7 @@ def _copy_and_switch(merge: UnionMerge) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_MERGE_LOCK])
         merge = (
             UnionMerge.objects.select_for_update(of=("self",))
-            .select_related("absorbed", "absorbing", "absorbed__former_province")
+            .select_related("absorbed", "absorbing")
             .get(pk=merge.pk)
         )
         if merge.state != UnionMerge.State.RUNNING:
@@ -529,12 +635,13 @@ def _copy_and_switch(merge: UnionMerge) -> None:
         merge_check_switchable(absorbed=absorbed, absorbing=absorbing)
         copier = _Copier(merge)
         _progress(merge, _STEPS[0], 0)
+        copier.cluster_prepare()
         copier.lock_source()
         _progress(merge, _STEPS[1], 1)
         copier.users()
         _progress(merge, _STEPS[2], 2)
         copier.media()
-        _test_pause_point()
+        pause_point("union_merge")
         _progress(merge, _STEPS[3], 3)
         copier.categories_and_tags()
         copier.pages()
@@ -547,6 +654,7 @@ def _copy_and_switch(merge: UnionMerge) -> None:
         _progress(merge, _STEPS[7], 7)
         copier.redirects()
         copier.predecessor_record()
+        copier.map_publish()
         _switch(merge, copier)
         transaction.on_commit(lambda: _after_switch(merge.pk))
 
@@ -570,6 +678,17 @@ def _switch(merge: UnionMerge, copier: "_Copier") -> None:
     absorbed.merged_into = merge.absorbing
     absorbed.merged_on = merge.merge_date
     absorbed.save(update_fields=["status", "merged_into", "merged_on", "updated_at"])
+    # From the merger's date the absorbing union reports for the absorbed one's former
+    # provinces too (the statistics by former province read this).
+    UnionFormerProvince.objects.bulk_create(
+        [
+            UnionFormerProvince(
+                union=merge.absorbing, province_id=province_id, since=merge.merge_date
+            )
+            for province_id in absorbed.coverage.values_list("province_id", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
     src = _q(absorbed.schema_name)
     with connection.cursor() as cursor:
         # Nothing signed in on the old host keeps working: its sessions go, its tokens are
@@ -625,7 +744,10 @@ class _Copier:
 
     New ids come from the absorbing schema's sequences; each foreign key is rewritten
     through the map, and a key to a row that was not copied (a revision, a lock holder)
-    becomes NULL. Only these two schemas are named in any statement.
+    becomes NULL. Only these two schemas are named in any statement, and the id map:
+    public's `UnionMergeMap` on one PostgreSQL; on a Citus cluster a work table in the
+    absorbing schema, so each statement stays on the one worker holding both schemas,
+    copied to public at the end (`map_publish`).
     """
 
     def __init__(self, merge: UnionMerge) -> None:
@@ -635,18 +757,57 @@ class _Copier:
         self.src = _q(self.absorbed.schema_name)
         self.dst = _q(self.absorbing.schema_name)
         self.map_table = UnionMergeMap._meta.db_table
+        self.map_ref = f"public.{self.map_table}"
         self.counts: dict[str, int] = {}
         self.section_id: int | None = None
         self.section_path = ""
         self.label = self.absorbed.short_name or self.absorbed.name
-        self.origin = (
-            self.absorbed.former_province.name
-            if self.absorbed.former_province_id
-            else self.absorbed.name
-        )
+        # Named by its own former province (the first it covers), else by its name.
+        own = self.absorbed.coverage.select_related("province").first()
+        self.origin = own.province.name if own else self.absorbed.name
         # Rows left from an earlier attempt cannot exist (they commit with the switch),
         # but a map is never trusted blindly.
         UnionMergeMap.objects.filter(merge=merge).delete()
+
+    def cluster_prepare(self) -> None:
+        """On a Citus cluster: both schemas on one worker (`_schemas_gather` put them
+        there), statements joining them sent whole to it, and the work map made there."""
+        if not citus_active():
+            return
+        names = [self.absorbed.schema_name, self.absorbing.schema_name]
+        nodes = {p.node for p in schema_placements(names).values()}
+        if len(nodes) != 1 or len(schema_placements(names)) != 2:
+            raise ValidationError(
+                "Hai Liên hiệp Hội không nằm trên cùng một máy chủ của cụm (có thể do đang "
+                "cân bằng lại); hãy chạy lại việc sáp nhập.",
+                code="not_colocated",
+            )
+        # Citus plans a statement over two distributed schemas on the same worker as one
+        # query to that worker only when told to; checked just above, and nothing moves a
+        # schema while this transaction writes to it.
+        self._exec("SET LOCAL citus.enable_non_colocated_router_query_pushdown TO on")
+        self.map_ref = f"{self.dst}.{_q(_CLUSTER_MAP)}"
+        self._exec(
+            f'CREATE TABLE {self.map_ref} (merge_id bigint, "table" varchar(100), '
+            f'old_id bigint, new_id bigint, PRIMARY KEY (merge_id, "table", old_id))'
+        )
+
+    def map_publish(self) -> None:
+        """The work map's rows into public's `UnionMergeMap`, the work table dropped (on one
+        PostgreSQL the map is public's already)."""
+        if self.map_ref == f"public.{self.map_table}":
+            return
+        rows = _rows(
+            f'SELECT "table", old_id, new_id FROM {self.map_ref} WHERE merge_id = %s',
+            [self.merge.pk],
+        )
+        self._exec(
+            f'INSERT INTO public.{self.map_table} (merge_id, "table", old_id, new_id) '
+            f"SELECT %s, x.t, x.o, x.n FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) "
+            f"x(t, o, n)",
+            [self.merge.pk, *([row[i] for row in rows] for i in range(3))],
+        )
+        self._exec(f"DROP TABLE {self.map_ref}")
 
     # - helpers -
 
@@ -657,7 +818,7 @@ class _Copier:
 
     def _map_sql(self, table: str, column: str) -> str:
         return (
-            f"(SELECT m.new_id FROM public.{self.map_table} m WHERE m.merge_id = {self.merge.pk} "
+            f"(SELECT m.new_id FROM {self.map_ref} m WHERE m.merge_id = {self.merge.pk} "
             f"AND m.\"table\" = '{table}' AND m.old_id = {column})"
         )
 
@@ -665,22 +826,40 @@ class _Copier:
         """Map old ids to rows the absorbing schema already has; `select_sql` yields
         (old_id, new_id)."""
         return self._exec(
-            f'INSERT INTO public.{self.map_table} (merge_id, "table", old_id, new_id) '
+            f'INSERT INTO {self.map_ref} (merge_id, "table", old_id, new_id) '
             f"SELECT {self.merge.pk}, %s, x.old_id, x.new_id FROM ({select_sql}) x(old_id, new_id) "
             f"ON CONFLICT DO NOTHING",
             [table, *params],
         )
 
     def _allocate(self, table: str, where: str = "TRUE", params: list | tuple = ()) -> int:
-        """New ids, from the absorbing schema's sequence, for rows not mapped yet."""
-        seq = f"{self.absorbing.schema_name}.{table}"
+        """New ids, from the absorbing schema's sequence, for rows not mapped yet.
+
+        Drawn on this connection, apart from the copy: on a Citus cluster a sequence is
+        the coordinator's (a worker hands out no ids for integer keys), while the copy runs
+        on the worker."""
+        old_ids = [
+            row[0]
+            for row in _rows(
+                f"SELECT s.id FROM {self.src}.{table} s WHERE ({where}) AND NOT EXISTS "
+                f"(SELECT 1 FROM {self.map_ref} m WHERE m.merge_id = {self.merge.pk} "
+                f'AND m."table" = %s AND m.old_id = s.id) ORDER BY s.id',
+                [*params, table],
+            )
+        ]
+        if not old_ids:
+            return 0
+        new_ids = [
+            row[0]
+            for row in _rows(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [f"{self.absorbing.schema_name}.{table}", len(old_ids)],
+            )
+        ]
         return self._exec(
-            f'INSERT INTO public.{self.map_table} (merge_id, "table", old_id, new_id) '
-            f"SELECT {self.merge.pk}, %s, s.id, nextval(pg_get_serial_sequence(%s, 'id')) "
-            f"FROM {self.src}.{table} s WHERE ({where}) AND NOT EXISTS (SELECT 1 FROM "
-            f"public.{self.map_table} m WHERE m.merge_id = {self.merge.pk} "
-            f'AND m."table" = %s AND m.old_id = s.id) ORDER BY s.id',
-            [table, seq, *params, table],
+            f'INSERT INTO {self.map_ref} (merge_id, "table", old_id, new_id) '
+            f"SELECT {self.merge.pk}, %s, x.o, x.n FROM unnest(%s::bigint[], %s::bigint[]) x(o, n)",
+            [table, old_ids, sorted(new_ids)],
         )
 
     def _copy_new(self, model, **kwargs) -> int:
@@ -714,7 +893,7 @@ class _Copier:
         count = self._exec(
             f"INSERT INTO {self.dst}.{table} ({', '.join(columns)}) "
             f"SELECT {', '.join(expressions)} FROM {self.src}.{table} s "
-            f"JOIN public.{self.map_table} k ON k.merge_id = {self.merge.pk} "
+            f"JOIN {self.map_ref} k ON k.merge_id = {self.merge.pk} "
             f"AND k.\"table\" = '{key_table}' AND k.old_id = s.{_q(pk.column)} "
             f"WHERE {where} {on_conflict}",
             [*values, *params],
@@ -1092,8 +1271,10 @@ class _Copier:
         """Internal links and images in rich text and stream fields point at the new ids."""
         maps = {
             kind: dict(
-                UnionMergeMap.objects.filter(merge=self.merge, table=table).values_list(
-                    "old_id", "new_id"
+                _rows(
+                    f"SELECT old_id, new_id FROM {self.map_ref} "
+                    f'WHERE merge_id = %s AND "table" = %s',
+                    [self.merge.pk, table],
                 )
             )
             for kind, table in (
@@ -1146,27 +1327,26 @@ class _Copier:
         MergeRedirect.objects.filter(union=self.absorbed).delete()
         cut_old = len(self.home_url_path)
         cut_new = len(self.their_home_url_path)
-        table = MergeRedirect._meta.db_table
-        self._exec(
-            f"INSERT INTO public.{table} (union_id, old_path, new_path) "
-            f"SELECT %s, substr(s.url_path, {cut_old}), substr(d.url_path, {cut_new}) "
+        # Read where the two schemas are (a worker, on a cluster), written to public.
+        moved = _rows(
+            f"SELECT substr(s.url_path, {cut_old}), substr(d.url_path, {cut_new}) "
             f"FROM {self.src}.wagtailcore_page s "
-            f"JOIN public.{self.map_table} m ON m.merge_id = {self.merge.pk} "
+            f"JOIN {self.map_ref} m ON m.merge_id = {self.merge.pk} "
             f"AND m.\"table\" = 'wagtailcore_page' AND m.old_id = s.id "
             f"JOIN {self.dst}.wagtailcore_page d ON d.id = m.new_id "
-            f"WHERE s.url_path IS NOT NULL AND length(s.url_path) <= 700 "
-            f"ON CONFLICT DO NOTHING",
-            [self.absorbed.pk],
-        )
-        self._exec(
-            f"INSERT INTO public.{table} (union_id, old_path, new_path) "
-            f"SELECT %s, '/documents/' || s.id || '/' || regexp_replace(s.file, '^.*/', ''), "
+            f"WHERE s.url_path IS NOT NULL AND length(s.url_path) <= 700"
+        ) + _rows(
+            f"SELECT '/documents/' || s.id || '/' || regexp_replace(s.file, '^.*/', ''), "
             f"'/documents/' || m.new_id || '/' || regexp_replace(s.file, '^.*/', '') "
             f"FROM {self.src}.wagtaildocs_document s "
-            f"JOIN public.{self.map_table} m ON m.merge_id = {self.merge.pk} "
-            f"AND m.\"table\" = 'wagtaildocs_document' AND m.old_id = s.id "
+            f"JOIN {self.map_ref} m ON m.merge_id = {self.merge.pk} "
+            f"AND m.\"table\" = 'wagtaildocs_document' AND m.old_id = s.id"
+        )
+        self._exec(
+            f"INSERT INTO public.{MergeRedirect._meta.db_table} (union_id, old_path, new_path) "
+            f"SELECT %s, x.o, x.n FROM unnest(%s::text[], %s::text[]) x(o, n) "
             f"ON CONFLICT DO NOTHING",
-            [self.absorbed.pk],
+            [self.absorbed.pk, [old for old, _new in moved], [new for _old, new in moved]],
         )
 
     def predecessor_record(self) -> None:

@@ -1,6 +1,7 @@
 """The tenant registry, in the public schema: provinces, unions and their hosts."""
 
 import uuid
+from datetime import date
 
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
@@ -97,15 +98,14 @@ class Union(TenantMixin):
         related_name="unions",
         limit_choices_to={"is_current": True},
     )
-    # A union of a province that merged keeps its history under its former name.
-    former_province = models.ForeignKey(
+    # The former provinces (of the 63) whose figures and history the union carries: its
+    # own from the start, and those of the unions it absorbed from the merger's date.
+    former_provinces = models.ManyToManyField(
         Province,
-        verbose_name="tỉnh cũ",
-        null=True,
+        verbose_name="các tỉnh cũ",
+        through="UnionFormerProvince",
+        related_name="covering_unions",
         blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"is_current": False},
     )
     contact_name = models.CharField("người liên hệ", max_length=255, blank=True)
     contact_email = models.EmailField("thư điện tử", blank=True)
@@ -139,11 +139,60 @@ class Union(TenantMixin):
         return self.name
 
     @property
+    def former_provinces_label(self) -> str:
+        """The former provinces it covers beyond its current province's namesake, with the
+        date a merger added each: "Hải Dương (từ 01/01/2026)". Reads `coverage` (prefetch
+        `coverage__province` for a list)."""
+        current = self.province.name if self.province_id and self.province else None
+        return ", ".join(
+            row.province.name + (f" (từ {row.since:%d/%m/%Y})" if row.since else "")
+            for row in self.coverage.all()
+            if row.province.name != current
+        )
+
+    @property
     def is_routable(self) -> bool:
         return self.kind != self.Kind.TEMPLATE and self.status not in {
             self.Status.PENDING,
             self.Status.PROVISIONING,
         }
+
+
+class UnionFormerProvince(models.Model):
+    """A former province a union covers, from `since` (None: from the start).
+
+    Sóc Trăng's union covers former Sóc Trăng; once merged into Cần Thơ's union, that
+    union covers it from the merger's date. A period ending before `since` is not the
+    union's to report for the province (its predecessor's figures stand for it), so
+    the statistics by former province never count a figure twice.
+    """
+
+    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="coverage")
+    province = models.ForeignKey(
+        Province,
+        verbose_name="tỉnh cũ",
+        on_delete=models.PROTECT,
+        related_name="coverage",
+        limit_choices_to={"is_current": False},
+    )
+    since = models.DateField("từ ngày", null=True, blank=True)
+
+    class Meta:
+        ordering = [models.F("since").asc(nulls_first=True), "province__name"]
+        verbose_name = "tỉnh cũ Liên hiệp Hội phụ trách"
+        verbose_name_plural = "các tỉnh cũ Liên hiệp Hội phụ trách"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "province"], name="one_coverage_per_union_province"
+            )
+        ]
+
+    def __str__(self) -> str:
+        since = f" từ {self.since:%d/%m/%Y}" if self.since else ""
+        return f"{self.union_id}: {self.province.name}{since}"
+
+    def covers_period_ending(self, ends_on: date) -> bool:
+        return self.since is None or self.since <= ends_on
 
 
 class Domain(DomainMixin):
@@ -418,3 +467,47 @@ class MergeRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_path} → {self.new_path}"
+
+
+class DomainClaim(models.Model):
+    """A union's own domain (e.g. lienhiephoithanhhoa.vn), asked for in its admin.
+
+    It routes to the union only once the union proved it controls the name: a DNS TXT
+    record `_lienhiephoi.<domain>` or a file on the site the name serves today, both
+    holding `token` (tenants.domains). Proved, it becomes a `Domain` row; until then
+    it is only this row, which no request is ever routed by. Several unions may claim
+    the same name while none has proved it: a first claim must not let anyone block
+    the name's real owner, whose proof alone can succeed.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Chờ xác minh"
+        VERIFIED = "verified", "Đã xác minh"
+
+    class Method(models.TextChoices):
+        DNS = "dns", "Bản ghi DNS TXT"
+        FILE = "file", "Tệp trên trang cũ"
+
+    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="domain_claims")
+    domain = models.CharField("tên miền", max_length=253)
+    token = models.CharField("mã xác minh", max_length=64)
+    state = models.CharField(
+        "trạng thái", max_length=10, choices=State, default=State.PENDING, db_index=True
+    )
+    method = models.CharField("cách xác minh", max_length=10, choices=Method, blank=True)
+    requested_by = models.CharField("người yêu cầu", max_length=150)
+    created_at = models.DateTimeField("ngày thêm", auto_now_add=True)
+    checked_at = models.DateTimeField("kiểm tra lần cuối", null=True, blank=True)
+    check_error = models.TextField("kết quả kiểm tra", blank=True)
+    verified_at = models.DateTimeField("xác minh lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = "tên miền riêng"
+        verbose_name_plural = "các tên miền riêng"
+        constraints = [
+            models.UniqueConstraint(fields=["union", "domain"], name="one_claim_per_union_domain")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain} ({self.get_state_display()})"

@@ -10,10 +10,7 @@ restore) and `deletion.py`.
 """
 
 import logging
-import os
-import time
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,13 +18,15 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
+from wagtail.log_actions import LogContext
 
-from cms.services import site_setup
+from cms.services import news_sections_ensure, site_setup
+from lhh.web.pause_points import pause_point
 from tenants.citus import schema_distribute, schemas_local
 from tenants.migration_state import code_fingerprint, template_is_current
-from tenants.models import Domain, Province, SpareSchema, Union
+from tenants.models import Domain, Province, SpareSchema, Union, UnionFormerProvince
 from tenants.schema_names import schema_quoted
-from tenants.selectors import schema_name_check_free, union_host
+from tenants.selectors import province_namesake, schema_name_check_free, union_host
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +124,10 @@ def union_create(
     With `admin_email`, the union's first administrator is made in its schema, in
     the same transaction, with that address as login and no usable password: the
     welcome e-mail carries a link to set one.
+
+    `former_province` makes it the union of that former province (Sóc Trăng's, now in
+    Cần Thơ); without it, the union of `province`'s current name, covering the former
+    province of that name.
     """
     schema_name_check_free(schema_name)
     host = union_host(schema_name)
@@ -135,7 +138,6 @@ def union_create(
                 name=name,
                 short_name=short_name,
                 province=province,
-                former_province=former_province,
                 contact_name=contact_name,
                 contact_email=contact_email,
                 contact_phone=contact_phone,
@@ -143,13 +145,20 @@ def union_create(
                 status=Union.Status.PROVISIONING,
             )
             Domain.objects.create(domain=host, tenant=union, is_primary=True)
+            covered = former_province or (province_namesake(province) if province else None)
+            if covered is not None:
+                UnionFormerProvince.objects.create(union=union, province=covered)
             if not (use_warm_pool and _spare_take(schema_name)):
                 _template_clone(schema_name)
             # On Citus: the schema's tables go to a worker now (a no-op on one server).
             schema_distribute(schema_name)
-            _test_pause_point()
-            with schema_context(schema_name):
+            pause_point("union_create")
+            # Made from a console request, the pages would be logged as by national staff,
+            # whose account lives in public: no such user exists in the new schema, and
+            # Wagtail's log entry refuses to save. The platform makes them, no one else.
+            with schema_context(schema_name), LogContext(user=None):
                 site_setup(hostname=host, site_name=name)
+                news_sections_ensure()
                 if admin_email:
                     _first_admin_create(admin_email)
             union.status = Union.Status.ACTIVE
@@ -176,21 +185,6 @@ def _first_admin_create(email: str) -> None:
     user.set_unusable_password()
     user.save()
 
-
-def _test_pause_point() -> None:
-    """Stop here, mid-creation, when a test asks for it (LHH_PAUSE_UNION_CREATE=<file>).
-
-    The recovery test (tests/tenants/test_onboarding_recovery.py) sets it for one
-    worker subprocess only: the worker writes its pid into the file and waits,
-    inside the creation transaction, until the test SIGKILLs it. Unset, this is a
-    dictionary lookup.
-    """
-    pause_file = os.environ.get("LHH_PAUSE_UNION_CREATE")
-    if not pause_file:
-        return
-    Path(pause_file).write_text(str(os.getpid()))
-    while True:
-        time.sleep(1)
 
 
 def warm_pool_prune() -> int:

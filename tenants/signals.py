@@ -9,7 +9,8 @@ so an audit entry or a national total commits or rolls back with the change itse
 from django.dispatch import Signal
 
 # Inside the transaction that changed the status.
-# Keyword arguments: union, previous (the status before), actor, reason.
+# Keyword arguments: union, previous (the status before), actor, reason, copy_activated
+# (a restored copy national staff made live: the layers above now count it).
 union_status_changed = Signal()
 
 # Inside the deletion's transaction, the backup taken, before the union's schema and

@@ -39,7 +39,7 @@ def unions_backup() -> int:
 
 @app.task(base=NationalTask)
 def union_backup(union_id: int) -> str:
-    union = Union.objects.select_related("province", "former_province").get(pk=union_id)
+    union = Union.objects.select_related("province").get(pk=union_id)
     return str(backups.union_backup(union=union))
 
 

@@ -6,7 +6,9 @@ can be seen from B.
 """
 
 import os
+import signal
 import socket
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -59,7 +61,7 @@ def _test_union_ensure(schema_name: str, name: str, sentinel_title: str) -> Test
             from cms.models import HomePage, UnionSiteSettings
 
             home = HomePage.objects.get()
-            news = home.add_child(instance=NewsIndexPage(title="Tin tức", slug="tin-tuc"))
+            news = NewsIndexPage.objects.get()  # made by union_create with the starter sections
             news.add_child(
                 instance=NewsArticlePage(
                     title=sentinel_title, slug="tin-canh-gioi", summary=f"{name} sentinel"
@@ -183,7 +185,6 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def site_server(demo_union) -> Iterator[str]:
     """The platform's own server process over the test database, on a free port."""
-    import subprocess
     import sys
     import time
     import urllib.request
@@ -230,6 +231,50 @@ def celery_worker(django_db_setup, django_db_blocker, test_broker_emptied) -> It
         start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
     ):
         yield
+
+
+@dataclass
+class PausedWorker:
+    """A real Celery worker process told to stop at one of the code's pause points
+    (lhh.web.pause_points), so that a test can SIGKILL it mid-transaction."""
+
+    process: subprocess.Popen
+    pause_file: Path
+
+    def wait_paused(self, *, timeout: float) -> None:
+        wait_for(
+            lambda: self.pause_file.exists() and self.pause_file.read_text(),
+            timeout=timeout,
+            what="the worker to reach its pause point",
+        )
+        # The solo pool runs tasks in the worker's own process.
+        assert int(self.pause_file.read_text()) == self.process.pid
+
+    def kill(self) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        assert self.process.returncode == -signal.SIGKILL
+
+
+@pytest.fixture
+def paused_worker(tmp_path) -> Iterator[Callable[[str], PausedWorker]]:
+    """Start a worker that will pause at the named point: `paused_worker("union_merge")`."""
+    from lhh.celery import worker_argv
+
+    started: list[PausedWorker] = []
+
+    def start(point: str) -> PausedWorker:
+        pause_file = tmp_path / f"{point}.pid"
+        env = subprocess_env(**{f"LHH_PAUSE_{point.upper()}": str(pause_file)})
+        process = subprocess.Popen(worker_argv(), cwd=PROJECT_ROOT, env=env)
+        started.append(PausedWorker(process, pause_file))
+        return started[-1]
+
+    yield start
+    for worker in started:
+        if worker.process.poll() is None:
+            worker.process.kill()
+        worker.process.wait(timeout=10)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
-from wagtail.images.blocks import ImageBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 
 
 class VideoBlock(blocks.StructBlock):
@@ -22,6 +23,52 @@ class VideoBlock(blocks.StructBlock):
         template = "cms/blocks/video.html"
 
 
+class GalleryPhotoBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label="Ảnh")
+    caption = blocks.CharBlock(
+        label="Chú thích",
+        required=False,
+        max_length=255,
+        help_text="Hiện dưới ảnh và đọc cho người khiếm thị; để trống thì dùng tên ảnh.",
+    )
+
+    class Meta:
+        label = "Ảnh"
+        icon = "image"
+
+
+class GalleryBlock(blocks.StructBlock):
+    """Photos of an event as a grid of thumbnails; a click shows each one large.
+
+    The large view is the site's own script (cms/static/cms/site.js) over plain links to
+    the large rendition, so the gallery works without any outside script or CDN, and
+    without JavaScript at all (each thumbnail then opens its photo).
+    """
+
+    title = blocks.CharBlock(label="Tiêu đề bộ ảnh", required=False, max_length=255)
+    photos = blocks.ListBlock(GalleryPhotoBlock(), label="Các ảnh", min_num=1)
+
+    class Meta:
+        label = "Bộ ảnh"
+        icon = "image"
+        template = "cms/blocks/gallery.html"
+
+
+class EmbedVideoBlock(EmbedBlock):
+    """A video by its address (YouTube, Vimeo, Facebook…), through Wagtail's embeds.
+
+    The player's HTML comes from the provider's oEmbed answer when the editor saves, and
+    is stored in the union's own schema (wagtailembeds_embed): a page view never asks
+    the provider again.
+    """
+
+    class Meta:
+        label = "Video (địa chỉ)"
+        icon = "media"
+        template = "cms/blocks/embed.html"
+        help_text = "Dán địa chỉ video, ví dụ https://www.youtube.com/watch?v=…"
+
+
 class BodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(form_classname="title", label="Tiêu đề mục")
     paragraph = blocks.RichTextBlock(label="Đoạn văn")
@@ -29,6 +76,8 @@ class BodyBlock(blocks.StreamBlock):
     quote = blocks.BlockQuoteBlock(label="Trích dẫn")
     table = TableBlock(label="Bảng")
     video = VideoBlock()
+    gallery = GalleryBlock()
+    embed = EmbedVideoBlock()
 
     class Meta:
         label = "Nội dung"

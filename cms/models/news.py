@@ -31,7 +31,7 @@ class NewsIndexPage(UnionPageMixin, RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
 
-        from cms.selectors import news_in_index
+        from cms.selectors import news_categories, news_in_index
 
         context = super().get_context(request, *args, **kwargs)
         category = request.GET.get("chuyen-muc", "")
@@ -39,6 +39,7 @@ class NewsIndexPage(UnionPageMixin, RoutablePageMixin, Page):
         paginator = Paginator(news_in_index(self, category=category, tag=tag), 10)
         context.update(
             articles=paginator.get_page(request.GET.get("trang")),
+            categories=news_categories(),
             selected_category=category,
             selected_tag=tag,
         )

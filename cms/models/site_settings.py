@@ -3,6 +3,8 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from cms.themes import DEFAULT_THEME, THEME_CHOICES, theme_get
+
 
 @register_setting(icon="cog")
 class UnionSiteSettings(BaseSiteSetting):
@@ -24,13 +26,21 @@ class UnionSiteSettings(BaseSiteSetting):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    theme = models.CharField(
+        "mẫu giao diện",
+        max_length=32,
+        choices=THEME_CHOICES,
+        default=DEFAULT_THEME,
+        help_text="Bảng màu của đầu trang, chân trang, nút và tiêu đề.",
+    )
     primary_colour = models.CharField(
-        "màu chủ đạo",
+        "màu chủ đạo riêng",
         max_length=7,
-        default="#0b5394",
+        blank=True,
         validators=[
             RegexValidator(r"^#[0-9a-fA-F]{6}$", "Màu phải có dạng #RRGGBB, ví dụ #0b5394.")
         ],
+        help_text="Để trống để dùng màu của mẫu giao diện. Chữ trắng phải đọc rõ trên màu này.",
     )
     visits_before_platform = models.PositiveIntegerField(
         "lượt truy cập trước khi chuyển sang hệ thống",
@@ -48,7 +58,12 @@ class UnionSiteSettings(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("logo"), FieldPanel("hero_image"), FieldPanel("primary_colour")],
+            [
+                FieldPanel("theme"),
+                FieldPanel("logo"),
+                FieldPanel("hero_image"),
+                FieldPanel("primary_colour"),
+            ],
             "Giao diện",
         ),
         MultiFieldPanel(
@@ -66,3 +81,8 @@ class UnionSiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "cài đặt trang"
+
+    @property
+    def theme_colour(self) -> str:
+        """The main colour pages are drawn in: the union's own, else its preset's."""
+        return self.primary_colour or theme_get(self.theme).primary

@@ -179,8 +179,11 @@ def organisations_with_latest_count() -> list[MemberOrganisation]:
 
 
 def leadership_current() -> list[tuple[str, list[Position]]]:
-    """The committees of the newest term, each with its current positions, in three queries."""
-    congress = Congress.objects.order_by("-starts_year").first()
+    """The committees of the newest term, each with its current positions, in three queries.
+
+    The union's own terms only: a predecessor's, moved in by a merger, are its history,
+    however late they started (the merged union's own term restarts at "lần thứ I")."""
+    congress = Congress.objects.filter(moved_from="").order_by("-starts_year", "-id").first()
     if congress is None:
         return []
     positions = (

@@ -1,11 +1,8 @@
 """Writes to a union's records. Each is atomic and tells the national statistics after commit."""
 
 import datetime as dt
-import os
-import time
 import uuid
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -27,6 +24,7 @@ from cms.records.models import (
 from cms.records.models.reports import REPORT_SECTIONS
 from cms.records.selectors import period_figures, periods_frozen
 from cms.records.signals import records_changed_on_commit, report_submitted
+from lhh.web.pause_points import pause_point
 
 _Model = TypeVar("_Model", bound=models.Model)
 
@@ -292,13 +290,111 @@ _IMPORT_LOST = (
 )
 
 
-def import_job_create(
+_IMPORT_READ_LOST = (
+    "Máy xử lý đã dừng khi đang đọc tệp nên chưa đọc được. Hãy kiểm tra tệp (dung lượng, "
+    "số dòng) rồi tải lên lại."
+)
+# What the preview page shows of a file: the first rows, the first errors.
+IMPORT_PREVIEW_ROWS = 20
+IMPORT_PREVIEW_ERRORS = 200
+
+
+def import_job_upload(
     *, content: bytes, filename: str, kind: str, period: ReportingPeriod
 ) -> ImportJob:
-    """Keep a previewed file until it is confirmed (or forgotten)."""
-    return ImportJob.objects.create(
+    """Keep an uploaded file and queue its reading for the worker: the web process never
+    unpacks a spreadsheet (a workbook can hold a zip bomb; the bounds are in `imports`)."""
+    from cms.records.tasks import records_import_parse
+
+    job = ImportJob.objects.create(
         content=content, filename=filename[:255], kind=kind, period=period
     )
+    transaction.on_commit(lambda: records_import_parse.delay(str(job.pk)))
+    return job
+
+
+def import_job_parse(*, job_id: uuid.UUID | str) -> ImportJob | None:
+    """Read an uploaded file, in the worker, and keep what the preview page shows.
+
+    Run once: the job is marked `parsing` (committed) before the file is read, so a
+    delivery that finds it `parsing` knows the reader before it died on this file (a
+    worker killed by it, say) and ends the job failed instead of reading it again.
+    None if the job is gone (a preview nobody confirmed, deleted meanwhile)."""
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update().select_related("period").filter(pk=job_id).first()
+        )
+        if job is None:
+            return None
+        if job.state == ImportJob.State.PARSING:
+            return _import_job_failed(job, message=_IMPORT_READ_LOST)
+        if job.state != ImportJob.State.UPLOADED:
+            return job
+        job.state = ImportJob.State.PARSING
+        job.save(update_fields=["state", "changed_at"])
+    # A worker killed here (a recovery test) leaves the job `parsing`, as a file that
+    # exhausted the worker would.
+    pause_point("import_parse")
+    try:
+        result = imports.parse(
+            content=bytes(job.content), filename=job.filename, kind=job.kind, period=job.period
+        )
+    except imports.ImportFileError as error:
+        return _import_job_read(job_id, state=ImportJob.State.FAILED, message=str(error))
+    columns = imports.COLUMNS[job.kind]
+    preview = {
+        "rows": len(result.rows),
+        "sample": [
+            [_preview_value(row.get(column.key)) for column in columns]
+            for row in result.rows[:IMPORT_PREVIEW_ROWS]
+        ],
+        "errors": [
+            {"row": error.row, "column": error.column, "message": error.message}
+            for error in result.errors[:IMPORT_PREVIEW_ERRORS]
+        ],
+        "error_count": len(result.errors),
+    }
+    if result.ok:
+        return _import_job_read(job_id, state=ImportJob.State.PREVIEWED, preview=preview)
+    return _import_job_read(
+        job_id,
+        state=ImportJob.State.FAILED,
+        preview=preview,
+        message=f"Tệp có {len(result.errors)} lỗi. Chưa có dữ liệu nào được ghi.",
+    )
+
+
+def _preview_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _import_job_read(
+    job_id: uuid.UUID | str, *, state: str, message: str = "", preview: dict | None = None
+) -> ImportJob | None:
+    """The reading's outcome, written only if the job is still being read by us."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.state != ImportJob.State.PARSING:
+            return job
+        job.preview = preview or {}
+        if state != ImportJob.State.PREVIEWED:
+            return _import_job_failed(job, message=message)
+        job.state = state
+        job.save(update_fields=["preview", "state", "changed_at"])
+        return job
+
+
+def _import_job_failed(job: ImportJob, *, message: str) -> ImportJob:
+    """Failed: the file goes (the message and the preview say what was wrong with it)."""
+    job.state = ImportJob.State.FAILED
+    job.message = message
+    job.content = b""
+    job.save(update_fields=["state", "message", "content", "preview", "changed_at"])
+    return job
 
 
 def import_job_confirm(*, job_id: uuid.UUID | str) -> ImportJob:
@@ -334,7 +430,7 @@ def import_job_apply(
         if result.errors:
             raise ValidationError([str(error) for error in result.errors[:20]])
         job.written = imports.apply(result=result, period=job.period, progress=progress)
-        _test_pause_point()
+        pause_point("import_apply")
         job.state = ImportJob.State.DONE
         job.message = f"Đã nhập {job.written} dòng."
         job.content = b""
@@ -342,28 +438,12 @@ def import_job_apply(
     return job
 
 
-def _test_pause_point() -> None:
-    """Stop here, rows written but not committed, when a test asks for it
-    (LHH_PAUSE_IMPORT_APPLY=<file>): the worker writes its pid into the file and waits
-    until tests/records/test_import_recovery.py SIGKILLs it. Unset, a dictionary lookup."""
-    pause_file = os.environ.get("LHH_PAUSE_IMPORT_APPLY")
-    if not pause_file:
-        return
-    Path(pause_file).write_text(str(os.getpid()))
-    while True:
-        time.sleep(1)
-
-
 def import_job_fail(*, job_id: uuid.UUID | str, message: str) -> ImportJob:
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.finished:
             return job
-        job.state = ImportJob.State.FAILED
-        job.message = message
-        job.content = b""
-        job.save(update_fields=["state", "message", "content", "changed_at"])
-    return job
+        return _import_job_failed(job, message=message)
 
 
 # A previewed file nobody confirmed is not kept longer than this.
@@ -371,22 +451,28 @@ IMPORT_PREVIEW_KEPT = dt.timedelta(days=1)
 
 
 def import_jobs_reconcile(*, stale_after: dt.timedelta = IMPORT_STALE_AFTER) -> int:
-    """Mark failed, in Vietnamese, the queued imports whose worker was lost. Returns how
-    many. A job being applied right now holds its row and is skipped. Previews never
-    confirmed go, with their file."""
+    """Mark failed, in Vietnamese, the imports whose worker was lost, while reading or
+    applying. Returns how many. A job being applied right now holds its row and is
+    skipped. Previews never confirmed go, with their file."""
     ImportJob.objects.filter(
         state=ImportJob.State.PREVIEWED, changed_at__lt=timezone.now() - IMPORT_PREVIEW_KEPT
     ).delete()
+    stale_count = 0
     with transaction.atomic():
-        stale = list(
-            ImportJob.objects.select_for_update(skip_locked=True)
-            .filter(state=ImportJob.State.QUEUED, changed_at__lt=timezone.now() - stale_after)
-            .only("pk")
-        )
-        ImportJob.objects.filter(pk__in=[job.pk for job in stale]).update(
-            state=ImportJob.State.FAILED,
-            message=_IMPORT_LOST,
-            content=b"",
-            changed_at=timezone.now(),
-        )
-    return len(stale)
+        for states, message in (
+            ((ImportJob.State.QUEUED,), _IMPORT_LOST),
+            ((ImportJob.State.UPLOADED, ImportJob.State.PARSING), _IMPORT_READ_LOST),
+        ):
+            stale = list(
+                ImportJob.objects.select_for_update(skip_locked=True)
+                .filter(state__in=states, changed_at__lt=timezone.now() - stale_after)
+                .only("pk")
+            )
+            ImportJob.objects.filter(pk__in=[job.pk for job in stale]).update(
+                state=ImportJob.State.FAILED,
+                message=message,
+                content=b"",
+                changed_at=timezone.now(),
+            )
+            stale_count += len(stale)
+    return stale_count

@@ -6,6 +6,16 @@ from cms.records.progress import job_payload_set, progress_set
 from lhh.celery import app
 
 
+# Acknowledged once done, so a worker lost mid-read leaves the message for another: that
+# delivery finds the job `parsing` and ends it failed rather than reading the same file
+# again (a file that killed one worker would otherwise kill each in turn).
+@app.task(acks_late=True, reject_on_worker_lost=True)
+def records_import_parse(job_id: str) -> str:
+    """Read an uploaded import file for its preview; the web process never does."""
+    job = services.import_job_parse(job_id=job_id)
+    return job.state if job else "gone"
+
+
 # Safe to run again: the apply and the job's "done" commit together under the job's row
 # lock, so a re-delivery after a lost worker either finishes the job or finds it done.
 @app.task(acks_late=True, reject_on_worker_lost=True)

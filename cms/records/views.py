@@ -28,9 +28,6 @@ from cms.records.report_render import report_download_response, report_sections
 from cms.records.tasks import report_pdf_render
 from lhh.web.downloads import attachment_disposition
 
-_PREVIEW_ROWS = 20
-_ERRORS_SHOWN = 200
-
 
 def _require(request: HttpRequest, permission: str) -> None:
     if not request.user.has_perm(permission):
@@ -42,36 +39,41 @@ def _union_name(request: HttpRequest) -> str:
 
 
 def import_upload(request: HttpRequest) -> HttpResponse:
+    """Keep the file and hand its reading to the worker; the preview page follows it."""
     _require(request, "records.add_activity")
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
-        kind, period = form.cleaned_data["kind"], form.cleaned_data["period"]
-        try:
-            result = imports.parse(content=content, filename=upload.name, kind=kind, period=period)
-        except imports.ImportFileError as error:
-            form.add_error("file", str(error))
-        else:
-            job_id = None
-            if result.ok:
-                job = services.import_job_create(
-                    content=content, filename=upload.name, kind=kind, period=period
-                )
-                job_id = job.pk.hex
-            columns = [c for c in imports.COLUMNS[kind]]
-            context.update(
-                result=result,
-                job_id=job_id,
-                period=period,
-                columns=columns,
-                preview=[[row.get(c.key) for c in columns] for row in result.rows[:_PREVIEW_ROWS]],
-                errors=result.errors[:_ERRORS_SHOWN],
-                more_errors=max(len(result.errors) - _ERRORS_SHOWN, 0),
-            )
-            return TemplateResponse(request, "records/import_preview.html", context)
-    return TemplateResponse(request, "records/import_upload.html", context)
+        job = services.import_job_upload(
+            content=upload.read(),
+            filename=upload.name,
+            kind=form.cleaned_data["kind"],
+            period=form.cleaned_data["period"],
+        )
+        return redirect("records:import_preview", job_id=job.pk.hex)
+    return TemplateResponse(request, "records/import_upload.html", {"form": form})
+
+
+def import_preview(request: HttpRequest, job_id: str) -> HttpResponse:
+    """While the worker reads the file, a page that polls; then its rows or its errors."""
+    _require(request, "records.add_activity")
+    job = _import_job(job_id)
+    if request.headers.get("accept", "").startswith("application/json"):
+        return JsonResponse({"state": job.state, "message": job.message})
+    if job.state in {ImportJob.State.QUEUED, ImportJob.State.DONE}:
+        return redirect("records:import_progress", job_id=job_id)
+    preview = job.preview or {}
+    context = {
+        "job": job,
+        "job_id": job_id,
+        "columns": imports.COLUMNS[job.kind] if job.kind in imports.COLUMNS else [],
+        "rows": preview.get("rows", 0),
+        "sample": preview.get("sample", []),
+        "errors": preview.get("errors", []),
+        "more_errors": max(preview.get("error_count", 0) - len(preview.get("errors", [])), 0),
+        "more_rows": max(preview.get("rows", 0) - len(preview.get("sample", [])), 0),
+    }
+    return TemplateResponse(request, "records/import_preview.html", context)
 
 
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
@@ -230,6 +232,7 @@ urlpatterns = [
     path("nhan-su/<int:pk>/xoa-du-lieu/", person_erase, name="person_erase"),
     path("nhap/", import_upload, name="import_upload"),
     path("nhap/mau/<str:kind>.xlsx", import_template, name="import_template"),
+    path("nhap/<str:job_id>/xem-truoc/", import_preview, name="import_preview"),
     path("nhap/<str:job_id>/xac-nhan/", import_confirm, name="import_confirm"),
     path("nhap/<str:job_id>/", import_progress, name="import_progress"),
     path("bao-cao/", report_list, name="report_list"),

@@ -211,7 +211,8 @@ class CongressViewSet(RecordsViewSet):
     icon = "order"
     menu_label = "Đại hội, nhiệm kỳ"
     form_fields = ["term_number", "starts_year", "ends_year", "held_on", "note"]
-    list_display = ["__str__", "held_on"]
+    # The note tells a predecessor's terms (moved in by a merger) from the union's own.
+    list_display = ["__str__", "held_on", "note"]
 
 
 class CommitteeViewSet(RecordsViewSet):

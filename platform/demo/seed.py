@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
+from wagtail.images import get_image_model
 
 from cms.models import (
     ContactFormField,
@@ -22,7 +23,6 @@ from cms.models import (
     HomePage,
     NewsArticlePage,
     NewsCategory,
-    NewsIndexPage,
     OfficialDocument,
     OrganisationPage,
     StandardPage,
@@ -30,6 +30,9 @@ from cms.models import (
     VisitDay,
     WebsiteLink,
 )
+from cms.services import news_sections_ensure
+from cms.themes import theme_get
+from lhh.demo import pictures
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DEMO_ADMIN_USERNAME = "admin"
@@ -56,6 +59,9 @@ class DemoUnion:
     organisation: dict = field(default_factory=dict)
     # Records: organisations by kind, members per period, activities of the latest period.
     records: dict = field(default_factory=dict)
+    # The look preset (cms.themes) and the initials on the drawn logo.
+    theme: str = "xanh-khoa-hoc"
+    initials: str = "LHH"
 
 
 ASSOCIATION_FIELDS = [
@@ -99,11 +105,6 @@ ORGANISATION_NAMES = {
     "linked": lambda n: f"Đơn vị liên kết số {n + 1}",
 }
 
-CATEGORIES = [
-    ("Hoạt động Liên hiệp Hội", "hoat-dong"),
-    ("Tư vấn, phản biện", "tu-van-phan-bien"),
-    ("Sáng tạo kỹ thuật", "sang-tao-ky-thuat"),
-]
 WEBSITE_LINKS = [
     ("Liên hiệp các Hội KH&KT Việt Nam", "https://vusta.vn/", "footer"),
     ("Bộ Khoa học và Công nghệ", "https://most.gov.vn/", "footer"),
@@ -134,6 +135,8 @@ FUNCTIONS = [
 DEMO_UNIONS = [
     DemoUnion(
         schema_name="haiduong",
+        theme="luc-bao",
+        initials="HD",
         name="Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Hải Dương",
         short_name="Liên hiệp Hội Hải Dương",
         province="Hải Phòng",
@@ -272,6 +275,8 @@ DEMO_UNIONS = [
     ),
     DemoUnion(
         schema_name="thanhhoa",
+        theme="do-truyen-thong",
+        initials="TH",
         name="Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Thanh Hóa",
         short_name="Liên hiệp Hội Thanh Hóa",
         province="Thanh Hóa",
@@ -407,6 +412,8 @@ DEMO_UNIONS = [
     ),
     DemoUnion(
         schema_name="soctrang",
+        theme="xanh-khoa-hoc",
+        initials="ST",
         name="Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Sóc Trăng",
         short_name="Liên hiệp Hội Sóc Trăng",
         province="Cần Thơ",
@@ -513,6 +520,8 @@ DEMO_UNIONS = [
     # Tổng quan → Các Liên hiệp Hội → Sáp nhập Liên hiệp Hội.
     DemoUnion(
         schema_name="haiphong",
+        theme="xanh-khoa-hoc",
+        initials="HP",
         name="Liên hiệp các Hội Khoa học và Kỹ thuật thành phố Hải Phòng",
         short_name="Liên hiệp Hội Hải Phòng",
         province="Hải Phòng",
@@ -554,6 +563,54 @@ DEMO_UNIONS = [
         records={"organisations": {"association": 3}, "members": [], "activities": []},
     ),
 ]
+
+
+class _DemoPhotos:
+    """The demo union's pictures, drawn in its theme's colours (lhh.demo.pictures)."""
+
+    def __init__(self, demo: DemoUnion) -> None:
+        theme = theme_get(demo.theme)
+        self.demo, self.primary, self.accent = demo, theme.primary, theme.accent
+        self.count = 0
+
+    def _image(self, *, title: str, data: bytes, extension: str, description: str = ""):
+        self.count += 1
+        name = f"{self.demo.schema_name}-{self.count:02d}.{extension}"
+        return get_image_model().objects.create(
+            title=title, description=description, file=pictures.image_file(data, name)
+        )
+
+    def _scene(self, text: str, kind: str, description: str):
+        data = pictures.scene(text=text, kind=kind, primary=self.primary, accent=self.accent)
+        return self._image(title=text, data=data, extension="jpg", description=description)
+
+    def lead(self, title: str, position: int):
+        kind = pictures.SCENES[position % len(pictures.SCENES)]
+        return self._scene(title, kind, f"Ảnh minh họa: {title}")
+
+    def hero(self, name: str):
+        # No banner: the home page writes the union's name over it.
+        data = pictures.scene(text="", kind="field", primary=self.primary, accent=self.accent)
+        return self._image(title=f"Ảnh nền {name}", data=data, extension="jpg")
+
+    def logo(self):
+        data = pictures.logo(initials=self.demo.initials, primary=self.primary, accent=self.accent)
+        return self._image(title=f"Biểu trưng {self.demo.short_name}", data=data, extension="png")
+
+    def gallery(self, title: str) -> dict:
+        captions = [
+            ("hall", "Toàn cảnh hội nghị"),
+            ("award", "Trao giải cho các tác giả"),
+            ("lab", "Giới thiệu giải pháp dự thi"),
+            ("field", "Mô hình ứng dụng tại địa phương"),
+        ]
+        return {
+            "title": f"Hình ảnh: {title}",
+            "photos": [
+                {"image": self._scene(caption, kind, caption), "caption": caption}
+                for kind, caption in captions
+            ],
+        }
 
 
 def _spread(total: int, days: int) -> list[int]:
@@ -611,24 +668,27 @@ def demo_content_create(demo: DemoUnion) -> None:
         )
     )
 
-    news_index = home.add_child(
-        instance=NewsIndexPage(title="Tin tức", slug="tin-tuc", show_in_menus=True)
-    )
-    categories = [
-        NewsCategory.objects.create(name=name, slug=slug, sort_order=order)
-        for order, (name, slug) in enumerate(CATEGORIES)
-    ]
+    # The news page and its sections are the ones every new union starts with.
+    news_index = news_sections_ensure()
+    categories = list(NewsCategory.objects.order_by("sort_order"))
     today = dt.datetime.now(tz=VN).date()
+    photos = _DemoPhotos(demo)
     for position, item in enumerate(demo.news):
+        body = _paragraphs(item["body"])
+        if position == 0:
+            # The first story carries a gallery of the day, so a newcomer sees one at once.
+            body.append(("gallery", photos.gallery(item["title"])))
         article = news_index.add_child(
             instance=NewsArticlePage(
                 title=item["title"],
                 published_on=today - dt.timedelta(days=item["days_ago"]),
                 summary=item["summary"],
                 author="Ban Biên tập",
-                body=_paragraphs(item["body"]),
+                body=body,
                 category=categories[position % len(categories)],
-                is_featured=position == 0,
+                # Two stories lead the front page; "Tin mới" goes on with the rest.
+                is_featured=position < 2,
+                lead_image=photos.lead(item["title"], position),
             )
         )
         article.tags.add(*item.get("tags", ["khoa học công nghệ"]))
@@ -734,6 +794,10 @@ def demo_content_create(demo: DemoUnion) -> None:
     site_settings = UnionSiteSettings.for_site(home.get_site())
     for key, value in demo.footer.items():
         setattr(site_settings, key, value)
+    site_settings.theme = demo.theme
+    site_settings.primary_colour = ""
+    site_settings.logo = photos.logo()
+    site_settings.hero_image = photos.hero(demo.short_name)
     site_settings.visits_before_platform = max(visits_total - visits_week, 0)
     site_settings.welcome_done_at = timezone.now()  # a seeded site needs no first-login wizard
     site_settings.save()

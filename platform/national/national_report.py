@@ -24,6 +24,7 @@ from lhh.national.rollups import ScopeKey
 from lhh.national.selectors import PeriodKey, Scope, province_tracking
 from lhh.web.spreadsheet import formula_safe
 from tenants.models import Province
+from tenants.selectors import coverage_of
 
 ISSUER = "Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam"
 
@@ -140,21 +141,21 @@ def national_report_data(period: PeriodKey) -> dict:
 
 def _former_provinces(period: PeriodKey) -> list[dict]:
     """The 63 former provinces, from each counted union's rows (a former province is a
-    part of a current one, so no kept total covers it)."""
+    part of a current one, so no kept total covers it). A union covering several (after
+    a merger) counts once, under the first it covers (its own)."""
     former = list(Province.objects.filter(is_current=False).select_related("successor"))
     same_name = {(p.successor_id, p.name): p for p in former}
-    by_id = {p.pk: p for p in former}
     metrics: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    rows = (
+    rows = list(
         Rollup.objects.filter(period.filter(), union__in=Scope().unions())
-        .values_list(
-            "union__former_province_id", "union__province_id", "union__province__name", "metric"
-        )
+        .values_list("union_id", "union__province_id", "union__province__name", "metric")
         .annotate(total=Sum("value"))
         .order_by()
     )
-    for former_id, province_id, province_name, metric, value in rows:
-        province = by_id.get(former_id) or same_name.get((province_id, province_name))
+    covered = coverage_of(list({row[0] for row in rows}), period.ends_on)
+    for union_id, province_id, province_name, metric, value in rows:
+        own = covered.get(union_id)
+        province = own[0] if own else same_name.get((province_id, province_name))
         if province:
             metrics[province.pk][metric] += value
     return [

@@ -1,10 +1,12 @@
 """The national news feed: each union's latest published news, copied into public.
 
-A publish or unpublish in a union queues `news_feed_refresh` in that union's schema;
-the national home page then reads one table instead of every schema.
+A publish or unpublish in a union, or a change of a page's view restriction, queues
+`news_feed_refresh` in that union's schema; the national home page and its RSS feed
+(`lhh.national.feeds`) then read one table instead of every schema.
 """
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from cms.models import NewsArticlePage
 from lhh.national.models import NewsFeedItem
@@ -39,9 +41,16 @@ def news_feed_refresh() -> int:
     return len(items)
 
 
+def news_feed_routable() -> QuerySet[NewsFeedItem]:
+    """The items of unions a reader can reach: provincial, active (not suspended, archived
+    or merged) and not a restored copy awaiting national staff. Newest first, each with
+    its union, in one query."""
+    return NewsFeedItem.objects.filter(
+        union__status=Union.Status.ACTIVE,
+        union__kind=Union.Kind.PROVINCIAL,
+        union__review_pending=False,
+    ).select_related("union")
+
+
 def news_feed_latest(limit: int = 12) -> list[NewsFeedItem]:
-    return list(
-        NewsFeedItem.objects.filter(
-            union__status=Union.Status.ACTIVE, union__kind=Union.Kind.PROVINCIAL
-        ).select_related("union")[:limit]
-    )
+    return list(news_feed_routable()[:limit])

@@ -10,8 +10,10 @@ national totals, a report's submission) are written in the sender's transaction.
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django_tenants.utils import schema_context
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from cms.records.models import Report
@@ -47,19 +49,49 @@ def _queue_news_feed_refresh(**kwargs) -> None:
 
 page_published.connect(_queue_news_feed_refresh, dispatch_uid="national_news_feed_published")
 page_unpublished.connect(_queue_news_feed_refresh, dispatch_uid="national_news_feed_unpublished")
+# A page made private (or public again) without a new publication: the feed holds public
+# news only, so it is refreshed too.
+for _signal in (post_save, post_delete):
+    _signal.connect(
+        _queue_news_feed_refresh,
+        sender=PageViewRestriction,
+        dispatch_uid=f"national_news_feed_restriction_{_signal is post_save}",
+    )
 
 
 @receiver(union_status_changed, dispatch_uid="national_audit_status")
 def _union_status_changed(
-    sender, union: Union, previous: str, actor: str, reason: str, **kwargs
+    sender,
+    union: Union,
+    previous: str,
+    actor: str,
+    reason: str,
+    copy_activated: bool = False,
+    **kwargs,
 ) -> None:
+    if copy_activated:
+        action = "copy_activated"
+    elif union.review_pending and union.status == Union.Status.ARCHIVED:
+        action = "copy_archived"
+    else:
+        action = union.status
     services.audit_entry_add(
         union=union,
         actor=actor,
-        action=union.status,
+        action=action,
         detail=f"{Union.Status(previous).label} → {union.get_status_display()}"
         + (f". Lý do: {reason}" if reason else ""),
     )
+    if copy_activated:
+        # Counted from now on: its figures and news join the national ones, in the worker.
+        schema_name = union.schema_name
+
+        def queue() -> None:
+            with schema_context(schema_name):
+                tasks.rollup_refresh.delay()
+                tasks.news_feed_refresh.delay()
+
+        transaction.on_commit(queue)
 
 
 @receiver(union_deleting, dispatch_uid="national_union_deleting")
@@ -94,13 +126,14 @@ def _union_restored(
 
 
 @receiver(union_provinces_changed, dispatch_uid="national_audit_provinces")
-def _union_provinces_changed(sender, union: Union, before: str, actor: str, **kwargs) -> None:
+def _union_provinces_changed(
+    sender, union: Union, before: str, after: str, actor: str, **kwargs
+) -> None:
     services.audit_entry_add(
         union=union,
         actor=actor,
         action="provinces",
-        detail=f"Tỉnh hiện hành / tỉnh cũ: {before} → "
-        f"{union.province or '—'} / {union.former_province or '—'}",
+        detail=f"Tỉnh hiện hành / tỉnh cũ: {before} → {after}",
     )
     # The union now counts in other provinces' totals.
     transaction.on_commit(tasks.rollup_totals_rebuild.delay)

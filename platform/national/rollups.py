@@ -23,7 +23,7 @@ from cms.records.models import Predecessor, ReportingPeriod
 from cms.records.selectors import period_figures
 from lhh.national.models import Rollup, RollupTotal
 from lhh.web.schema_scope import current_schema
-from tenants.models import Union
+from tenants.models import Union, UnionFormerProvince
 
 # Statuses of a union not yet made: neither its figures nor the union count anywhere.
 UNCOUNTED_STATUSES = (Union.Status.PENDING, Union.Status.PROVISIONING)
@@ -93,9 +93,21 @@ def _site_metrics(period: ReportingPeriod) -> dict[str, int]:
     return {key: value for key, value in (("site.visits", visits), ("site.news", news)) if value}
 
 
-def union_scopes(union: Union) -> list[str]:
-    """The totals (`ScopeKey`) a union's figures count in, sorted so that concurrent
-    refreshes lock the shared rows in one order."""
+Coverage = list[tuple[int, dt.date | None]]
+
+
+def union_coverage(union: Union) -> Coverage:
+    """(former province, covered since) of every former province the union covers."""
+    return list(UnionFormerProvince.objects.filter(union=union).values_list("province_id", "since"))
+
+
+def union_scopes(
+    union: Union, ends_on: dt.date | None = None, coverage: Coverage | None = None
+) -> list[str]:
+    """The totals (`ScopeKey`) a union's figures for a period ending on `ends_on` count in,
+    sorted so that concurrent refreshes lock the shared rows in one order. A former
+    province counts the union's figures only from the day it covers it (a merger's
+    date: before it, the absorbed union's own figures stand for the province)."""
     if (
         union.kind != Union.Kind.PROVINCIAL
         or union.status in UNCOUNTED_STATUSES
@@ -105,8 +117,9 @@ def union_scopes(union: Union) -> list[str]:
     scopes = {ScopeKey.ALL}
     if union.province_id:
         scopes |= {ScopeKey.current(union.province_id), ScopeKey.province(union.province_id)}
-    if union.former_province_id:
-        scopes.add(ScopeKey.province(union.former_province_id))
+    for province_id, since in union_coverage(union) if coverage is None else coverage:
+        if since is None or ends_on is None or since <= ends_on:
+            scopes.add(ScopeKey.province(province_id))
     return sorted(scopes)
 
 
@@ -160,13 +173,14 @@ def rollup_refresh(period_ids: list[int] | None = None) -> int:
     the change to the national totals in the same transaction."""
     # Locked: two refreshes of one union would each add the same change to the totals.
     union = Union.objects.select_for_update().get(schema_name=current_schema())
-    scopes = union_scopes(union)
+    coverage = union_coverage(union)
     periods = _periods_with_years(period_ids)
     written = 0
     for period in periods:
         metrics = union_metrics(period)
         key = {"union": union, "period_kind": period.kind, "year": period.year, "half": period.half}
         before = dict(Rollup.objects.filter(**key).values_list("metric", "value"))
+        scopes = union_scopes(union, period.ends_on, coverage)
         _totals_add(scopes, (period.kind, period.year, period.half), before, metrics)
         Rollup.objects.filter(**key).exclude(metric__in=metrics).delete()
         Rollup.objects.bulk_create(
@@ -185,6 +199,7 @@ def rollup_refresh(period_ids: list[int] | None = None) -> int:
             if (kind, year, half) not in kept:
                 gone = Rollup.objects.filter(union=union, period_kind=kind, year=year, half=half)
                 before = dict(gone.values_list("metric", "value"))
+                scopes = union_scopes(union, _period_ends_on(kind, year, half), coverage)
                 _totals_add(scopes, (kind, year, half), before, {})
                 gone.delete()
     return written
@@ -207,8 +222,9 @@ def union_rollups_forget(union: Union, *, ending_from: dt.date | None = None) ->
     ):
         if ending_from is None or _period_ends_on(kind, year, half) >= ending_from:
             periods.setdefault((kind, year, half), {})[metric] = value
+    coverage = union_coverage(union)
     for period, before in periods.items():
-        _totals_add(union_scopes(union), period, before, {})
+        _totals_add(union_scopes(union, _period_ends_on(*period), coverage), period, before, {})
         kind, year, half = period
         rows.filter(period_kind=kind, year=year, half=half).delete()
 
@@ -220,6 +236,9 @@ def union_merged_statistics(*, absorbed: Union, absorbing: Union, merge_date: dt
     union_rollups_forget(absorbed, ending_from=merge_date)
     with schema_context(absorbing.schema_name):
         rollup_refresh()
+    # The absorbing union now covers the absorbed one's former provinces from the merger:
+    # its figures already counted move into those provinces' totals.
+    rollup_totals_rebuild()
 
 
 _REBUILD_SQL = """
@@ -231,7 +250,11 @@ CROSS JOIN LATERAL (
     SELECT %(all)s AS scope
     UNION SELECT %(current)s || u.province_id WHERE u.province_id IS NOT NULL
     UNION SELECT %(province)s || u.province_id WHERE u.province_id IS NOT NULL
-    UNION SELECT %(province)s || u.former_province_id WHERE u.former_province_id IS NOT NULL
+    -- covered in the period: `ReportingPeriod.ends_on` in SQL (30 June, else 31 December)
+    UNION SELECT %(province)s || c.province_id FROM {coverage} c
+    WHERE c.union_id = u.id AND (c.since IS NULL OR c.since <= make_date(
+        r.year, CASE WHEN r.half = 1 THEN 6 ELSE 12 END, CASE WHEN r.half = 1 THEN 30 ELSE 31 END
+    ))
 ) s
 WHERE u.kind = %(kind)s AND u.status <> ALL(%(uncounted)s) AND NOT u.review_pending
 GROUP BY 1, 2, 3, 4, 5
@@ -249,7 +272,10 @@ def rollup_totals_rebuild() -> int:
         cursor.execute(f"DELETE FROM {totals}")
         cursor.execute(
             _REBUILD_SQL.format(
-                totals=totals, rollup=Rollup._meta.db_table, union=Union._meta.db_table
+                totals=totals,
+                rollup=Rollup._meta.db_table,
+                union=Union._meta.db_table,
+                coverage=UnionFormerProvince._meta.db_table,
             ),
             {
                 "all": ScopeKey.ALL,

@@ -1,17 +1,34 @@
 """Reads of the national layer. Every figure comes from `Rollup` rows: never a loop over schemas."""
 
+import datetime as dt
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
-from cms.records.models import Activity, MemberOrganisation
+from cms.records.models import Activity, MemberOrganisation, ReportingPeriod
 from lhh.national.models import NationalPeriod, ReportSubmission, Rollup, RollupTotal
 from lhh.national.rollups import ScopeKey, unions_counted
-from tenants.models import Province, Region, Union
-from tenants.selectors import site_url
+from tenants.models import Province, Region, Union, UnionFormerProvince
+from tenants.selectors import coverage_of, covering_on, site_url
 
 UNPLACED = "Chưa xác định"
 
@@ -51,6 +68,10 @@ class PeriodKey:
             else PeriodKey("half", self.year - 1, 2)
         )
 
+    @property
+    def ends_on(self) -> dt.date:
+        return ReportingPeriod(kind=self.kind, year=self.year, half=self.half).ends_on
+
     def filter(self, prefix: str = "") -> Q:
         return Q(
             **{
@@ -81,15 +102,46 @@ class Scope:
     # "current": group by the 34 provinces; "former": by the 63 former provinces.
     province_view: str = "current"
 
-    def unions(self):
+    def unions(self, period: "PeriodKey | None" = None) -> QuerySet[Union]:
+        """The counted unions in scope, in `period` (ever with None): for a former province,
+        those that cover it then (a merger's absorber only from the merger's date)."""
         unions = unions_counted()
+        if period is not None:
+            # A union merged before the period ended reports nothing for it any more.
+            unions = unions.exclude(status=Union.Status.MERGED, merged_on__lte=period.ends_on)
         if self.region_id:
             unions = unions.filter(province__region_id=self.region_id)
         if self.province_id:
-            unions = unions.filter(
-                Q(province_id=self.province_id) | Q(former_province_id=self.province_id)
+            covering = UnionFormerProvince.objects.filter(
+                covering_on(period.ends_on if period else None),
+                union_id=OuterRef("pk"),
+                province_id=self.province_id,
             )
+            unions = unions.filter(Q(province_id=self.province_id) | Q(Exists(covering)))
         return unions
+
+    def rollups(self) -> QuerySet[Rollup]:
+        """Each counted union's rows in scope, every period: a union covering a former
+        province counts for it only in the periods ending on or after it began to."""
+        rows = Rollup.objects.filter(union__in=self.unions())
+        if not self.province_id:
+            return rows
+        # `ReportingPeriod.ends_on`, in SQL: 30 June for a first half, else 31 December.
+        ends_on = Func(
+            F("year"),
+            Case(When(half=1, then=Value(6)), default=Value(12)),
+            Case(When(half=1, then=Value(30)), default=Value(31)),
+            function="make_date",
+            output_field=DateField(),
+        )
+        covering = UnionFormerProvince.objects.filter(
+            Q(since__isnull=True) | Q(since__lte=OuterRef("ends_on")),
+            union_id=OuterRef("union_id"),
+            province_id=self.province_id,
+        )
+        return rows.alias(ends_on=ends_on).filter(
+            Q(union__province_id=self.province_id) | Q(Exists(covering))
+        )
 
     def total_scopes(self) -> list[str] | QuerySet | None:
         """The `RollupTotal.scope` rows that add up to these unions (see
@@ -114,7 +166,7 @@ def _figures(scope: Scope) -> QuerySet:
     or each union's rows for a region and a province at once (a handful of unions)."""
     scopes = scope.total_scopes()
     if scopes is None:
-        return Rollup.objects.filter(union__in=scope.unions())
+        return scope.rollups()
     return RollupTotal.objects.filter(scope__in=scopes)
 
 
@@ -127,10 +179,12 @@ def dashboard(period: PeriodKey, scope: Scope) -> dict:
     """Totals, change against the previous period, and the breakdowns the charts draw."""
     current = _metric_totals(period, scope)
     previous = _metric_totals(period.previous(), scope)
-    members = Rollup.objects.filter(period.filter(), union__in=scope.unions(), metric="members")
+    members = Rollup.objects.filter(
+        period.filter(), union__in=scope.unions(period), metric="members"
+    )
     # Grouped in SQL: at 1,000 unions, building a row object per union cost ~30 ms.
     place = (
-        Coalesce("union__former_province__name", "union__province__name", Value(UNPLACED))
+        Coalesce(former_place(period), "union__province__name", Value(UNPLACED))
         if scope.province_view == "former"
         else Coalesce("union__province__name", Value(UNPLACED))
     )
@@ -203,12 +257,34 @@ def activity_series(scope: Scope) -> list[tuple[str, int | None]]:
     return series
 
 
+def former_place(period: PeriodKey) -> Subquery:
+    """For a `Rollup` row of `period`: the former provinces its union covers then, joined
+    ("Hải Phòng, Hải Dương" after Hải Dương's union merged into Hải Phòng's), so each
+    union's figures fall in one group and none is counted twice."""
+    names = (
+        UnionFormerProvince.objects.filter(
+            covering_on(period.ends_on), union_id=OuterRef("union_id")
+        )
+        .order_by()
+        .values("union_id")
+        .annotate(
+            names=StringAgg(
+                "province__name",
+                ", ",
+                order_by=(F("since").asc(nulls_first=True), "province__name"),
+            )
+        )
+        .values("names")
+    )
+    return Subquery(names, output_field=CharField())
+
+
 # The national API's groupings. Current provinces and regions read the kept totals;
 # the others need each union's rows.
 STATISTICS_GROUPINGS = {
     "province": None,
     "region": None,
-    "former_province": "union__former_province__name",
+    "former_province": former_place,
     "union": "union__schema_name",
 }
 
@@ -216,19 +292,20 @@ STATISTICS_GROUPINGS = {
 def statistics(period: PeriodKey, group_by: str, metric_prefix: str = "") -> dict:
     """Each group's figures for `period`, {"Thanh Hóa": {"members": 23628, ...}}, for the
     unions the console counts; "" holds those the grouping has no name for."""
-    field = STATISTICS_GROUPINGS[group_by]
-    if field is None:
+    grouping = STATISTICS_GROUPINGS[group_by]
+    if grouping is None:
         return _statistics_by_place(period, group_by, metric_prefix)
+    group = grouping(period) if callable(grouping) else F(grouping)
     rows = (
         Rollup.objects.filter(
             period.filter(), union__in=Scope().unions(), metric__startswith=metric_prefix
         )
-        .values(field, "metric")
+        .values("metric", group=group)
         .annotate(total=Sum("value"))
     )
     result: dict[str, dict[str, int]] = {}
     for row in rows:
-        result.setdefault(row[field] or "", {})[row["metric"]] = row["total"]
+        result.setdefault(row["group"] or "", {})[row["metric"]] = row["total"]
     return _sorted(result)
 
 
@@ -320,19 +397,16 @@ def report_tracking(period: PeriodKey) -> list[dict]:
         )
     }
     rows = []
-    for union in (
+    unions = list(
         Union.objects.filter(kind=Union.Kind.PROVINCIAL, status__in=ON_PLATFORM)
         .order_by("province__name", "name")
-        .values(
-            "pk",
-            "schema_name",
-            "name",
-            "contact_email",
-            "province_id",
-            "province__name",
-            "former_province_id",
-        )
-    ):
+        .values("pk", "schema_name", "name", "contact_email", "province_id", "province__name")
+    )
+    # The former provinces each union reports for in this period: a merger's absorber
+    # reports for the absorbed union's from the merger's date.
+    covered = coverage_of([union["pk"] for union in unions], period.ends_on)
+    for union in unions:
+        union["former_province_ids"] = [p.pk for p in covered.get(union["pk"], [])]
         submission = submissions.get(union["pk"])
         status = _union_status(submission, deadline, today)
         province = union.pop("province__name")
@@ -354,21 +428,23 @@ def province_tracking(period: PeriodKey, view: str = "current") -> dict:
     former = view == "former"
     unions = report_tracking(period)
     provinces = list(
-        Province.objects.filter(is_current=not former).select_related("region", "successor")
+        Province.objects.filter(is_current=not former).select_related(
+            "region", "successor__region"
+        )
     )
     by_province: dict[int, list[dict]] = {}
     placed: set[int] = set()
     if former:
-        # A union without a former province stands for the former one of its own name.
+        # A union that names no former province stands for the one of its own name.
         same_name: dict[tuple[int | None, str | None], int] = {
             (p.successor_id, p.name): p.pk for p in provinces
         }
         for row in unions:
             union = row["union"]
-            key = union.former_province_id or same_name.get(
-                (union.province_id, getattr(union.province, "name", None))
-            )
-            if key:
+            keys = union.former_province_ids or [
+                same_name.get((union.province_id, getattr(union.province, "name", None)))
+            ]
+            for key in filter(None, keys):
                 by_province.setdefault(key, []).append(row)
                 placed.add(union.pk)
     else:
@@ -432,7 +508,7 @@ def union_directory_public() -> list[dict]:
     """Active unions with their site address, for the national home page."""
     unions = (
         Union.objects.filter(kind=Union.Kind.PROVINCIAL, status=Union.Status.ACTIVE)
-        .select_related("province", "former_province", "province__region")
-        .prefetch_related("domains")
+        .select_related("province", "province__region")
+        .prefetch_related("domains", "coverage__province")
     )
     return [{"union": union, "url": union_site_url(union) or None} for union in unions]

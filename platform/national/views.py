@@ -1,5 +1,7 @@
 """The national console (public schema only): dashboard, drill-down, reports, directory, export."""
 
+from datetime import date
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -37,8 +39,8 @@ from lhh.web.spreadsheet import titled_workbook
 from tenants import merging
 from tenants.deletion import union_delete_request
 from tenants.lifecycle import LIFECYCLE_STATUSES, union_provinces_set, union_set_status
-from tenants.models import Province, Union, UnionDeletion, UnionMerge
-from tenants.selectors import SCHEMA_READY
+from tenants.models import DomainClaim, Province, Union, UnionDeletion, UnionMerge
+from tenants.selectors import SCHEMA_READY, merge_proposals
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -97,7 +99,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @console_view
 def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
     union = get_object_or_404(
-        Union.objects.select_related("province", "former_province").prefetch_related("domains"),
+        Union.objects.select_related("province").prefetch_related("domains", "coverage__province"),
         schema_name=schema_name,
         kind=Union.Kind.PROVINCIAL,
     )
@@ -114,12 +116,30 @@ def union_detail(request: HttpRequest, schema_name: str) -> HttpResponse:
         "deletion": union.deletions.filter(state=UnionDeletion.State.QUEUED).first(),
         # Both histories of a merger: who it absorbed, and whom it was absorbed by.
         "current_provinces": Province.objects.filter(is_current=True),
-        "former_provinces": Province.objects.filter(is_current=False).select_related("successor"),
+        "former_provinces": _former_province_rows(union),
         "merges": UnionMerge.objects.filter(
             models.Q(absorbed=union) | models.Q(absorbing=union)
         ).select_related("absorbed", "absorbing"),
     }
     return TemplateResponse(request, "national/console/union_detail.html", context)
+
+
+def _former_province_rows(union: Union) -> list[dict]:
+    """The 63 former provinces for the console's form, those the union covers (with the
+    date a merger added them) ticked, and its current province's first."""
+    covered = {row.province_id: row for row in union.coverage.all()}
+    provinces = sorted(
+        Province.objects.filter(is_current=False).select_related("successor"),
+        key=lambda p: (p.successor_id != union.province_id, str(p.successor), p.name),
+    )
+    return [
+        {
+            "province": province,
+            "covered": province.pk in covered,
+            "since": covered[province.pk].since if province.pk in covered else None,
+        }
+        for province in provinces
+    ]
 
 
 @console_view
@@ -142,24 +162,31 @@ def union_status(request: HttpRequest, schema_name: str) -> HttpResponse:
 
 @console_view
 def union_provinces(request: HttpRequest, schema_name: str) -> HttpResponse:
-    """Set the province a union serves and the former province whose history it carries."""
+    """Set the province a union serves and the former provinces whose figures and history
+    it carries, each from a date (a merger's) or from the start."""
     if request.method != "POST" or not request.user.has_perm("tenants.change_union"):
         raise PermissionDenied
     union = get_object_or_404(Union, schema_name=schema_name, kind=Union.Kind.PROVINCIAL)
-
-    def province(name: str, current: bool) -> Province | None:
-        value = request.POST.get(name, "")
-        return (
-            Province.objects.filter(pk=value, is_current=current).first()
-            if value.isdigit()
-            else None
-        )
-
+    value = request.POST.get("province", "")
+    province = (
+        Province.objects.filter(pk=value, is_current=True).first() if value.isdigit() else None
+    )
+    chosen = [pk for pk in request.POST.getlist("former_province") if pk.isdigit()]
     try:
+        former_provinces = []
+        for former in Province.objects.filter(pk__in=chosen).select_related("successor"):
+            since = request.POST.get(f"since-{former.pk}", "").strip()
+            try:
+                former_provinces.append((former, date.fromisoformat(since) if since else None))
+            except ValueError:
+                raise ValidationError(
+                    "Ngày “%(value)s” của %(former)s không hợp lệ.",
+                    params={"value": since, "former": former.name},
+                ) from None
         union_provinces_set(
             union=union,
-            province=province("province", True),
-            former_province=province("former_province", False),
+            province=province,
+            former_provinces=former_provinces,
             actor=request.user.get_username(),
         )
         messages.success(request, f"{union.name}: đã cập nhật tỉnh hiện hành và tỉnh cũ.")
@@ -206,27 +233,34 @@ def directory(request: HttpRequest) -> HttpResponse:
     unions = (
         Union.objects.filter(kind=Union.Kind.PROVINCIAL)
         .annotate(schema_ready=SCHEMA_READY)
-        .select_related("province", "former_province", "health", "merged_into")
-        .prefetch_related("domains")
+        .select_related("province", "health", "merged_into")
+        .prefetch_related("domains", "domain_claims", "coverage__province")
         .order_by("province__name", "name")
     )
+    for union in unions:
+        union.domain_states = _domain_states(union)
     return TemplateResponse(
         request,
         "national/console/directory.html",
-        {"unions": unions, "proposals": _merge_proposals(unions)},
+        {"unions": unions, "proposals": merge_proposals(list(unions))},
     )
 
 
-def _merge_proposals(unions) -> list[tuple[Union, Union]]:
-    """A province with the union of its current name and a former province's union:
-    the platform offers to merge the second into the first."""
-    working = [u for u in unions if u.status == Union.Status.ACTIVE and u.province_id is not None]
-    own = {u.province_id: u for u in working if u.former_province_id is None}
-    return [
-        (u, own[u.province_id])
-        for u in working
-        if u.former_province_id is not None and u.province_id in own
-    ]
+def _domain_states(union: Union) -> list[tuple[str, str, str]]:
+    """(name, state, label) of each of the union's hosts: its platform address, and its
+    own domains proved (routed) or still waiting for their proof (routing nothing)."""
+    claims = {claim.domain: claim for claim in union.domain_claims.all()}
+    states = []
+    for domain in sorted(union.domains.all(), key=lambda d: (not d.is_primary, d.domain)):
+        claim = claims.pop(domain.domain, None)
+        if domain.is_primary:
+            states.append((domain.domain, "platform", ""))
+        else:
+            verified = DomainClaim.State.VERIFIED
+            label = claim.get_state_display() if claim else verified.label
+            states.append((domain.domain, verified.value, label))
+    states += [(c.domain, c.state, c.get_state_display()) for c in claims.values()]
+    return states
 
 
 @console_view
@@ -483,27 +517,54 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+NEW_ABSORBING = "moi"
+
+
 @console_view
 def merge_start(request: HttpRequest) -> HttpResponse:
     """Choose the unions, see what moves and every conflict, change the resolutions,
-    confirm: the worker then merges, and the progress page follows it."""
+    confirm: the worker then merges, and the progress page follows it. The absorbing
+    union may be a new one (the merged province's), created on confirming."""
     if not request.user.has_perm("tenants.change_union"):
         raise PermissionDenied
     candidates = Union.objects.filter(
         kind=Union.Kind.PROVINCIAL, status__in=[Union.Status.ACTIVE, Union.Status.SUSPENDED]
-    ).select_related("province", "former_province")
+    ).select_related("province")
     data = request.POST if request.method == "POST" else request.GET
     absorbed = candidates.filter(schema_name=data.get("absorbed", "")).first()
     absorbing = candidates.filter(schema_name=data.get("absorbing", "")).first()
-    context: dict = {"candidates": candidates, "absorbed": absorbed, "absorbing": absorbing}
-    if absorbed and absorbing:
+    new = None
+    if data.get("absorbing") == NEW_ABSORBING:
+        province = data.get("new_province", "")
+        new = merging.NewUnion(
+            schema_name=data.get("new_schema_name", "").strip().lower(),
+            name=data.get("new_name", "").strip(),
+            province=Province.objects.filter(pk=province, is_current=True).first()
+            if province.isdigit()
+            else None,
+        )
+    context: dict = {
+        "candidates": candidates,
+        "absorbed": absorbed,
+        "absorbing": absorbing,
+        "new": new,
+        "new_value": NEW_ABSORBING,
+        "current_provinces": Province.objects.filter(is_current=True),
+    }
+
+    def refused(error: ValidationError) -> TemplateResponse:
+        context["error"] = " ".join(error.messages)
+        return TemplateResponse(request, "national/console/merge_start.html", context, status=400)
+
+    if absorbed and (absorbing or new):
         try:
-            preview = merging.merge_preview(absorbed=absorbed, absorbing=absorbing)
+            if new is not None:
+                preview = merging.merge_preview_new(absorbed=absorbed, new=new)
+            else:
+                assert absorbing is not None
+                preview = merging.merge_preview(absorbed=absorbed, absorbing=absorbing)
         except ValidationError as error:
-            context["error"] = " ".join(error.messages)
-            return TemplateResponse(
-                request, "national/console/merge_start.html", context, status=400
-            )
+            return refused(error)
         context["preview"] = preview
         if request.method == "POST" and data.get("confirm") == "1":
             resolutions: dict[str, dict[str, str]] = {}
@@ -511,19 +572,21 @@ def merge_start(request: HttpRequest) -> HttpResponse:
                 value = data.get(f"resolution-{conflict.kind}-{conflict.key}")
                 if conflict.choices and value:
                     resolutions.setdefault(conflict.kind, {})[conflict.key] = value
+            actor = request.user.get_username()
             try:
-                merge = merging.merge_request(
-                    absorbed=absorbed,
-                    absorbing=absorbing,
-                    actor=request.user.get_username(),
-                    resolutions=resolutions,
-                )
+                if new is not None:
+                    merge = merging.merge_request_new(absorbed=absorbed, new=new, actor=actor)
+                else:
+                    assert absorbing is not None
+                    merge = merging.merge_request(
+                        absorbed=absorbed,
+                        absorbing=absorbing,
+                        actor=actor,
+                        resolutions=resolutions,
+                    )
                 return redirect("national:merge_progress", pk=merge.pk)
             except ValidationError as error:
-                context["error"] = " ".join(error.messages)
-                return TemplateResponse(
-                    request, "national/console/merge_start.html", context, status=400
-                )
+                return refused(error)
     return TemplateResponse(request, "national/console/merge_start.html", context)
 
 

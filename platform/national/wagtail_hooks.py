@@ -3,7 +3,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from lhh.national import signups, views
+from lhh.national import restored_copies, signups, views
 from lhh.national.models import CONSOLE_PERMISSION
 from lhh.web.schema_scope import in_public_schema, national_only
 from tenants.models import Province, Region
@@ -27,6 +27,23 @@ def register_signup_urls():
             include((signups.urlpatterns, "national_signups"), namespace="national_signups"),
         )
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_restored_copy_urls():
+    return [
+        path(
+            "toan-quoc/ban-khoi-phuc/",
+            include((restored_copies.urlpatterns, "national_copies"), namespace="national_copies"),
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_restored_copies_menu():
+    return NationalMenuItem(
+        "Bản khôi phục", "/admin/toan-quoc/ban-khoi-phuc/", icon_name="history", order=105
+    )
 
 
 @hooks.register("register_admin_menu_item")

@@ -1,4 +1,5 @@
-"""/healthz, /readyz and /metrics, answered before tenant routing and on any Host."""
+"""/healthz, /readyz, /metrics and /internal/domains, answered before tenant routing and
+on any Host."""
 
 import hmac
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from lhh.ops.health import readiness
 from lhh.ops.metrics import registry
+from tenants.selectors import own_domains_routed
 
 
 def _healthz(request: HttpRequest) -> HttpResponse:
@@ -26,21 +28,34 @@ def _readyz(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _token_offered(request: HttpRequest) -> bool:
+    token = settings.METRICS_TOKEN
+    offered = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(offered.encode(), f"Bearer {token}".encode())
+
+
 def _metrics(request: HttpRequest) -> HttpResponse:
     # Only a scraper holding METRICS_TOKEN reads the metrics; without a token set they
     # are off. Public nginx server blocks also refuse /metrics, so a union host never
     # reaches this view even with the token.
-    token = settings.METRICS_TOKEN
-    offered = request.headers.get("Authorization", "")
-    if not token or not hmac.compare_digest(offered.encode(), f"Bearer {token}".encode()):
+    if not _token_offered(request):
         return HttpResponse(status=404)
     return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
+
+
+def _own_domains(request: HttpRequest) -> HttpResponse:
+    # The names deploy/acme/certificates asks certificates for: unions' own domains that
+    # route (proved). Same private-network token as /metrics, refused by public nginx too.
+    if not _token_offered(request):
+        return HttpResponse(status=404)
+    return JsonResponse({"domains": own_domains_routed()})
 
 
 _ENDPOINTS: dict[str, Callable[[HttpRequest], HttpResponse]] = {
     "/healthz": _healthz,
     "/readyz": _readyz,
     "/metrics": _metrics,
+    "/internal/domains": _own_domains,
 }
 
 

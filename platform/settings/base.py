@@ -249,7 +249,8 @@ if BACKUP_KEEP < 1:  # 0 would prune the archive just written
 # foreign key): `tenants.backups` keeps them in the union's archive, restores them with
 # it and deletes them with it. Named here so that the registry never imports the
 # national layer that owns them.
-UNION_ROWS_IN_PUBLIC = ["national.ReportSubmission"]
+# Own domains (tenants.DomainClaim) too: a restored union's verified domains route again.
+UNION_ROWS_IN_PUBLIC = ["national.ReportSubmission", "tenants.DomainClaim"]
 # Where pg_dump/psql live, when neither pgserver's nor Debian's match the server's version.
 PG_BIN_DIR = envstr("PG_BIN_DIR")
 
@@ -484,6 +485,18 @@ SPECTACULAR_SETTINGS = {
         "EventKind": "cms.models.events.EventPage.Kind",
     },
 }
+
+# A union's own domains (tenants.domains): how their proof is checked. The resolver is
+# "address[:port]" of a DNS server (an IPv4 address), or empty for the machine's own
+# (/etc/resolv.conf).
+OWN_DOMAIN_RESOLVER = envstr("OWN_DOMAIN_RESOLVER", "")
+# One deadline for a whole check (DNS, then the file and its redirects), in seconds.
+OWN_DOMAIN_CHECK_SECONDS = envint("OWN_DOMAIN_CHECK_SECONDS", 5)
+# The port the proof file is fetched from on its old site (80 on the Internet).
+OWN_DOMAIN_HTTP_PORT = envint("OWN_DOMAIN_HTTP_PORT", 80)
+# Non-public networks the file may still be fetched from: none outside tests.
+OWN_DOMAIN_ALLOWED_NETWORKS = envlist("OWN_DOMAIN_ALLOWED_NETWORKS", [])
+OWN_DOMAINS_MAX = envint("OWN_DOMAINS_MAX", 5)
 
 # Bearer token a Prometheus scraper sends to /metrics; unset, /metrics is off (404).
 METRICS_TOKEN = envstr("METRICS_TOKEN", "")

@@ -6,7 +6,12 @@ from django.db.models import Case, QuerySet, Value, When
 
 from tenants.models import OnboardingPolicy, Province, SignupApplication, Union
 from tenants.readiness import union_ready
-from tenants.selectors import schema_name_check_free, site_url, union_host
+from tenants.selectors import (
+    schema_name_check_free,
+    site_url,
+    union_host,
+    unions_holding_province,
+)
 
 SUBDOMAIN_TAKEN = "Tên miền con “%(name)s” đã có Liên hiệp Hội khác sử dụng hoặc đang đăng ký."
 
@@ -48,9 +53,7 @@ def province_check(
     if policy.several_unions_per_province:
         return
     if (
-        Union.objects.filter(
-            kind=Union.Kind.PROVINCIAL, province=province, former_province__isnull=True
-        )
+        unions_holding_province(province)
         .exclude(status__in=[Union.Status.ARCHIVED, Union.Status.MERGED])
         .exists()
         or _other_than(

@@ -15,7 +15,7 @@ from lhh.web.search import FOLDED_TEXT, FOLDED_TITLE
 
 def _result_titles(client, query: str) -> list[str]:
     html = client.get("/tim-kiem/", {"q": query}).content.decode()
-    return re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>', html)
+    return re.findall(r'<h2 class="h3"><a href="[^"]*">([^<]*)</a></h2>', html)
 
 
 def test_accents_and_case_do_not_matter_and_titles_come_first(union_a, union_b):

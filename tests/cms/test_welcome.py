@@ -39,6 +39,7 @@ def _png() -> SimpleUploadedFile:
 
 GOOD = {
     "site_name": "Liên hiệp Hội tỉnh Mới",
+    "theme": "do-truyen-thong",
     "primary_colour": "#c00000",
     "intro": "Liên hiệp Hội được thành lập năm 1990.\n\nTập hợp 40 hội thành viên.",
 }
@@ -58,6 +59,10 @@ def test_the_first_admin_visit_goes_to_the_wizard_then_to_the_checklist(fresh, u
     assert (first.status_code, first.url) == (302, "/admin/bat-dau/")
     page = fresh.get("/admin/bat-dau/").content.decode()
     assert "Tên trang thông tin" in page and "Lời giới thiệu" in page
+    # The three look presets, each with its swatch.
+    for label in ("Xanh khoa học", "Đỏ truyền thống", "Lục bảo"):
+        assert label in page
+    assert page.count('name="theme"') == 3
 
     done = fresh.post("/admin/bat-dau/", {**GOOD, "logo": _png()})
     assert (done.status_code, done.url) == (302, "/admin/")
@@ -70,6 +75,7 @@ def test_the_first_admin_visit_goes_to_the_wizard_then_to_the_checklist(fresh, u
         )
         settings = UnionSiteSettings.objects.get()
         assert settings.primary_colour == "#c00000" and settings.welcome_done_at
+        assert settings.theme == "do-truyen-thong"
         assert settings.logo.file.name.startswith("original_images/")
     assert (backups.media_folder("lcmoi") / settings.logo.file.name).exists()
 
@@ -109,6 +115,8 @@ def test_the_first_admin_visit_goes_to_the_wizard_then_to_the_checklist(fresh, u
     [
         ({"primary_colour": "đỏ"}, "primary_colour", "Màu phải có dạng #RRGGBB"),
         ({"primary_colour": "#12345"}, "primary_colour", "Màu phải có dạng #RRGGBB"),
+        ({"theme": "tim-mong-mo"}, "theme", "Mẫu giao diện này không có"),
+        ({"theme": ""}, "theme", "Cần chọn một mẫu giao diện."),
         (
             {"logo": SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>")},
             "logo",

@@ -66,6 +66,10 @@ class Stack:
     static_root: Path
     metrics_token: str
     gunicorn_log: Path
+    # nginx's own files: its config folder (NGINX_CONF_DIR), ACME webroot, and command line.
+    nginx_conf_dir: Path
+    acme_root: Path
+    nginx_cmd: tuple[str, ...]
     _tls: ssl.SSLContext
 
     def get(
@@ -334,6 +338,9 @@ http {{
                 static_root=STATIC_ROOT,
                 metrics_token=token,
                 gunicorn_log=gunicorn_log,
+                nginx_conf_dir=conf,
+                acme_root=work / "acme",
+                nginx_cmd=tuple(nginx_cmd),
                 _tls=_client_tls(cert),
             )
         finally:

@@ -1,4 +1,6 @@
-"""A union's pages on a desk and on a phone, in Debian's chromium: images fit their column."""
+"""A union's pages on a desk and on a phone, in Debian's chromium: images fit their column,
+nothing overflows, and axe-core (from the registry, tests' lock) finds no serious or critical
+accessibility violation."""
 
 import io
 import uuid
@@ -10,7 +12,7 @@ from django_tenants.utils import schema_context
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 
-from cms.models import ContestPage, NewsArticlePage, NewsIndexPage
+from cms.models import ContestPage, NewsArticlePage, NewsIndexPage, OrganisationPage
 from tests.e2e.conftest import SCREENSHOTS
 
 WIDTHS = (1366, 390)
@@ -82,14 +84,33 @@ PAGES = {
     "article": "/tin-tuc/",
     "documents": "/van-ban/",
     "contest": "",  # wherever the demo put it (a section since the menus got two levels)
+    "organisation": "",  # under "Giới thiệu"
     "search": "/tim-kiem/?q=hoi+thi",
 }
+
+
+def _axe_serious(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
 
 
 def test_main_pages_fit_a_desk_and_a_phone(site_server, demo_union, committed, browser):
     base = _base(site_server, demo_union)
     with schema_context(demo_union.schema_name):
-        paths = {**PAGES, "contest": ContestPage.objects.get().url}
+        paths = {
+            **PAGES,
+            "contest": ContestPage.objects.get().url,
+            "organisation": OrganisationPage.objects.get().url,
+        }
+    found: dict[str, list[str]] = {}
     for width in WIDTHS:
         context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 900})
         page = context.new_page()
@@ -97,10 +118,75 @@ def test_main_pages_fit_a_desk_and_a_phone(site_server, demo_union, committed, b
             response = page.goto(base + path, wait_until="load")
             assert response.status == 200, (name, response.status)
             if name == "article":
-                page.locator("article.card h3 a").first.click()
+                page.locator("article.card .h3 a").first.click()
                 page.wait_for_load_state("load")
             page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
             assert _overflow(page) <= 0, f"{name} overflows at {width} px"
+            if violations := _axe_serious(page):
+                found[f"{name} at {width} px"] = violations
+        context.close()
+    assert found == {}
+
+
+def test_every_theme_preset_reads_well(site_server, demo_union, committed, browser):
+    """Each preset's colours keep axe-core's contrast rules on the busiest pages."""
+    from cms.models import UnionSiteSettings
+    from cms.themes import THEMES
+
+    base = _base(site_server, demo_union)
+    with schema_context(demo_union.schema_name):
+        site_settings = UnionSiteSettings.objects.get()
+        chosen = site_settings.theme
+        article = NewsArticlePage.objects.live().order_by("-published_on").first().url
+    found: dict[str, list[str]] = {}
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    try:
+        for theme in THEMES:
+            with schema_context(demo_union.schema_name):
+                site_settings.theme = theme.key
+                site_settings.save(update_fields=["theme"])
+            for path in ("/", article, "/van-ban/"):
+                # The server's page cache is its own process's: a query string of the
+                # theme's asks for a page not cached under the previous theme.
+                page.goto(f"{base}{path}?mau={theme.key}", wait_until="load")
+                assert page.locator(f"body.theme-{theme.key}").count() == 1
+                page.screenshot(path=SCREENSHOTS / f"theme-{theme.key}{path.count('/')}.png")
+                if violations := _axe_serious(page):
+                    found[f"{theme.key} {path}"] = violations
+    finally:
+        context.close()
+        with schema_context(demo_union.schema_name):
+            site_settings.theme = chosen
+            site_settings.save(update_fields=["theme"])
+    assert found == {}
+
+
+def test_a_gallery_opens_each_photo_large_and_closes(site_server, demo_union, committed, browser):
+    """The demo's first story carries a gallery; the site's own script shows it large."""
+    with schema_context(demo_union.schema_name):
+        article = NewsArticlePage.objects.live().order_by("-published_on").first()
+        url = article.url
+    for width in WIDTHS:
+        context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(_base(site_server, demo_union) + url, wait_until="load")
+        thumbnails = page.locator(".gallery-link")
+        assert thumbnails.count() == 4
+        thumbnails.nth(1).click()
+        dialog = page.locator("dialog.lightbox")
+        dialog.wait_for(state="visible")
+        large = dialog.locator("img")
+        assert large.get_attribute("src") == thumbnails.nth(1).get_attribute("href")
+        assert large.get_attribute("alt") == "Trao giải cho các tác giả"
+        large.evaluate("img => img.decode()")  # loaded and drawn (no eval: the page's CSP)
+        assert large.bounding_box()["width"] <= width
+        page.screenshot(path=SCREENSHOTS / f"gallery-open-{width}.png")
+        dialog.get_by_role("button", name="Ảnh sau ›").click()
+        assert large.get_attribute("src") == thumbnails.nth(2).get_attribute("href")
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="hidden")
+        assert page.url.endswith(url)  # the link's own navigation never happened
         context.close()
 
 

@@ -9,6 +9,7 @@ from cms.services import comment_submit
 from cms.tasks import comment_notify_moderators
 from lhh.national.rollups import rollup_totals_rebuild
 from tests.conftest import wait_for
+from tests.records.conftest import import_upload_through_worker
 
 
 def _submit_in(union, body: str) -> ReaderComment:
@@ -77,8 +78,6 @@ def test_the_beat_fan_out_flushes_each_unions_counter_in_its_own_schema(
 def test_an_import_applies_in_the_background_with_progress_in_its_own_union(
     union_pair, committed, celery_worker
 ):
-    import re
-
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -95,16 +94,23 @@ def test_an_import_applies_in_the_background_with_progress_in_its_own_union(
         f"Hội nền {n},Hội thành viên,{100 + n}\n" for n in range(1200)
     )
     try:
-        preview = admin.post(
-            "/admin/ho-so/nhap/",
+        # The worker reads the file for the preview, in A's schema.
+        job_id, preview = import_upload_through_worker(
+            admin,
             {
                 "kind": "organisations",
                 "period": period.pk,
                 "file": SimpleUploadedFile("to-chuc.csv", rows.encode()),
             },
-        ).content.decode()
+        )
         assert "Ghi 1200 dòng vào hồ sơ" in preview
-        job_id = re.search(r"/admin/ho-so/nhap/([0-9a-f]{32})/xac-nhan/", preview).group(1)
+        assert f"/admin/ho-so/nhap/{job_id}/xac-nhan/" in preview
+        # B's staff cannot reach A's preview, nor confirm it.
+        with schema_context(union_b.schema_name):
+            admin_b = union_b.client()
+            admin_b.force_login(get_user_model().objects.get(username="admin"))
+        assert admin_b.get(f"/admin/ho-so/nhap/{job_id}/xem-truoc/").status_code == 404
+        assert admin_b.post(f"/admin/ho-so/nhap/{job_id}/xac-nhan/").status_code == 404
         progress_page = admin.post(f"/admin/ho-so/nhap/{job_id}/xac-nhan/", follow=True)
         assert "<progress" in progress_page.content.decode()
 

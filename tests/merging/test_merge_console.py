@@ -84,7 +84,7 @@ def test_a_union_host_has_no_merge_console(pair):
 
 
 def test_provinces_are_set_in_the_console_and_a_merge_is_offered(pair, national):
-    from tenants.models import Province, Union
+    from tenants.models import Province, UnionFormerProvince
 
     absorbed, absorbing = pair.absorbed, pair.absorbing
     directory = national.get("/admin/toan-quoc/lien-hiep-hoi/").content.decode()
@@ -93,19 +93,123 @@ def test_provinces_are_set_in_the_console_and_a_merge_is_offered(pair, national)
         f"absorbing={absorbing.schema_name}"
     )
     assert offer in directory  # Hải Phòng has its own union and Hải Dương's
+    assert f"{absorbed.name} (tỉnh cũ: Hải Dương) và {absorbing.name} cùng thuộc Hải Phòng" in (
+        directory
+    )
     preview = national.get(offer.replace("&amp;", "&"))
     assert "Sẽ chuyển từ" in preview.content.decode()
 
+    def covered() -> dict[str, str | None]:
+        return {
+            row.province.name: row.since and row.since.isoformat()
+            for row in UnionFormerProvince.objects.filter(union=absorbing)
+        }
+
+    assert covered() == {"Hải Phòng": None}  # the union of the current name's own
     url = f"/admin/toan-quoc/lien-hiep-hoi/{absorbing.schema_name}/tinh/"
+    page = national.get(f"/admin/toan-quoc/lien-hiep-hoi/{absorbing.schema_name}/")
+    assert 'name="former_province"' in page.content.decode()
     hai_phong = Province.objects.get(name="Hải Phòng", is_current=True)
+    former_hai_phong = Province.objects.get(name="Hải Phòng", is_current=False)
+    hai_duong = Province.objects.get(name="Hải Dương", is_current=False)
     soc_trang = Province.objects.get(name="Sóc Trăng", is_current=False)
     refused = national.post(
-        url, {"province": hai_phong.pk, "former_province": soc_trang.pk}, follow=True
+        url,
+        {"province": hai_phong.pk, "former_province": [former_hai_phong.pk, soc_trang.pk]},
+        follow=True,
     )
     assert "Sóc Trăng đã hợp nhất vào Cần Thơ, không phải Hải Phòng." in refused.content.decode()
-    assert Union.objects.get(pk=absorbing.pk).former_province is None
-    hai_duong = Province.objects.get(name="Hải Dương", is_current=False)
-    national.post(url, {"province": hai_phong.pk, "former_province": hai_duong.pk})
-    assert Union.objects.get(pk=absorbing.pk).former_province == hai_duong
+    bad_date = national.post(
+        url,
+        {
+            "province": hai_phong.pk,
+            "former_province": [hai_duong.pk],
+            f"since-{hai_duong.pk}": "31/02/2026",
+        },
+        follow=True,
+    )
+    assert "Ngày “31/02/2026” của Hải Dương không hợp lệ." in bad_date.content.decode()
+    assert covered() == {"Hải Phòng": None}  # nothing changed
+
+    # Several former provinces, one from a date: the console shows them on the union's page.
+    national.post(
+        url,
+        {
+            "province": hai_phong.pk,
+            "former_province": [former_hai_phong.pk, hai_duong.pk],
+            f"since-{hai_duong.pk}": "2026-01-01",
+        },
+    )
+    assert covered() == {"Hải Phòng": None, "Hải Dương": "2026-01-01"}
+    page = national.get(f"/admin/toan-quoc/lien-hiep-hoi/{absorbing.schema_name}/")
+    assert "tỉnh cũ: Hải Dương (từ 01/01/2026)" in page.content.decode()
+    assert offer in national.get("/admin/toan-quoc/lien-hiep-hoi/").content.decode()
+
+    # Covering only Hải Dương, it is no longer the union of Hải Phòng's current name.
+    national.post(url, {"province": hai_phong.pk, "former_province": [hai_duong.pk]})
+    assert covered() == {"Hải Dương": None}
     directory = national.get("/admin/toan-quoc/lien-hiep-hoi/").content.decode()
-    assert offer not in directory  # no union of Hải Phòng's current name any more
+    assert offer not in directory
+
+
+def test_the_absorbing_union_can_be_a_new_one_made_in_the_same_step(
+    fresh_subdomain, pair, national, celery_worker
+):
+    """Hải Dương's union merged into a union of the merged city created on confirming."""
+    from tenants.models import Province, Union
+
+    absorbed = pair.absorbed
+    hai_phong = Province.objects.get(name="Hải Phòng", is_current=True)
+    form = {
+        "absorbed": absorbed.schema_name,
+        "absorbing": "moi",
+        "new_schema_name": fresh_subdomain,
+        "new_name": "Liên hiệp Hội thành phố Hải Phòng mới",
+        "new_province": hai_phong.pk,
+    }
+    start = national.get("/admin/toan-quoc/sap-nhap/").content.decode()
+    assert 'value="moi"' in start and 'name="new_schema_name"' in start
+    preview = national.post("/admin/toan-quoc/sap-nhap/", {**form, "confirm": "0"})
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Liên hiệp Hội mới “Liên hiệp Hội thành phố Hải Phòng mới”" in page
+    assert preview.context["preview"].counts["Bài tin"] == 2
+    assert not Union.objects.filter(schema_name=fresh_subdomain).exists()  # not yet
+
+    # Bad input: a subdomain a union holds, or no name; nothing is made.
+    taken = national.post(
+        "/admin/toan-quoc/sap-nhap/",
+        {**form, "new_schema_name": pair.absorbing.schema_name, "confirm": "1"},
+    )
+    assert taken.status_code == 400 and "đã có Liên hiệp Hội khác sử dụng" in (
+        taken.content.decode()
+    )
+    unnamed = national.post("/admin/toan-quoc/sap-nhap/", {**form, "new_name": "", "confirm": "1"})
+    assert unnamed.status_code == 400 and "Cần tên của Liên hiệp Hội mới." in (
+        unnamed.content.decode()
+    )
+    assert not UnionMerge.objects.filter(absorbed=absorbed).exists()
+    assert not Union.objects.filter(schema_name=fresh_subdomain).exists()
+
+    confirmed = national.post("/admin/toan-quoc/sap-nhap/", {**form, "confirm": "1"})
+    merge = UnionMerge.objects.get(absorbed=absorbed)
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == f"/admin/toan-quoc/sap-nhap/{merge.pk}/"
+    new = Union.objects.get(schema_name=fresh_subdomain)
+    assert merge.absorbing == new and new.province == hai_phong
+
+    def done() -> bool:
+        merge.refresh_from_db()
+        return merge.state in (UnionMerge.State.DONE, UnionMerge.State.FAILED)
+
+    wait_for(done, timeout=120, what="the worker to merge")
+    assert merge.state == UnionMerge.State.DONE, merge.error
+    with schema_context(new.schema_name):
+        from cms.models import NewsArticlePage
+
+        assert NewsArticlePage.objects.filter(title="Hội thảo khoa học Hải Dương").exists()
+    # The new union covers its namesake from the start and Hải Dương from the merger.
+    assert {(row.province.name, row.since) for row in new.coverage.select_related("province")} == {
+        ("Hải Phòng", None),
+        ("Hải Dương", merge.merge_date),
+    }

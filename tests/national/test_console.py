@@ -21,6 +21,7 @@ from lhh.national.selectors import PeriodKey, Scope
 from lhh.national.services import report_reminders_send
 from tenants.models import Province, Union
 from tests.conftest import login_with_second_step
+from tests.provinces import union_place
 
 
 @pytest.fixture
@@ -40,10 +41,7 @@ def _figures(union, *, members: int, year: int = 2025, half: int = 1) -> None:
 
 
 def _place(union, province: str, former: str | None = None) -> None:
-    Union.objects.filter(pk=union.union.pk).update(
-        province=Province.objects.get(name=province, is_current=True),
-        former_province=Province.objects.get(name=former, is_current=False) if former else None,
-    )
+    union_place(union.union, province, *([former] if former else []))
 
 
 def test_the_dashboard_shows_totals_from_the_rollups(national, union_a, union_b):

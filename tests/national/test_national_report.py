@@ -27,6 +27,7 @@ from lhh.national.rollups import rollup_refresh, rollup_totals_rebuild
 from lhh.national.selectors import PeriodKey
 from tenants.models import Province, Union
 from tests.conftest import login_with_second_step, wait_for
+from tests.provinces import union_place
 
 
 @pytest.fixture
@@ -36,10 +37,7 @@ def national(db) -> Client:
 
 
 def _place(union, province: str, former: str | None = None) -> None:
-    Union.objects.filter(pk=union.union.pk).update(
-        province=Province.objects.get(name=province, is_current=True),
-        former_province=Province.objects.get(name=former, is_current=False) if former else None,
-    )
+    union_place(union.union, province, *([former] if former else []))
     rollup_totals_rebuild()
 
 

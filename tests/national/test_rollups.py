@@ -13,7 +13,8 @@ from cms.records.signals import records_changed
 from lhh.national import selectors
 from lhh.national.models import Rollup, RollupTotal
 from lhh.national.rollups import rollup_refresh, rollup_totals_rebuild, union_metrics
-from tenants.models import Province, Union
+from tenants.models import Province, UnionFormerProvince
+from tests.provinces import union_place
 
 KINDS = ["training", "seminar", "publication", "tvpb", "contest", "legal_advice", "other"]
 
@@ -119,20 +120,28 @@ def _totals() -> dict:
 
 def _totals_truth() -> dict:
     """Every scope's totals summed from the records of the unions the console's own
-    filter (`Scope.unions`) picks for it."""
+    filter (`Scope.unions`) picks for it in each period (a union covers a former
+    province from a merger's date only)."""
     counted = list(selectors.Scope().unions())
-    scopes = {"all": counted}
-    for province in {u.province_id for u in counted} | {u.former_province_id for u in counted}:
-        if province:
-            scopes[f"province:{province}"] = selectors.Scope(province_id=province).unions()
-            scopes[f"current:{province}"] = [u for u in counted if u.province_id == province]
+    provinces = {u.province_id for u in counted} | set(
+        UnionFormerProvince.objects.filter(union__in=counted).values_list("province_id", flat=True)
+    )
     truth = {u.pk: _ground_truth(u) for u in counted}
     totals: dict = defaultdict(lambda: (0, 0))
-    for scope, unions in scopes.items():
-        for union in unions:
-            for (kind, year, half, metric), value in truth[union.pk].items():
-                total, count = totals[(scope, kind, year, half, metric)]
-                totals[(scope, kind, year, half, metric)] = (total + value, count + 1)
+
+    def add(scope: str, kind, year, half, metric, value) -> None:
+        total, count = totals[(scope, kind, year, half, metric)]
+        totals[(scope, kind, year, half, metric)] = (total + value, count + 1)
+
+    for union in counted:
+        for (kind, year, half, metric), value in truth[union.pk].items():
+            add("all", kind, year, half, metric, value)
+            period = selectors.PeriodKey(kind, year, half)
+            for province in filter(None, provinces):
+                if union.province_id == province:
+                    add(f"current:{province}", kind, year, half, metric, value)
+                if selectors.Scope(province_id=province).unions(period).filter(pk=union.pk):
+                    add(f"province:{province}", kind, year, half, metric, value)
     return dict(totals)
 
 
@@ -140,8 +149,8 @@ def _place(union_a, union_b) -> Province:
     """A and B in one current province, A also under a former one; returns the region."""
     current = Province.objects.filter(is_current=True, region__isnull=False).first()
     former = Province.objects.filter(is_current=False).first()
-    Union.objects.filter(pk=union_a.union.pk).update(province=current, former_province=former)
-    Union.objects.filter(pk=union_b.union.pk).update(province=current, former_province=None)
+    union_place(union_a.union, current.name, former.name)
+    union_place(union_b.union, current.name)
     # Other unions in the database (a demo union an earlier run left under --reuse-db)
     # start from their records, as the nightly reconcile leaves them.
     for union in selectors.Scope().unions():

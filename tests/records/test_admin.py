@@ -1,7 +1,6 @@
 """The records in the union's admin: lists, exports, imports, reports, and nothing of B in A."""
 
 import io
-import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +9,7 @@ from openpyxl import load_workbook
 
 from cms.records import services
 from cms.records.models import Activity, MemberOrganisation, Report
+from tests.records.conftest import import_upload_and_read
 
 
 def _activities(period, count: int, prefix: str = "Hoạt động") -> None:
@@ -68,11 +68,10 @@ def test_deleting_an_organisation_with_history_in_the_admin_archives_it(h1_2021,
 
 def test_an_import_with_errors_is_shown_in_vietnamese_and_writes_nothing(h1_2021, admin_a):
     content = "Tên tổ chức,Loại\n,Hội thành viên\nHội Tin học,Không rõ\n".encode()
-    response = admin_a.post(
-        "/admin/ho-so/nhap/",
+    body = import_upload_and_read(
+        admin_a,
         {"kind": "organisations", "period": h1_2021.pk, "file": _upload("loi.csv", content)},
     )
-    body = response.content.decode()
     assert "Tệp có 2 lỗi. Chưa có dữ liệu nào được ghi." in body
     assert "Không được để trống." in body and "Giá trị không có trong danh mục." in body
     assert "Ghi " not in body  # no confirm button
@@ -134,10 +133,6 @@ def _upload(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content)
-
-
-def _job_id(html: str) -> str:
-    return re.search(r"/admin/ho-so/nhap/([0-9a-f]{32})/xac-nhan/", html).group(1)
 
 
 def test_the_member_count_list_costs_the_same_queries_for_3_or_30_rows(h1_2021, admin_a):

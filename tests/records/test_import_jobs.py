@@ -2,7 +2,6 @@
 job whose worker was lost ends failed in Vietnamese instead of "running" forever."""
 
 import datetime as dt
-import re
 import threading
 from collections.abc import Iterator
 
@@ -16,6 +15,7 @@ from django_tenants.utils import schema_context
 from cms.records import services
 from cms.records.models import Activity, ImportJob, ReportingPeriod
 from tests.conftest import wait_for
+from tests.records.conftest import import_upload_through_worker
 
 FIVE_ROWS = (
     "Loại hoạt động,Tên hoạt động,Lượt người tham dự\n"
@@ -44,16 +44,22 @@ def _admin(union) -> object:
 
 
 def _previewed(client, period: ReportingPeriod) -> str:
-    preview = client.post(
-        "/admin/ho-so/nhap/",
+    job_id, preview = import_upload_through_worker(
+        client,
         {
             "kind": "activities",
             "period": period.pk,
             "file": SimpleUploadedFile("hoat-dong.csv", FIVE_ROWS),
         },
-    ).content.decode()
+    )
     assert "Ghi 5 dòng vào hồ sơ" in preview
-    return re.search(r"/admin/ho-so/nhap/([0-9a-f]{32})/xac-nhan/", preview).group(1)
+    return job_id
+
+
+def _job(period: ReportingPeriod, state: str = ImportJob.State.PREVIEWED) -> ImportJob:
+    return ImportJob.objects.create(
+        content=FIVE_ROWS, filename="hoat-dong.csv", kind="activities", period=period, state=state
+    )
 
 
 def test_confirming_an_import_twice_writes_it_once(union_pair, period_2019, celery_worker):
@@ -80,11 +86,8 @@ def test_confirming_an_import_twice_writes_it_once(union_pair, period_2019, cele
 def test_concurrent_confirmations_and_deliveries_write_once(union_pair, period_2019):
     union_a, _ = union_pair
     with schema_context(union_a.schema_name):
-        job = services.import_job_create(
-            content=FIVE_ROWS, filename="hoat-dong.csv", kind="activities", period=period_2019
-        )
         # Queued as a confirmation would leave it, without a worker to take it here.
-        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.QUEUED)
+        job = _job(period_2019, ImportJob.State.QUEUED)
     barrier = threading.Barrier(4)
     results: list[object] = []
 
@@ -113,9 +116,7 @@ def test_concurrent_confirmations_and_deliveries_write_once(union_pair, period_2
 def test_a_job_lost_by_its_worker_is_marked_failed_in_vietnamese(union_pair, period_2019):
     union_a, union_b = union_pair
     with schema_context(union_a.schema_name):
-        job = services.import_job_create(
-            content=FIVE_ROWS, filename="hoat-dong.csv", kind="activities", period=period_2019
-        )
+        job = _job(period_2019)
         hour_ago = timezone.now() - dt.timedelta(hours=1)
         ImportJob.objects.filter(pk=job.pk).update(
             state=ImportJob.State.QUEUED, changed_at=hour_ago
@@ -135,3 +136,51 @@ def test_a_job_lost_by_its_worker_is_marked_failed_in_vietnamese(union_pair, per
         f"/admin/ho-so/nhap/{job.pk.hex}/", headers={"accept": "application/json"}
     )
     assert page.json()["state"] == "failed" and "nhập lại" in page.json()["message"]
+
+
+def test_a_bomb_is_read_and_refused_by_the_worker_and_the_worker_carries_on(
+    union_pair, period_2019, celery_worker
+):
+    from tests.records.test_import import _xlsx_bomb
+
+    union_a, _ = union_pair
+    admin = _admin(union_a)
+    job_id, page = import_upload_through_worker(
+        admin,
+        {
+            "kind": "activities",
+            "period": period_2019.pk,
+            "file": SimpleUploadedFile("hoat-dong.xlsx", _xlsx_bomb(600)),
+        },
+    )
+    assert "quá lớn khi giải nén" in page and "Ghi " not in page
+    with schema_context(union_a.schema_name):
+        job = ImportJob.objects.get(pk=job_id)
+        assert job.state == ImportJob.State.FAILED and bytes(job.content) == b""
+    # The same worker reads the next file at once.
+    assert _previewed(admin, period_2019)
+
+
+def test_a_reading_lost_with_its_worker_ends_failed_and_is_not_read_again(union_pair, period_2019):
+    union_a, union_b = union_pair
+    with schema_context(union_a.schema_name):
+        # Delivered again after a worker died reading it: not read a second time.
+        lost = _job(period_2019, ImportJob.State.PARSING)
+        assert services.import_job_parse(job_id=lost.pk).state == ImportJob.State.FAILED
+        lost.refresh_from_db()
+        assert "đã dừng khi đang đọc tệp" in lost.message and bytes(lost.content) == b""
+        # Uploaded but never read (no worker took it): the reconcile ends it.
+        waiting = _job(period_2019, ImportJob.State.UPLOADED)
+        ImportJob.objects.filter(pk=waiting.pk).update(
+            changed_at=timezone.now() - dt.timedelta(hours=1)
+        )
+    with schema_context(union_b.schema_name):
+        assert services.import_jobs_reconcile() == 0
+    with schema_context(union_a.schema_name):
+        assert services.import_jobs_reconcile() == 1
+        waiting.refresh_from_db()
+        assert waiting.state == ImportJob.State.FAILED and "tải lên lại" in waiting.message
+        # A late delivery finds it ended and reads nothing.
+        assert services.import_job_parse(job_id=waiting.pk).state == ImportJob.State.FAILED
+    page = _admin(union_a).get(f"/admin/ho-so/nhap/{waiting.pk.hex}/xem-truoc/").content.decode()
+    assert "đã dừng khi đang đọc tệp" in page and "data-import-failed" in page

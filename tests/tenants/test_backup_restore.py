@@ -28,17 +28,19 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Site
 
-from cms.models import HomePage, NewsArticlePage, NewsIndexPage
+from cms.models import NewsArticlePage, NewsIndexPage
 from lhh.national.models import AuditEntry, ReportSubmission
 from lhh.national.rollups import rollup_totals_rebuild
 from tenants import backups
 from tenants.backups import platform_backup, union_backup, union_restore
+from tenants.citus import citus_active, schema_distributed
 from tenants.deletion import union_delete, union_delete_request, union_deletion_carry_out
-from tenants.models import Union, UnionDeletion
+from tenants.models import Domain, DomainClaim, Union, UnionDeletion
 from tenants.services import union_create
 from tests.conftest import login_with_second_step, wait_for
 
 PROJECT = Path(__file__).resolve().parents[2]
+OWN_DOMAIN = "lienhiephoi-saoluu.test"
 SENTINEL = "Tin canh giới của bản sao lưu"
 # The dump's data must come back byte for byte, even where it names the schema.
 SENTINEL_SUMMARY = "Liên kết cũ: http://lcdel.localhost/tin-tuc/ và lcdel.tep; lcdel"
@@ -68,8 +70,7 @@ def doomed(committed, backup_root) -> Iterator[Union]:
         _drop(name)
     union = union_create(schema_name="lcdel", name="Liên hiệp Hội Sắp xoá", use_warm_pool=False)
     with schema_context("lcdel"):
-        home = HomePage.objects.get()
-        news = home.add_child(instance=NewsIndexPage(title="Tin tức", slug="tin-tuc"))
+        news = NewsIndexPage.objects.get()  # made by union_create with the starter sections
         news.add_child(
             instance=NewsArticlePage(title=SENTINEL, slug="canh-gioi", summary=SENTINEL_SUMMARY)
         )
@@ -83,6 +84,17 @@ def doomed(committed, backup_root) -> Iterator[Union]:
         figures={"members": 12},
         submitted_at=timezone.now(),
     )
+    # An own domain the union proved (tenants.domains): its claim and the row that routes it.
+    DomainClaim.objects.create(
+        union=union,
+        domain=OWN_DOMAIN,
+        token="lienhiephoi-kiem-thu",
+        state=DomainClaim.State.VERIFIED,
+        method=DomainClaim.Method.DNS,
+        requested_by="admin",
+        verified_at=timezone.now(),
+    )
+    Domain.objects.create(domain=OWN_DOMAIN, tenant=union, is_primary=False)
     yield union
     for name in ("lcdel", "lcnew"):
         ReportSubmission.objects.filter(union__schema_name=name).delete()
@@ -142,16 +154,22 @@ def test_delete_backs_up_then_restore_brings_back_every_row_and_file(
     assert {f"lcdel.{t.split('.', 1)[1]}": n for t, n in before.items() if n} == {
         t: n for t, n in manifest["counts"].items() if n
     }
-    assert manifest["public_counts"] == {"national.reportsubmission": 1}
+    assert manifest["public_counts"] == {"national.reportsubmission": 1, "tenants.domainclaim": 1}
+    assert not Domain.objects.filter(domain=OWN_DOMAIN).exists()
 
     union = union_restore(archive_path=archive, actor="kiểm thử")
     assert union.schema_name == "lcdel" and union.status == "active"
+    # On a Citus cluster (deploy/test-cluster) the restored schema is distributed again.
+    assert schema_distributed("lcdel") == citus_active()
     assert _schema_counts("lcdel") == before
     assert _sentinel("lcdel") == sentinel
     assert _media_files("lcdel") == files
     assert ReportSubmission.objects.get(union=union).figures == {"members": 12}
     page = Client(HTTP_HOST="lcdel.localhost").get("/tin-tuc/canh-gioi/")
     assert page.status_code == 200 and SENTINEL in page.content.decode()
+    # Its own domain routes to it again.
+    assert DomainClaim.objects.get(union=union).state == DomainClaim.State.VERIFIED
+    assert Domain.objects.get(domain=OWN_DOMAIN).tenant_id == union.pk
     assert AuditEntry.objects.filter(union=union, action="restored").exists()
 
     # B was never touched.
@@ -175,6 +193,7 @@ def test_restore_beside_the_original_under_a_new_name_stays_isolated(
     )
 
     assert _sentinel("lcnew") == _sentinel("lcdel")  # the summary still names lcdel
+    assert schema_distributed("lcnew") == citus_active()
     assert _schema_counts("lcnew") == {
         t.replace("lcdel.", "lcnew.", 1): n for t, n in _schema_counts("lcdel").items()
     }
@@ -363,6 +382,45 @@ def _admin_connection():
     )
 
 
+def _nodes_other() -> list[tuple[str, int]]:
+    """On a Citus cluster, the workers (host, port); on one PostgreSQL, none."""
+    if not citus_active():
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0")
+        return cursor.fetchall()
+
+
+def _fresh_database_create(name: str) -> None:
+    """An empty database; on a Citus cluster, one on every node with the extension and
+    the workers registered, as `deploy/cluster` prepares the platform's."""
+    with _admin_connection() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    workers = _nodes_other()
+    if not workers:
+        return
+    db = connection.settings_dict
+    for host, port in workers:
+        with psycopg.connect(host=host, port=port, user=db["USER"], autocommit=True) as node:
+            node.execute(f'CREATE DATABASE "{name}"')
+        with psycopg.connect(host=host, port=port, user=db["USER"], dbname=name) as node:
+            node.execute("CREATE EXTENSION citus")
+    with psycopg.connect(_database_url(name), autocommit=True) as fresh:
+        fresh.execute("CREATE EXTENSION citus")
+        fresh.execute("SELECT citus_set_coordinator_host(%s, %s)", [db["HOST"], int(db["PORT"])])
+        for host, port in workers:
+            fresh.execute("SELECT citus_add_node(%s, %s)", [host, port])
+
+
+def _fresh_database_drop(name: str) -> None:
+    with _admin_connection() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    db = connection.settings_dict
+    for host, port in _nodes_other():
+        with psycopg.connect(host=host, port=port, user=db["USER"], autocommit=True) as node:
+            node.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def test_the_whole_platform_restores_into_a_fresh_database(
     union_pair, committed, backup_root, tmp_path
 ):
@@ -373,8 +431,7 @@ def test_the_whole_platform_restores_into_a_fresh_database(
     assert not any(name.startswith("spare_") for name in manifest["schemas"])
     union_archive = union_backup(union=union_a.union)
     fresh = f"lifecycle_fresh_{uuid.uuid4().hex[:8]}"
-    with _admin_connection() as admin:
-        admin.execute(f'CREATE DATABASE "{fresh}"')
+    _fresh_database_create(fresh)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lhh.settings.test",
@@ -415,9 +472,16 @@ def test_the_whole_platform_restores_into_a_fresh_database(
                 "SELECT domain FROM public.tenants_domain ORDER BY domain"
             ).fetchall()
             assert ("uniona2.localhost",) in hosts and ("uniona.localhost",) in hosts
+            if citus_active():
+                # On a cluster every union comes back a distributed schema on a worker;
+                # the template stays on the coordinator.
+                distributed = {
+                    row[0] for row in db.execute("SELECT schema_name::text FROM citus_schemas")
+                }
+                assert {"uniona", "unionb", "uniona2"} <= distributed
+                assert "template" not in distributed
     finally:
-        with _admin_connection() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+        _fresh_database_drop(fresh)
 
 
 def test_a_restore_whose_counts_differ_from_the_manifest_leaves_nothing_behind(
@@ -484,6 +548,9 @@ def test_a_restored_copy_is_suspended_uncounted_and_accepts_no_old_credentials(
     assert union_scopes(copy) == [] and copy not in Scope().unions()
     assert not Rollup.objects.filter(union=copy).exists()
     assert not ReportSubmission.objects.filter(union=copy).exists()
+    # The original's own domain stays the original's: the copy neither claims nor routes it.
+    assert not DomainClaim.objects.filter(union=copy).exists()
+    assert Domain.objects.get(domain=OWN_DOMAIN).tenant_id == doomed.pk
     rollup_totals_rebuild()
     assert _totals() == before
     # The original's sessions and tokens came along in the dump and are gone.

@@ -2,29 +2,22 @@
 
 The worker is a separate process started with LHH_PAUSE_UNION_CREATE, so it stops
 inside `union_create`'s transaction, after the schema is made and before the
-Wagtail fix-up (`tenants.services._test_pause_point`). The test kills it there and
+Wagtail fix-up (its `pause_point`). The test kills it there and
 checks that the union is not routable, then that the reconciler, run on demand
 through its management command, finishes the creation so rows and schemas match.
 """
 
 import io
-import os
-import signal
-import subprocess
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context, schema_exists
 
-from lhh.celery import worker_argv
 from tenants.models import Province, SignupApplication, Union
 from tenants.onboarding import services
 from tenants.onboarding.reconciler import orphan_schemas
-from tests.conftest import PROJECT_ROOT, subprocess_env, wait_for
+from tests.conftest import wait_for
 
 
 def _verified(subdomain: str) -> SignupApplication:
@@ -42,44 +35,21 @@ def _verified(subdomain: str) -> SignupApplication:
     return application
 
 
-@pytest.fixture
-def paused_worker(django_db_setup, committed, tmp_path) -> Iterator[tuple[subprocess.Popen, Path]]:
-    pause_file = tmp_path / "paused.pid"
-    worker = subprocess.Popen(
-        worker_argv(),
-        cwd=PROJECT_ROOT,
-        env=subprocess_env(LHH_PAUSE_UNION_CREATE=str(pause_file)),
-    )
-    try:
-        yield worker, pause_file
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-        worker.wait(timeout=10)
-
-
 def test_a_worker_killed_mid_creation_leaves_nothing_routable_and_the_reconciler_finishes(
-    paused_worker, fresh_subdomain
+    committed, paused_worker, fresh_subdomain
 ):
     subdomain = fresh_subdomain
-    worker, pause_file = paused_worker
+    worker = paused_worker("union_create")
     application = _verified(subdomain)
     services.signup_approve(application=application, actor="vusta")  # queues the creation
 
-    wait_for(
-        lambda: pause_file.exists() and pause_file.read_text(),
-        timeout=90,
-        what="the worker to pause",
-    )
-    assert int(pause_file.read_text()) == worker.pid  # the solo pool runs tasks in this process
+    worker.wait_paused(timeout=90)
     application.refresh_from_db()
     assert application.status == SignupApplication.Status.PROVISIONING
     site = Client(HTTP_HOST=f"{subdomain}.localhost")
     assert site.get("/").status_code == 404  # mid-creation: not routable
 
-    os.kill(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=10)
-    assert worker.returncode == -signal.SIGKILL
+    worker.kill()
 
     # PostgreSQL rolled the creation back with the dead connection: no row, no schema.
     wait_for(lambda: not schema_exists(subdomain), timeout=10, what="the rollback")

@@ -20,9 +20,7 @@ def command_actor() -> str:
 
 def union_get(schema_name: str) -> Union:
     try:
-        return Union.objects.select_related("province", "former_province").get(
-            schema_name=schema_name
-        )
+        return Union.objects.select_related("province").get(schema_name=schema_name)
     except Union.DoesNotExist:
         raise CommandError(f"Không có Liên hiệp Hội “{schema_name}”.") from None
 
