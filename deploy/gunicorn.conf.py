@@ -1,7 +1,7 @@
 """gunicorn settings for the web service (Compose and systemd alike).
 
-Environment: GUNICORN_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (workers, read by
-gunicorn itself), PROMETHEUS_MULTIPROC_DIR (where each worker writes its metrics).
+Environment: GUNICORN_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (workers; default
+2 x cores + 1), PROMETHEUS_MULTIPROC_DIR (where each worker writes its metrics).
 """
 
 import os
@@ -11,6 +11,10 @@ from lhh.ops.metrics import multiproc_dir_reset
 
 wsgi_app = "lhh.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers, one request each: nginx buffers slow clients, and its per-union limit
+# (NGINX_UNION_CONNECTIONS_MAX, below this) then means one union holds at most that many
+# workers and every other union's request finds one free. gunicorn's own default is 1.
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
 timeout = 60
 graceful_timeout = 30
 # nginx holds idle keep-alive connections to the upstream (proxy.conf).

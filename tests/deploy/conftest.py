@@ -221,8 +221,11 @@ def stack(union_pair, tmp_path_factory) -> Iterator[Stack]:
 
 
 @contextmanager
-def run_stack(work: Path, **env: str) -> Iterator[Stack]:
-    """gunicorn and nginx of the production recipe in `work`, with `env` on top."""
+def run_stack(
+    work: Path, *, workers: int = 2, nginx: dict[str, str] | None = None, **env: str
+) -> Iterator[Stack]:
+    """gunicorn (`workers` processes) and nginx of the production recipe in `work`, with
+    `env` on top of the application's environment and `nginx` on top of the config's."""
     assert Path(NGINX).exists(), "Debian's nginx is missing: ./deploy/test installs it as root"
     media_root = work / "media"
     token = secrets.token_urlsafe(32)
@@ -264,7 +267,7 @@ def run_stack(work: Path, **env: str) -> Iterator[Stack]:
             env={
                 **base_env,
                 "GUNICORN_BIND": f"127.0.0.1:{gunicorn_port}",
-                "WEB_CONCURRENCY": "2",
+                "WEB_CONCURRENCY": str(workers),
                 "PROMETHEUS_MULTIPROC_DIR": str(work / "metrics"),
             },
             stdout=log,
@@ -290,6 +293,7 @@ def run_stack(work: Path, **env: str) -> Iterator[Stack]:
                 "MAX_UPLOAD_MB": "20",
                 # Low enough for a test to cross, above MAX_UPLOAD_MB to show the two differ.
                 "NUKEVIET_MAX_UPLOAD_MB": "25",
+                **(nginx or {}),
             },
         )
         # The main file Debian's nginx.conf would be; the site config is the shipped one.
