@@ -546,7 +546,10 @@ def main() -> None:
         "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="recipe: gunicorn's"
     )
     parser.add_argument(
-        "--union-limit", type=int, default=2, help="recipe: NGINX_UNION_CONNECTIONS_MAX"
+        "--union-limit",
+        type=int,
+        default=max(1, (os.cpu_count() or 2) // 2),
+        help="recipe: NGINX_UNION_CONNECTIONS_MAX (default: the recipe's, half the cores)",
     )
     args = parser.parse_args()
     if args.server == "recipe" and not Path(WRK).exists():
