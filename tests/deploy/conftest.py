@@ -216,7 +216,14 @@ def _stop(process: subprocess.Popen, how: signal.Signals) -> None:
 
 @pytest.fixture(scope="session")
 def stack(union_pair, tmp_path_factory) -> Iterator[Stack]:
-    with run_stack(tmp_path_factory.mktemp("stack"), **API_UNTHROTTLED) as running:
+    # Its tests send a few requests of one union at once; the shipped per-union limit
+    # follows the machine's cores (deploy/nginx/defaults.envsh) and has a stack of its own
+    # (test_union_fairness.py), so this one holds as many as it has workers.
+    with run_stack(
+        tmp_path_factory.mktemp("stack"),
+        nginx={"NGINX_UNION_CONNECTIONS_MAX": "2"},
+        **API_UNTHROTTLED,
+    ) as running:
         yield running
 
 
