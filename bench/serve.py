@@ -42,6 +42,9 @@ from urllib.parse import unquote
 import script_path  # noqa: F401  (bench/ off sys.path, before Django)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lhh.settings.dev")
+# Connections kept between requests with their health check, as in production (the dev
+# server's default is 0): the routing version rides on that check instead of a query.
+os.environ.setdefault("CONN_MAX_AGE", "60")
 
 import django
 
