@@ -4,7 +4,6 @@ worker, copies there (each statement whole on that worker), and switches; a thir
 on the cluster is never touched."""
 
 import io
-import secrets
 from collections.abc import Iterator
 
 import pytest
@@ -15,10 +14,10 @@ from django_tenants.utils import schema_context
 
 from cms.models import NewsArticlePage, StandardPage
 from tenants.citus import schema_placements
-from tenants.models import Province, Union, UnionMerge, UnionMergeMap
+from tenants.models import Union, UnionMerge, UnionMergeMap
 from tenants.placement import union_move
 from tenants.selectors import union_host
-from tests.merging.conftest import Pair, _drop, _union
+from tests.merging.conftest import Pair, pair_made
 from tests.merging.content import row_counts
 
 pytestmark = pytest.mark.citus
@@ -27,31 +26,13 @@ pytestmark = pytest.mark.citus
 @pytest.fixture
 def pair(cluster, committed) -> Iterator[Pair]:
     """Hải Dương's union (absorbed) and Hải Phòng's (absorbing), on different workers."""
-    tag = secrets.token_hex(3)
-    absorbed = _union(
-        f"hd{tag}",
-        "Hải Dương",
-        100,
-        province=Province.objects.get(name="Hải Phòng", is_current=True),
-        former_province=Province.objects.get(name="Hải Dương", is_current=False),
-    )
-    absorbing = _union(
-        f"hp{tag}",
-        "Hải Phòng",
-        1000,
-        province=Province.objects.get(name="Hải Phòng", is_current=True),
-    )
-    try:
-        placements = schema_placements([absorbed.schema_name, absorbing.schema_name])
-        if placements[absorbed.schema_name].node == placements[absorbing.schema_name].node:
-            away = next(n for n in cluster if n != placements[absorbing.schema_name].node)
-            union_move(union=absorbed, to=away)
-        yield Pair(absorbed=absorbed, absorbing=absorbing)
-    finally:
-        connection.set_schema_to_public()
-        UnionMerge.objects.filter(absorbed__in=[absorbed, absorbing]).delete()
-        _drop(absorbed)
-        _drop(absorbing)
+    with pair_made() as made:
+        names = [made.absorbed.schema_name, made.absorbing.schema_name]
+        placements = schema_placements(names)
+        if placements[names[0]].node == placements[names[1]].node:
+            away = next(n for n in cluster if n != placements[names[1]].node)
+            union_move(union=made.absorbed, to=away)
+        yield made
 
 
 def test_a_merge_between_two_workers_moves_copies_and_switches(pair, union_pair):

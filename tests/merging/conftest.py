@@ -1,6 +1,7 @@
 import secrets
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -42,9 +43,10 @@ def _drop(union: Union) -> None:
     shutil.rmtree(backups.media_folder(union.schema_name), ignore_errors=True)
 
 
-@pytest.fixture
-def pair(django_db_setup, committed) -> Iterator[Pair]:
-    """Two fresh unions, committed: Hải Dương's (absorbed) and Hải Phòng's (absorbing)."""
+@contextmanager
+def pair_made() -> Iterator[Pair]:
+    """Two fresh unions, committed: Hải Dương's (absorbed) and Hải Phòng's (absorbing),
+    dropped afterwards with whatever merge joined them."""
     tag = secrets.token_hex(3)
     absorbed = _union(
         f"hd{tag}",
@@ -67,3 +69,9 @@ def pair(django_db_setup, committed) -> Iterator[Pair]:
         UnionMerge.objects.filter(absorbing__in=[absorbed, absorbing]).delete()
         _drop(absorbed)
         _drop(absorbing)
+
+
+@pytest.fixture
+def pair(django_db_setup, committed) -> Iterator[Pair]:
+    with pair_made() as made:
+        yield made
